@@ -1,0 +1,702 @@
+"""Validation beyond the schema: everything that needs the whole journey.
+
+:func:`validate_file` and :func:`validate_text` read a file, check its shape and then run
+:func:`check_journey`, which looks at ids, targets, reachability, ends, conditions (asked
+earlier on every path, with values the field can take), field rules, standard patterns,
+readability (LIX) and the journey map order. Every finding is located. Nothing here raises
+on bad input: problems are findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from journeys.conditions import Cond, FieldTest, field_tests, parse_condition
+from journeys.files import DataPath, JourneyDocument, read_file, read_text
+from journeys.findings import Finding, Severity
+from journeys.model import (
+    CHOICE_TYPES,
+    CONDITION_COMBINATORS,
+    DecisionStep,
+    FieldType,
+    FormField,
+    Journey,
+    OfflineStep,
+    Pattern,
+    ScreenStep,
+    is_end,
+    resolve_date,
+    successors,
+)
+from journeys.readability import MIN_WORDS, lix
+
+MAX_FIELDS_PER_SCREEN = 10
+"""More questions than this on one screen gives a warning (GOV.UK: one thing per page)."""
+
+AnyStep = ScreenStep | DecisionStep | OfflineStep
+
+
+@dataclass
+class Report:
+    """The outcome of validating one journey file."""
+
+    file: str | None
+    journey: Journey | None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Findings that stop publishing."""
+        return [f for f in self.findings if f.severity == Severity.error]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """Advice."""
+        return [f for f in self.findings if f.severity == Severity.warning]
+
+    @property
+    def ok(self) -> bool:
+        """True when there are no errors (warnings allowed)."""
+        return not self.errors
+
+
+def validate_file(path: str | Path) -> Report:
+    """Read, shape-check and validate a journey file."""
+    return validate_document(read_file(path))
+
+
+def validate_text(text: str, *, file: str | None = None) -> Report:
+    """Validate journey text (YAML or JSON)."""
+    return validate_document(read_text(text, file=file))
+
+
+def validate_document(document: JourneyDocument) -> Report:
+    """Validate a document already read: shape findings, then the whole-journey checks."""
+    findings = list(document.findings)
+    if document.journey is not None:
+        findings.extend(check_journey(document.journey, locate=document.locate, file=document.file))
+    return Report(document.file, document.journey, findings)
+
+
+def check_journey(
+    journey: Journey,
+    *,
+    locate: Callable[[DataPath], tuple[int, int] | None] | None = None,
+    file: str | None = None,
+    today: dt.date | None = None,
+) -> list[Finding]:
+    """Every whole-journey finding, located when a ``locate`` function is given."""
+    checker = _Checker(journey, today or dt.date.today())
+    checker.run()
+    for finding in checker.findings:
+        finding.file = file
+        if locate is not None:
+            position = locate(finding.path)
+            if position:
+                finding.line, finding.column = position
+    order = {Severity.error: 0, Severity.warning: 1}
+    return sorted(checker.findings, key=lambda f: (f.line or 0, order[f.severity], f.column or 0))
+
+
+def _suggest(word: str, candidates: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+class _Checker:
+    def __init__(self, journey: Journey, today: dt.date) -> None:
+        self.j = journey
+        self.today = today
+        self.findings: list[Finding] = []
+        self.index = {s.id: i for i, s in reversed(list(enumerate(journey.steps)))}
+        self.fields: dict[str, tuple[int, int, ScreenStep, FormField]] = {}
+
+    # helpers -----------------------------------------------------------------------------
+    def add(
+        self,
+        severity: Severity,
+        code: str,
+        path: DataPath,
+        *,
+        step: AnyStep | None = None,
+        suggestion: str | None = None,
+        **params: Any,
+    ) -> None:
+        self.findings.append(
+            Finding(
+                severity=severity,
+                code=code,
+                params=params,
+                path=path,
+                step_id=step.id if step else None,
+                suggestion=suggestion,
+            )
+        )
+
+    def error(self, code: str, path: DataPath, **kw: Any) -> None:
+        self.add(Severity.error, code, path, **kw)
+
+    def warn(self, code: str, path: DataPath, **kw: Any) -> None:
+        self.add(Severity.warning, code, path, **kw)
+
+    # the checks --------------------------------------------------------------------------
+    def run(self) -> None:
+        self.check_ids()
+        self.check_references()
+        self.check_transitions()
+        for i, step in enumerate(self.j.steps):
+            if isinstance(step, ScreenStep):
+                self.check_screen(i, step)
+            if isinstance(step, ScreenStep | OfflineStep):
+                self.check_readability(i, step)
+        reachable = self.check_graph()
+        self.check_conditions(reachable)
+        self.check_phases()
+
+    def check_ids(self) -> None:
+        seen_phase: set[str] = set()
+        for i, phase in enumerate(self.j.phases):
+            if phase.id in seen_phase:
+                self.error("duplicate-phase-id", ("phases", i, "id"), id=phase.id)
+            seen_phase.add(phase.id)
+        seen_actor: set[str] = set()
+        for i, actor in enumerate(self.j.actors or []):
+            if actor.id in seen_actor:
+                self.error("duplicate-actor-id", ("actors", i, "id"), id=actor.id)
+            seen_actor.add(actor.id)
+        for i, step in enumerate(self.j.steps):
+            first = self.index[step.id]
+            if first != i:
+                self.error(
+                    "duplicate-step-id",
+                    ("steps", i, "id"),
+                    step=step,
+                    id=step.id,
+                    first=f"steps[{first}]",
+                )
+            if not isinstance(step, ScreenStep):
+                continue
+            for k, f in enumerate(step.fields):
+                if f.id in CONDITION_COMBINATORS:
+                    self.error(
+                        "reserved-field-id", ("steps", i, "fields", k, "id"), step=step, id=f.id
+                    )
+                if f.id in self.fields:
+                    self.error(
+                        "duplicate-field-id",
+                        ("steps", i, "fields", k, "id"),
+                        step=step,
+                        id=f.id,
+                        first=self.fields[f.id][2].id,
+                    )
+                else:
+                    self.fields[f.id] = (i, k, step, f)
+
+    def check_references(self) -> None:
+        phase_ids = [p.id for p in self.j.phases]
+        actor_ids = [a.id for a in self.j.all_actors()]
+        if self.j.start is not None and self.j.start not in self.index:
+            self.error(
+                "unknown-start",
+                ("start",),
+                target=self.j.start,
+                suggestion=_suggest(self.j.start, self.index),
+            )
+        for i, step in enumerate(self.j.steps):
+            if step.phase is not None and step.phase not in phase_ids:
+                self.error(
+                    "unknown-phase",
+                    ("steps", i, "phase"),
+                    step=step,
+                    phase=step.phase,
+                    known=", ".join(phase_ids) or "–",
+                    suggestion=_suggest(step.phase, phase_ids),
+                )
+            elif step.phase is None and phase_ids:
+                self.warn("missing-phase", ("steps", i), step=step, id=step.id)
+            refs = [("actor", step.actor)]
+            if isinstance(step, OfflineStep):
+                refs.append(("receiver", step.receiver))
+            for key, actor in refs:
+                if actor is not None and actor not in actor_ids:
+                    self.error(
+                        "unknown-actor",
+                        ("steps", i, key),
+                        step=step,
+                        actor=actor,
+                        known=", ".join(actor_ids),
+                        suggestion=_suggest(actor, actor_ids),
+                    )
+
+    def _target(self, path: DataPath, step: AnyStep, target: str) -> None:
+        if target not in self.index:
+            self.error(
+                "unknown-target",
+                path,
+                step=step,
+                target=target,
+                suggestion=_suggest(target, self.index),
+            )
+
+    def check_transitions(self) -> None:
+        for i, step in enumerate(self.j.steps):
+            if isinstance(step, DecisionStep):
+                default_seen = False
+                for r, rule in enumerate(step.rules):
+                    path = ("steps", i, "rules", r)
+                    if default_seen:
+                        self.warn("unreachable-rule", path, step=step)
+                    if rule.if_ is None:
+                        default_seen = True
+                    self._target((*path, "goto"), step, rule.goto)
+                if step.rules[-1].if_ is not None:
+                    self.error(
+                        "decision-without-default",
+                        ("steps", i, "rules", len(step.rules) - 1),
+                        step=step,
+                    )
+                continue
+            if isinstance(step.next, str):
+                self._target(("steps", i, "next"), step, step.next)
+                continue
+            if step.next is None:
+                continue
+            if not step.next:
+                self.error("empty-next", ("steps", i, "next"), step=step)
+                continue
+            default_seen = False
+            for t, transition in enumerate(step.next):
+                path = ("steps", i, "next", t)
+                if default_seen:
+                    self.warn("unreachable-transition", path, step=step)
+                if transition.if_ is None:
+                    default_seen = True
+                self._target((*path, "goto"), step, transition.goto)
+            if step.next[-1].if_ is not None:
+                self.error(
+                    "next-without-default", ("steps", i, "next", len(step.next) - 1), step=step
+                )
+
+    def check_screen(self, i: int, step: ScreenStep) -> None:
+        for k, f in enumerate(step.fields):
+            self.check_field(("steps", i, "fields", k), step, f)
+        if len(step.fields) > MAX_FIELDS_PER_SCREEN:
+            self.warn(
+                "too-many-fields",
+                ("steps", i, "fields"),
+                step=step,
+                id=step.id,
+                count=len(step.fields),
+                limit=MAX_FIELDS_PER_SCREEN,
+            )
+        if step.fields and step.pattern in (
+            Pattern.check_answers,
+            Pattern.confirmation,
+            Pattern.e_id,
+        ):
+            self.warn(
+                "fields-on-pattern", ("steps", i, "fields"), step=step, pattern=step.pattern.value
+            )
+        if step.fields and is_end(step):
+            self.warn("fields-on-end-step", ("steps", i), step=step, id=step.id)
+        if step.pattern == Pattern.confirmation and not is_end(step):
+            for target in successors(step):
+                target_step = self.j.step(target)
+                if target_step is not None and not isinstance(target_step, OfflineStep):
+                    self.warn(
+                        "confirmation-not-end", ("steps", i, "next"), step=step, target=target
+                    )
+                    break
+        first = self.j.first_step()
+        if step.pattern == Pattern.start and step.id != first.id:
+            self.warn("start-not-first", ("steps", i, "pattern"), step=step, first=first.id)
+
+    def check_field(self, path: DataPath, step: ScreenStep, f: FormField) -> None:
+        kind = f.type
+        values = f.option_values()
+        if kind in CHOICE_TYPES and not f.options:
+            self.error("options-missing", (*path, "type"), step=step, id=f.id, type=kind.value)
+        if kind not in CHOICE_TYPES and f.options is not None:
+            self.error(
+                "options-not-allowed", (*path, "options"), step=step, id=f.id, type=kind.value
+            )
+        if kind in CHOICE_TYPES and values:
+            seen: set[str] = set()
+            for o, value in enumerate(values):
+                if value in seen:
+                    self.error(
+                        "duplicate-option", (*path, "options", o), step=step, id=f.id, value=value
+                    )
+                seen.add(value)
+            if len(values) == 1 and kind != FieldType.checkboxes:
+                self.warn("too-few-options", (*path, "options"), step=step, id=f.id)
+        if f.required is True:
+            self.warn(
+                "required-without-message",
+                (*path, "required"),
+                step=step,
+                example=_required_example(f),
+            )
+        text_like = {
+            FieldType.text,
+            FieldType.textarea,
+            FieldType.personnummer,
+            FieldType.email,
+            FieldType.phone,
+        }
+        applies = {
+            "min_length": text_like,
+            "max_length": text_like,
+            "pattern": text_like,
+            "min": {FieldType.number},
+            "max": {FieldType.number},
+            "min_date": {FieldType.date},
+            "max_date": {FieldType.date},
+        }
+        use = {
+            "min_length": "Använd min/max för tal och min_date/max_date för datum.",
+            "max_length": "Använd min/max för tal och min_date/max_date för datum.",
+            "pattern": "Mönster gäller bara textfält.",
+            "min": "min/max gäller fält av typen number; använd min_length för text.",
+            "max": "min/max gäller fält av typen number; använd max_length för text.",
+            "min_date": "min_date/max_date gäller fält av typen date.",
+            "max_date": "min_date/max_date gäller fält av typen date.",
+        }
+        for rule, types in applies.items():
+            if getattr(f, rule) is not None and kind not in types:
+                self.error(
+                    "rule-not-for-type",
+                    (*path, rule),
+                    step=step,
+                    rule=rule,
+                    type=kind.value,
+                    use=use[rule],
+                )
+        for low, high in (("min_length", "max_length"), ("min", "max")):
+            lo, hi = getattr(f, low), getattr(f, high)
+            if lo is not None and hi is not None and lo.value > hi.value:
+                self.error(
+                    "min-above-max",
+                    (*path, low),
+                    step=step,
+                    low=low,
+                    high=high,
+                    low_value=lo.value,
+                    high_value=hi.value,
+                )
+        dates: dict[str, dt.date] = {}
+        for rule in ("min_date", "max_date"):
+            r = getattr(f, rule)
+            if r is None:
+                continue
+            resolved = resolve_date(r.value, self.today)
+            if resolved is None:
+                self.error("bad-date", (*path, rule, "value"), step=step, value=r.value)
+            else:
+                dates[rule] = resolved
+        if len(dates) == 2 and dates["min_date"] > dates["max_date"]:
+            self.error(
+                "min-above-max",
+                (*path, "min_date"),
+                step=step,
+                low="min_date",
+                high="max_date",
+                low_value=f.min_date.value if f.min_date else "",
+                high_value=f.max_date.value if f.max_date else "",
+            )
+        if f.pattern is not None:
+            try:
+                re.compile(f.pattern.value)
+            except (re.error, RecursionError, OverflowError) as exc:
+                self.error(
+                    "bad-regex",
+                    (*path, "pattern", "value"),
+                    step=step,
+                    pattern=f.pattern.value,
+                    reason=getattr(exc, "msg", str(exc)),
+                )
+
+    def check_readability(self, i: int, step: ScreenStep | OfflineStep) -> None:
+        texts = [step.title, step.body or ""]
+        if isinstance(step, ScreenStep):
+            for f in step.fields:
+                texts.extend([f.label, f.hint or ""])
+        result = lix(texts)
+        if result.words < MIN_WORDS or result.lix <= self.j.lix_target:
+            return
+        quoted = " / ".join(f"«{_shorten(s)}»" for s in result.longest[:2])
+        path: DataPath = ("steps", i, "body") if step.body else ("steps", i)
+        self.warn(
+            "lix-too-high",
+            path,
+            step=step,
+            lix=f"{result.lix:.0f}",
+            target=self.j.lix_target,
+            sentences=quoted,
+        )
+
+    # graph -------------------------------------------------------------------------------
+    def edges(self) -> dict[str, list[str]]:
+        graph: dict[str, list[str]] = {}
+        for step in self.j.steps:
+            graph.setdefault(step.id, [t for t in successors(step) if t in self.index])
+        return graph
+
+    def check_graph(self) -> set[str]:
+        graph = self.edges()
+        start = self.j.first_step().id
+        reachable = _reach(graph, start)
+        for i, step in enumerate(self.j.steps):
+            if step.id not in reachable and self.index[step.id] == i:
+                self.error("unreachable-step", ("steps", i), step=step, id=step.id, start=start)
+        ends = {s.id for s in self.j.steps if is_end(s)}
+        if not ends:
+            self.error("no-end-step", ("steps",))
+            return reachable
+        reverse: dict[str, list[str]] = {sid: [] for sid in graph}
+        for source, targets in graph.items():
+            for target in targets:
+                reverse[target].append(source)
+        can_end: set[str] = set()
+        queue = deque(ends)
+        while queue:
+            node = queue.popleft()
+            if node in can_end:
+                continue
+            can_end.add(node)
+            queue.extend(reverse.get(node, []))
+        for i, step in enumerate(self.j.steps):
+            if self.index[step.id] != i or step.id in can_end or step.id not in reachable:
+                continue
+            targets = graph.get(step.id, [])
+            kind = "en återvändsgränd" if not targets else "en slinga utan utgång"
+            if any(t not in self.index for t in successors(step)) and not targets:
+                continue  # already reported as an unknown target
+            self.error("no-way-to-end", ("steps", i), step=step, id=step.id, kind=kind)
+        return reachable
+
+    def check_conditions(self, reachable: set[str]) -> None:
+        graph = self.edges()
+        start = self.j.first_step().id
+        available = _available_fields(self.j, graph, start, reachable)
+        for i, step in enumerate(self.j.steps):
+            if self.index[step.id] != i:
+                continue
+            entries: list[tuple[DataPath, Any]] = []
+            if isinstance(step, DecisionStep):
+                entries = [
+                    (("steps", i, "rules", r, "if"), rule.if_) for r, rule in enumerate(step.rules)
+                ]
+                known = available.get(step.id, (set(), set()))[0]
+            else:
+                if isinstance(step.next, list):
+                    entries = [
+                        (("steps", i, "next", t, "if"), tr.if_) for t, tr in enumerate(step.next)
+                    ]
+                known = available.get(step.id, (set(), set()))[1]
+            for path, raw in entries:
+                if raw is None:
+                    continue
+                cond, problems = parse_condition(raw, path)
+                for problem in problems:
+                    self.error(problem.code, problem.path, step=step, **problem.params)
+                if cond is not None:
+                    self.check_condition(cond, step, known, graph, start, reachable)
+
+    def check_condition(
+        self,
+        cond: Cond,
+        step: AnyStep,
+        known: set[str],
+        graph: dict[str, list[str]],
+        start: str,
+        reachable: set[str],
+    ) -> None:
+        for test in field_tests(cond):
+            entry = self.fields.get(test.field)
+            if entry is None:
+                self.error(
+                    "unknown-field",
+                    test.path,
+                    step=step,
+                    field=test.field,
+                    suggestion=_suggest(test.field, self.fields),
+                )
+                continue
+            _, _, asked_on, f = entry
+            if step.id in reachable and test.field not in known:
+                witness = _path_avoiding(graph, start, step.id, self._askers(test.field))
+                self.error(
+                    "field-not-asked-before",
+                    test.path,
+                    step=step,
+                    field=test.field,
+                    asked_on=asked_on.id,
+                    path=" → ".join(witness) if witness else f"'{step.id}'",
+                )
+            self.check_value(test, f, step)
+
+    def _askers(self, field_id: str) -> set[str]:
+        return {
+            s.id
+            for s in self.j.steps
+            if isinstance(s, ScreenStep) and any(f.id == field_id for f in s.fields)
+        }
+
+    def check_value(self, test: FieldTest, f: FormField, step: AnyStep) -> None:
+        if test.op == "answered":
+            return
+        if test.op in ("lt", "lte", "gt", "gte"):
+            ok = (f.type == FieldType.number and not isinstance(test.value, dt.date)) or (
+                f.type == FieldType.date and isinstance(test.value, dt.date)
+            )
+            if not ok:
+                self.error(
+                    "compare-needs-number",
+                    test.path,
+                    step=step,
+                    op=test.op,
+                    field=f.id,
+                    type=f.type.value,
+                )
+            return
+        options = f.option_values()
+        if options is None:
+            return
+        wanted = test.value if isinstance(test.value, list) else [test.value]
+        for value in wanted:
+            text = value if isinstance(value, str) else _yaml_text(value)
+            if text not in options:
+                self.error(
+                    "value-not-an-option",
+                    test.path,
+                    step=step,
+                    value=text,
+                    field=f.id,
+                    options=", ".join(options),
+                    suggestion=_suggest(text, options),
+                )
+
+    def check_phases(self) -> None:
+        if not self.j.phases:
+            return
+        order = {p.id: n for n, p in enumerate(self.j.phases)}
+        used = {s.phase for s in self.j.steps}
+        for n, phase in enumerate(self.j.phases):
+            if phase.id not in used:
+                self.warn("unused-phase", ("phases", n), id=phase.id)
+        latest: str | None = None
+        for i, step in enumerate(self.j.steps):
+            if step.phase not in order:
+                continue
+            if latest is not None and order[step.phase] < order[latest]:
+                self.warn(
+                    "phase-order",
+                    ("steps", i, "phase"),
+                    step=step,
+                    id=step.id,
+                    phase=step.phase,
+                    later=latest,
+                )
+            elif latest is None or order[step.phase] > order[latest]:
+                latest = step.phase
+
+
+def _yaml_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _shorten(sentence: str, limit: int = 90) -> str:
+    sentence = " ".join(sentence.split())
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+
+
+def _required_example(f: FormField) -> str:
+    label = f.label.rstrip("?:. ")
+    if f.type in CHOICE_TYPES or f.type == FieldType.yesno:
+        return f"Välj {label[:1].lower() + label[1:]}"
+    return f"Ange {label[:1].lower() + label[1:]}"
+
+
+def _reach(graph: dict[str, list[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if node in seen or node not in graph:
+            continue
+        seen.add(node)
+        queue.extend(graph[node])
+    return seen
+
+
+def _available_fields(
+    journey: Journey, graph: dict[str, list[str]], start: str, reachable: set[str]
+) -> dict[str, tuple[set[str], set[str]]]:
+    """For each reachable step: (fields answered on every path before it, and after it)."""
+    asks: dict[str, set[str]] = {}
+    for step in journey.steps:
+        asks.setdefault(
+            step.id, {f.id for f in step.fields} if isinstance(step, ScreenStep) else set()
+        )
+    universe: set[str] = set().union(*asks.values()) if asks else set()
+    preds: dict[str, list[str]] = {n: [] for n in reachable}
+    for source in reachable:
+        for target in graph.get(source, []):
+            if target in reachable:
+                preds[target].append(source)
+    avail_in = {n: (set() if n == start else set(universe)) for n in reachable}
+    avail_out = {n: avail_in[n] | asks.get(n, set()) for n in reachable}
+    for _ in range(len(reachable) + 2):
+        changed = False
+        for node in reachable:
+            if node == start:
+                new_in: set[str] = set()
+            else:
+                sources = [avail_out[p] for p in preds[node]]
+                new_in = set.intersection(*sources) if sources else set()
+            new_out = new_in | asks.get(node, set())
+            if new_in != avail_in[node] or new_out != avail_out[node]:
+                avail_in[node], avail_out[node] = new_in, new_out
+                changed = True
+        if not changed:
+            break
+    return {n: (avail_in[n], avail_out[n]) for n in reachable}
+
+
+def _path_avoiding(
+    graph: dict[str, list[str]], start: str, goal: str, avoid: set[str]
+) -> list[str] | None:
+    """A path start → … → goal that passes no step in ``avoid`` (the goal excepted)."""
+    if start in avoid and start != goal:
+        return None
+    parents: dict[str, str | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if node == goal:
+            out: list[str] = []
+            cur: str | None = node
+            while cur is not None:
+                out.append(cur)
+                cur = parents[cur]
+            return list(reversed(out))
+        for target in graph.get(node, []):
+            if target in parents:
+                continue
+            if target in avoid and target != goal:
+                continue
+            parents[target] = node
+            queue.append(target)
+    return None
