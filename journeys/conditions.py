@@ -16,6 +16,7 @@ An unanswered field makes every test false except ``answered: false``, ``ne`` an
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -115,7 +116,11 @@ def _parse(raw: Any, path: Path, problems: list[ConditionProblem]) -> Cond | Non
                     ConditionProblem(
                         op_path,
                         "condition-unknown-operator",
-                        {"op": str(op), "ops": ", ".join(CONDITION_OPERATORS)},
+                        {
+                            "op": str(op),
+                            "ops": ", ".join(CONDITION_OPERATORS),
+                            "suggestion": _closest(str(op), CONDITION_OPERATORS),
+                        },
                     )
                 )
                 continue
@@ -138,6 +143,11 @@ def _parse(raw: Any, path: Path, problems: list[ConditionProblem]) -> Cond | Non
     if len(parts) == 1:
         return parts[0]
     return AllOf(tuple(parts))
+
+
+def _closest(word: str, choices: tuple[str, ...]) -> str | None:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
+    return close[0] if close else None
 
 
 def _orderable(value: Any) -> bool:

@@ -50,8 +50,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # shape (from the model)
     "missing": ("'{key}' saknas här; lägg till det.", "'{key}' is missing here; add it."),
     "unknown-key": (
-        "Okänd nyckel '{key}'. Tillåtna nycklar här: {allowed}.",
-        "Unknown key '{key}'. Keys allowed here: {allowed}.",
+        "Okänd nyckel '{key}'.{hint} Tillåtna nycklar här: {allowed}.",
+        "Unknown key '{key}'.{hint} Keys allowed here: {allowed}.",
     ),
     "bad-slug": (
         "'{value}' går inte att använda som id: använd små bokstäver a–z, siffror och "
@@ -60,12 +60,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "e.g. '{example}'.",
     ),
     "bad-choice": (
-        "'{value}' är inte ett giltigt värde för '{key}'. Välj ett av: {allowed}.",
-        "'{value}' is not a valid value for '{key}'. Choose one of: {allowed}.",
+        "'{value}' är inte ett giltigt värde för '{key}'.{hint} Välj ett av: {allowed}.",
+        "'{value}' is not a valid value for '{key}'.{hint} Choose one of: {allowed}.",
     ),
     "bad-kind": (
-        "Okänd stegtyp '{value}'. Ett steg är screen, decision eller offline.",
-        "Unknown step kind '{value}'. A step is screen, decision or offline.",
+        "Okänd stegtyp '{value}'.{hint} Ett steg är screen, decision eller offline.",
+        "Unknown step kind '{value}'.{hint} A step is screen, decision or offline.",
     ),
     "missing-kind": (
         "Steget saknar 'kind'; skriv kind: screen, decision eller offline.",
@@ -195,8 +195,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Field '{field}' has {count} operators; use exactly one ({ops}), or 'all:' for several.",
     ),
     "condition-unknown-operator": (
-        "Okänd operator '{op}'. Använd en av: {ops}.",
-        "Unknown operator '{op}'. Use one of: {ops}.",
+        "Okänd operator '{op}'.{hint} Använd en av: {ops}.",
+        "Unknown operator '{op}'.{hint} Use one of: {ops}.",
     ),
     "condition-needs-list": (
         "'{op}' behöver en lista med värden, t.ex. {op}: [Ja, Vet inte].",
