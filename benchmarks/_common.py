@@ -1,0 +1,53 @@
+"""Shared helpers for benchmarks: the machine, percentiles, writing a JSON result."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def machine() -> dict[str, Any]:
+    """Cores, memory and platform of the machine the figures came from."""
+    memory_mib = None
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemTotal:"):
+                    memory_mib = int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return {
+        "cores": os.cpu_count(),
+        "memory_mib": memory_mib,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def percentiles(samples_ms: list[float]) -> dict[str, float]:
+    """p50, p95 and p99 of samples in milliseconds."""
+    ordered = sorted(samples_ms)
+    if len(ordered) < 2:
+        value = ordered[0] if ordered else 0.0
+        return {"p50_ms": value, "p95_ms": value, "p99_ms": value}
+    cuts = statistics.quantiles(ordered, n=100, method="inclusive")
+    return {
+        "p50_ms": round(cuts[49], 3),
+        "p95_ms": round(cuts[94], 3),
+        "p99_ms": round(cuts[98], 3),
+    }
+
+
+def write_result(name: str, result: dict[str, Any]) -> Path:
+    """Write ``benchmarks/results/<name>.json`` and return its path."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    payload = {"name": name, **result, "machine": machine()}
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
