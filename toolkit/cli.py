@@ -52,7 +52,9 @@ journey_app = typer.Typer(
 )
 app.add_typer(journey_app, name="journey")
 
-out = Console(highlight=False, soft_wrap=True)
+# Wide enough for the tables when piped or captured (CI logs, make demo | less).
+_WIDTH = None if sys.stdout.isatty() else 160
+out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -91,7 +93,9 @@ def main_options(
     lang: Annotated[
         LangOption | None, typer.Option(help="Språk för meddelanden: sv eller en.")
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Visa detaljer vid fel.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Visa detaljer vid fel.")
+    ] = False,
 ) -> None:
     """Medskapa: utforma offentliga e-tjänster tillsammans med invånarna."""
     settings = Settings.from_env()
@@ -211,15 +215,22 @@ def journey_list() -> None:
         out.print(t("list.empty", lang))
         return
     table = Table(title=t("list.title", lang, db=str(_state.settings.db_path)))
-    for key in ("col.id", "col.title", "col.organisation", "col.steps", "col.revisions", "col.updated"):
+    for key in (
+        "col.id",
+        "col.title",
+        "col.organisation",
+        "col.steps",
+        "col.revisions",
+        "col.updated",
+    ):
         table.add_column(t(key, lang), overflow="fold")
     for s in summaries:
         table.add_row(
             s.id,
             s.title,
             s.organisation,
-            str(s.steps),
-            str(s.revisions),
+            str(s.step_count),
+            str(s.revision_count),
             _short_time(s.updated_at),
         )
     out.print(table)
@@ -248,8 +259,10 @@ def journey_export_cmd(
     if journey is None:
         known = [s.id for s in journey_store.list_journeys(db)]
         close = difflib.get_close_matches(journey_id, known, n=1, cutoff=0.5)
-        hint = t("hint.did_you_mean", lang).format(close[0]) if close else ""
-        raise _fail(t("export.unknown", lang, id=journey_id, db=str(_state.settings.db_path), hint=hint))
+        hint = t("hint.did_you_mean", lang, name=close[0]) if close else ""
+        raise _fail(
+            t("export.unknown", lang, id=journey_id, db=str(_state.settings.db_path), hint=hint)
+        )
     if output_format == ExportFormat.yaml:
         text = journey_store.get_source(db, journey_id)
         if text is None or text.lstrip().startswith("{"):
@@ -292,14 +305,13 @@ def journey_figures(journey: Journey) -> dict[str, int]:
     branches = sum(
         1
         for s in journey.steps
-        if (isinstance(s, ScreenStep | OfflineStep) and isinstance(s.next, list) and len(s.next) > 1)
+        if (
+            isinstance(s, ScreenStep | OfflineStep) and isinstance(s.next, list) and len(s.next) > 1
+        )
         or (isinstance(s, DecisionStep) and len(s.rules) > 1)
     )
     highest = max(
-        (
-            lix([s.title, s.body or "", *[f.label for f in s.fields]]).lix
-            for s in screens
-        ),
+        (lix([s.title, s.body or "", *[f.label for f in s.fields]]).lix for s in screens),
         default=0,
     )
     return {
@@ -314,9 +326,7 @@ def journey_figures(journey: Journey) -> dict[str, int]:
 
 @app.command()
 def demo(
-    examples: Annotated[
-        Path, typer.Option(help="Mapp med resefiler att läsa in.")
-    ] = EXAMPLES_DIR,
+    examples: Annotated[Path, typer.Option(help="Mapp med resefiler att läsa in.")] = EXAMPLES_DIR,
 ) -> None:
     """Läs in exempelresorna, visa valideringen och en sammanställning."""
     lang = _lang()

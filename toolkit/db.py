@@ -30,10 +30,14 @@ def open_db(path: str | Path, *, migrate: bool = True) -> Database:
     target = Path(path)
     if str(path) != ":memory:":
         if target.is_dir():
-            raise DatabaseError(f"{target} är en mapp, inte en databasfil. Ange en fil, t.ex. {target / 'medskapa.db'}.")
+            raise DatabaseError(
+                f"{target} är en mapp, inte en databasfil. "
+                f"Ange en fil, t.ex. {target / 'medskapa.db'}."
+            )
         if not target.parent.exists():
             raise DatabaseError(
-                f"Mappen {target.parent} finns inte. Skapa den eller ange en annan sökväg med MEDSKAPA_DB."
+                f"Mappen {target.parent} finns inte. "
+                "Skapa den eller ange en annan sökväg med MEDSKAPA_DB."
             )
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)

@@ -57,7 +57,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export.written": ("Skrev {path}", "Wrote {path}"),
     "schema.written": ("Skrev JSON Schema till {path}", "Wrote the JSON Schema to {path}"),
     "demo.title": ("Exempelresor", "Example journeys"),
-    "demo.loading": ("Läser in exempelresorna i {db} …", "Loading the example journeys into {db} …"),
+    "demo.loading": (
+        "Läser in exempelresorna i {db} …",
+        "Loading the example journeys into {db} …",
+    ),
     "demo.next": (
         "Prova: medskapa journey export {id} --format mermaid   ·   medskapa journey list",
         "Try: medskapa journey export {id} --format mermaid   ·   medskapa journey list",
@@ -71,7 +74,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Något gick fel: {error}. Kör igen med --verbose för detaljer.",
         "Something went wrong: {error}. Run again with --verbose for details.",
     ),
-    "hint.did_you_mean": (" Menade du '{0}'?", " Did you mean '{0}'?"),
+    "hint.did_you_mean": (" Menade du '{name}'?", " Did you mean '{name}'?"),
 }
 
 
