@@ -9,18 +9,26 @@ The language (in ``if:`` of a transition or a decision rule):
 - several keys in one mapping must all hold;
 - ``all: [...]``, ``any: [...]`` and ``not: {...}`` combine conditions.
 
-An unanswered field makes every test false except ``answered: false``, ``ne`` and
-``not_in``, so a missing answer never takes a branch meant for a given answer by accident.
+An unanswered field (no value, empty text, nothing ticked) makes every test false except
+``answered: false``, ``ne`` and ``not_in``, so a missing answer never takes a branch meant
+for a given answer by accident.
+
+Values compare as numbers when both sides read as numbers (``15``, ``"15"``, ``"1,5"``),
+as dates for ``lt``/``lte``/``gt``/``gte`` against a date (``2025-06-01``, also written as
+text in JSON files), and otherwise as trimmed text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from journeys.findings import phrase
 from journeys.model import CONDITION_OPERATORS
 
 Path = tuple[str | int, ...]
@@ -130,14 +138,27 @@ def _parse(raw: Any, path: Path, problems: list[ConditionProblem]) -> Cond | Non
             if op == "answered" and not isinstance(operand, bool):
                 problems.append(ConditionProblem(op_path, "condition-answered-bool", {}))
                 continue
-            if op in ("lt", "lte", "gt", "gte") and not _orderable(operand):
+            if op in ("lt", "lte", "gt", "gte"):
+                bound = _orderable(operand)
+                if bound is None:
+                    problems.append(
+                        ConditionProblem(
+                            op_path, "condition-needs-number", {"op": op, "got": _shown(operand)}
+                        )
+                    )
+                    continue
+                parts.append(FieldTest(key, op, bound, key_path))
+                continue
+            if operand is None or (op in ("in", "not_in") and None in operand):
                 problems.append(
-                    ConditionProblem(op_path, "condition-needs-number", {"op": op, "got": operand})
+                    ConditionProblem(op_path, "condition-missing-value", {"field": key})
                 )
                 continue
             parts.append(FieldTest(key, op, _plain(operand), key_path))
         elif isinstance(value, list):
             problems.append(ConditionProblem(key_path, "condition-list-needs-in", {"field": key}))
+        elif value is None:
+            problems.append(ConditionProblem(key_path, "condition-missing-value", {"field": key}))
         else:
             parts.append(FieldTest(key, "eq", _plain(value), key_path))
     if len(parts) == 1:
@@ -150,10 +171,30 @@ def _closest(word: str, choices: tuple[str, ...]) -> str | None:
     return close[0] if close else None
 
 
-def _orderable(value: Any) -> bool:
-    return (isinstance(value, int | float) and not isinstance(value, bool)) or isinstance(
-        value, dt.date
-    )
+def _orderable(value: Any) -> int | float | dt.date | None:
+    """The bound of lt/lte/gt/gte as a number or a date, or None when it is neither.
+
+    JSON has no dates, so an ISO date written as text (``"2025-06-01"``) is a date too.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, dt.date):
+        return _plain(value)
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _plain(value: Any) -> Any:
@@ -175,14 +216,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _kind(value: Any) -> str:
+def _kind(value: Any) -> Any:
     if value is None:
-        return "ingenting"
+        return phrase("null")
     if isinstance(value, list):
-        return "en lista"
+        return phrase("list")
     if isinstance(value, Mapping):
-        return "en tom mappning"
-    return f"'{value}'"
+        return phrase("empty-mapping")
+    return f"'{_shown(value)}'"
 
 
 def field_tests(cond: Cond) -> Iterator[FieldTest]:
@@ -208,7 +249,13 @@ def evaluate(cond: Cond, answers: Mapping[str, Any]) -> bool:
 
 
 def _is_answered(value: Any) -> bool:
-    return value not in (None, "", [], ())
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_is_answered(v) for v in value)
+    return True
 
 
 def _test(t: FieldTest, answers: Mapping[str, Any]) -> bool:
@@ -218,8 +265,8 @@ def _test(t: FieldTest, answers: Mapping[str, Any]) -> bool:
         return answered == bool(t.value)
     if not answered:
         return t.op in ("ne", "not_in")
-    if isinstance(value, list | tuple):  # checkboxes: tests look at the ticked options
-        chosen = {_norm(v) for v in value}
+    if isinstance(value, list | tuple | set | frozenset):  # checkboxes: the ticked options
+        chosen = {_norm(v) for v in value if _is_answered(v)}
         if t.op == "eq":
             return _norm(t.value) in chosen
         if t.op == "ne":
@@ -249,23 +296,33 @@ def _test(t: FieldTest, answers: Mapping[str, Any]) -> bool:
     return left >= right
 
 
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
+
+
 def _norm(value: Any) -> Any:
     """Compare numbers as numbers and everything else as trimmed text."""
     if isinstance(value, bool):
         return "Ja" if value else "Nej"
-    if isinstance(value, int | float):
-        return float(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value) if not math.isnan(value) else "nan"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value).strip()
-    try:
-        return float(text.replace(",", ".").replace("\u2212", "-"))
-    except ValueError:
-        return text
+    number = text.replace("\u2212", "-").replace(" ", "").replace("\u00a0", "")
+    if _NUMBER.match(number):
+        number = number.replace(",", ".")
+        return float(number) if "." in number else int(number)
+    return text
 
 
 def _comparable(value: Any, bound: Any) -> tuple[Any, Any]:
     if isinstance(bound, dt.date):
+        if isinstance(value, dt.datetime):
+            return value.date(), bound
         if isinstance(value, dt.date):
             return value, bound
         try:
@@ -273,6 +330,6 @@ def _comparable(value: Any, bound: Any) -> tuple[Any, Any]:
         except ValueError:
             return None, None
     number = _norm(value)
-    if isinstance(number, float):
-        return number, float(bound)
+    if isinstance(number, int | float) and not isinstance(number, bool):
+        return number, bound
     return None, None

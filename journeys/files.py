@@ -10,9 +10,11 @@ location and a message in Swedish or English. Reading never raises on bad input.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import io
+import itertools
 import json
 import re
 import types
@@ -27,8 +29,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.scalarstring import ScalarString
 
-from journeys.findings import Finding, Severity
+from journeys.findings import Finding, Severity, both, phrase
 from journeys.model import Journey
 
 DataPath = tuple[str | int, ...]
@@ -66,18 +69,34 @@ def read_file(path: str | Path) -> JourneyDocument:
     name = str(path)
     try:
         raw = Path(path).read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
+    except FileNotFoundError:
+        return JourneyDocument("", name, None, None, [_file_finding(name, phrase("not-found"))])
+    except IsADirectoryError:
+        return JourneyDocument("", name, None, None, [_file_finding(name, phrase("is-directory"))])
+    except PermissionError:
+        reason = phrase("no-permission")
         return JourneyDocument("", name, None, None, [_file_finding(name, reason)])
+    except OSError as exc:
+        detail = exc.strerror or str(exc)
+        return JourneyDocument("", name, None, None, [_file_finding(name, detail)])
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        reason = "den är inte UTF-8-kodad text"
-        return JourneyDocument("", name, None, None, [_file_finding(name, reason)])
+    except UnicodeDecodeError as exc:
+        finding = _file_finding(name, phrase("not-utf8"))
+        finding.line, finding.column = _line_col(raw, exc.start)
+        return JourneyDocument("", name, None, None, [finding])
     return read_text(text, file=name)
 
 
-def _file_finding(name: str, reason: str) -> Finding:
+def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of a byte offset (the column counts characters)."""
+    before = raw[:offset]
+    line_start = before.rfind(b"\n") + 1
+    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+    return before.count(b"\n") + 1, column
+
+
+def _file_finding(name: str | None, reason: Any) -> Finding:
     return Finding(
         severity=Severity.error, code="file-unreadable", params={"reason": reason}, file=name
     )
@@ -98,23 +117,132 @@ def read_text(text: str, *, file: str | None = None) -> JourneyDocument:
                 finding = Finding(
                     severity=Severity.error,
                     code="json-syntax",
-                    params={"problem": jexc.msg},
+                    params={"problem": _explain(jexc.msg, _JSON_PROBLEMS)},
                     file=file,
                     line=jexc.lineno,
                     column=jexc.colno,
                 )
                 return JourneyDocument(text, file, None, None, [finding])
+            except RecursionError:
+                finding = _file_finding(file, phrase("too-deep"))
+                return JourneyDocument(text, file, None, None, [finding])
         else:
             return _syntax_failure(text, file, exc, code="yaml-syntax")
-    except (RecursionError, ValueError, TypeError, OverflowError) as exc:
-        return JourneyDocument(text, file, None, None, [_file_finding(file or "", str(exc))])
+    except RecursionError:
+        return JourneyDocument(text, file, None, None, [_file_finding(file, phrase("too-deep"))])
+    except (ValueError, TypeError, OverflowError, AttributeError, KeyError) as exc:
+        # ruamel.yaml raises these for some malformed values (dates, tags, numbers)
+        finding = _file_finding(file, both(str(exc), str(exc)))
+        return JourneyDocument(text, file, None, None, [finding])
     return check_shape(data, text=text, file=file)
+
+
+_YAML_PROBLEMS: tuple[tuple[str, str, str], ...] = (
+    (
+        r"mapping values are not allowed",
+        "ett kolon står där det inte får stå. Kontrollera att raden har samma indrag som "
+        "raderna runt omkring, och sätt citattecken runt text med kolon, t.ex. "
+        'title: "Steg 1: Ansök"',
+        "a colon is where it cannot be. Check that the line is indented like the lines "
+        'around it, and put quotes round text with a colon, e.g. title: "Step 1: Apply"',
+    ),
+    (
+        r"found character '\\t'|found a tab|\\t\(TAB\)",
+        "ett tabbtecken. Använd mellanslag för indrag",
+        "a tab character. Use spaces for indentation",
+    ),
+    (
+        r"found undefined alias",
+        "en hänvisning med * till ett ankare (&) som inte finns",
+        "a reference with * to an anchor (&) that does not exist",
+    ),
+    (
+        r"found unexpected end of stream|while scanning a quoted scalar",
+        "ett citattecken öppnas men stängs aldrig",
+        "a quote is opened but never closed",
+    ),
+    (
+        r"expected ',' or '\]'",
+        "en lista som börjar med [ stängs inte med ]",
+        "a list that starts with [ is not closed with ]",
+    ),
+    (
+        r"expected ',' or '\}'",
+        "en mappning som börjar med { stängs inte med }",
+        "a mapping that starts with { is not closed with }",
+    ),
+    (
+        r"could not find expected ':'",
+        "ett kolon saknas efter nyckeln, eller så stämmer inte indraget",
+        "a colon is missing after the key, or the indentation is wrong",
+    ),
+    (
+        r"expected <block end>|expected <block mapping start>|while parsing a block",
+        "indraget stämmer inte med raderna runt omkring. Rader på samma nivå ska börja i samma "
+        "kolumn",
+        "the indentation does not match the lines around it. Lines at the same level should "
+        "start in the same column",
+    ),
+)
+
+_JSON_PROBLEMS: tuple[tuple[str, str, str], ...] = (
+    (r"Expecting ',' delimiter", "ett kommatecken saknas", "a comma is missing"),
+    (
+        r"Expecting ':' delimiter",
+        "ett kolon saknas efter nyckeln",
+        "a colon is missing after the key",
+    ),
+    (
+        r"Expecting property name",
+        'en nyckel ska stå inom "…", eller så står det ett kommatecken för mycket före }',
+        'a key should be inside "…", or there is one comma too many before }',
+    ),
+    (
+        r"Expecting value",
+        "ett värde saknas, eller så står det ett kommatecken för mycket",
+        "a value is missing, or there is one comma too many",
+    ),
+    (
+        r"Unterminated string",
+        "ett citattecken öppnas men stängs aldrig",
+        "a quote is opened but never closed",
+    ),
+    (
+        r"Extra data",
+        "det står något efter resans sista }",
+        "there is more after the journey's last }",
+    ),
+    (
+        r"Invalid control character",
+        r"en radbrytning eller ett tabbtecken står inne i en text. Skriv \n eller \t i stället",
+        r"a line break or tab is inside a text. Write \n or \t instead",
+    ),
+    (r"Invalid .?escape", r"ett okänt \-tecken i en text", r"an unknown \ sequence in a text"),
+)
+
+
+def _explain(
+    problem: str, known: tuple[tuple[str, str, str], ...], *, context: str = ""
+) -> dict[str, str]:
+    """The parser's own words turned into advice, in Swedish and English."""
+    for pattern, sv, en in known:
+        if re.search(pattern, f"{context} {problem}"):
+            return both(sv, en)
+    return both(
+        f"{problem} (kontrollera indrag, kolon och citattecken)",
+        f"{problem} (check indentation, colons and quotes)",
+    )
 
 
 def _syntax_failure(text: str, file: str | None, exc: Exception, *, code: str) -> JourneyDocument:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    params: dict[str, Any] = {"problem": problem}
+    context_mark = getattr(exc, "context_mark", None)
+    at_end = getattr(mark, "index", 0) >= len(text.rstrip())
+    if mark is not None and context_mark is not None and at_end:
+        mark = context_mark  # "the file ended": where the unclosed thing began says more
+    problem = getattr(exc, "problem", None) or (str(exc).splitlines() or ["?"])[0]
+    context = getattr(exc, "context", None) or ""
+    params: dict[str, Any] = {"problem": _explain(problem, _YAML_PROBLEMS, context=context)}
     if code == "duplicate-key":
         match = re.search(r'found duplicate key "([^"]*)"', str(exc))
         params = {"key": match.group(1) if match else "?"}
@@ -132,19 +260,19 @@ def _syntax_failure(text: str, file: str | None, exc: Exception, *, code: str) -
 def check_shape(data: Any, *, text: str = "", file: str | None = None) -> JourneyDocument:
     """Check parsed data against the journey model; report every shape problem found."""
     if not isinstance(data, Mapping):
-        got = _type_key(data)
+        got = phrase("nothing") if data is None else _type_phrase(data)
         finding = Finding(
             severity=Severity.error, code="not-a-journey", params={"got": got}, file=file
         )
-        finding.line, finding.column = 1, 1
+        finding.line, finding.column = _own_position(data) or (1, 1)
         return JourneyDocument(text, file, data, None, [finding])
     try:
         journey = Journey.model_validate(data)
     except ValidationError as exc:
         findings = _shape_findings(exc, data, file)
         return JourneyDocument(text, file, data, None, findings)
-    except (RecursionError, TypeError, ValueError) as exc:  # pragma: no cover - defensive
-        return JourneyDocument(text, file, data, None, [_file_finding(file or "", str(exc))])
+    except RecursionError:
+        return JourneyDocument(text, file, data, None, [_file_finding(file, phrase("too-deep"))])
     return JourneyDocument(text, file, data, journey, [])
 
 
@@ -166,23 +294,27 @@ _TYPE_ERRORS = {
     "date_type": "date",
     "date_parsing": "date",
     "date_from_datetime_parsing": "date",
+    "date_from_datetime_inexact": "date-only",
 }
 
 
 def _shape_findings(exc: ValidationError, data: Any, file: str | None) -> list[Finding]:
-    candidates: dict[DataPath, list[tuple[str | None, dict[str, Any]]]] = {}
+    candidates: dict[DataPath, list[tuple[str | None, Any]]] = {}
     for err in exc.errors(include_url=False):
         path, branch = _data_path(err["loc"], data)
         candidates.setdefault(path, []).append((branch, err))
     findings: list[Finding] = []
     for path, errors in candidates.items():
         value = _get(data, path)
-        fitting = [e for b, e in errors if b is None or _branch_fits(b, value)] or [
-            e for _, e in errors
-        ]
+        fitting = [e for b, e in errors if b is None or _branch_fits(b, value)]
+        if not fitting:
+            # Every union branch failed here. When a branch that fits the value failed deeper
+            # down (``next: [{goto: 3}]``), that deeper error is the one that helps.
+            if any(_deeper(other, path) for other in candidates):
+                continue
+            fitting = [e for _, e in errors]
         seen: set[tuple[str, str]] = set()
-        for err in fitting:
-            finding = _shape_finding(err, path, data, file)
+        for finding in _combine_types([_shape_finding(e, path, data, file) for e in fitting]):
             key = (finding.code, repr(sorted(finding.params.items())))
             if key in seen:
                 continue
@@ -190,6 +322,23 @@ def _shape_findings(exc: ValidationError, data: Any, file: str | None) -> list[F
             findings.append(finding)
     findings.sort(key=lambda f: (f.line or 0, f.column or 0))
     return findings
+
+
+def _deeper(path: DataPath, than: DataPath) -> bool:
+    return len(path) > len(than) and path[: len(than)] == than
+
+
+def _combine_types(findings: list[Finding]) -> list[Finding]:
+    """'ska vara en text' and 'ska vara en mappning' on one value become one finding."""
+    wrong = [f for f in findings if f.code == "wrong-type"]
+    if len(wrong) < 2:
+        return findings
+    first = wrong[0]
+    expected = [f.params["expected"] for f in wrong]
+    first.params["expected"] = both(
+        " eller ".join(e["sv"] for e in expected), " or ".join(e["en"] for e in expected)
+    )
+    return [f for f in findings if f.code != "wrong-type" or f is first]
 
 
 def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[DataPath, str | None]:
@@ -210,9 +359,23 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[DataPath, str | None]:
             path.append(part)
             node = node[part] if 0 <= part < len(node) else None
             continue
+        if part == "[key]":  # the key of a mapping itself is wrong (a condition's field id)
+            path.append(part)
+            break
+        if isinstance(node, Mapping) and not isinstance(part, str):
+            path.append(part)  # a key that is not text, e.g. ``1: Ja``
+            node = _key_lookup(node, part)
+            continue
         if branch is None and isinstance(part, str):
             branch = part
     return tuple(path), branch
+
+
+def _key_lookup(node: Mapping[Any, Any], key: Any) -> Any:
+    try:
+        return node.get(key)
+    except TypeError:  # an unhashable key pydantic reported in another form
+        return None
 
 
 def _branch_fits(branch: str, value: Any) -> bool:
@@ -235,9 +398,16 @@ def _shape_finding(err: Any, path: DataPath, data: Any, file: str | None) -> Fin
     kind = err["type"]
     key = str(path[-1]) if path and isinstance(path[-1], str) else _parent_key(path)
     value = _get(data, path)
+    ctx = err.get("ctx") or {}
     params: dict[str, Any]
     suggestion: str | None = None
-    if kind == "missing":
+    where = path  # what is located in the file; ``path`` is what the designer reads
+    if path and path[-1] == "[key]":
+        where = path[:-1]
+        bad_key = path[-2] if len(path) >= 2 else "?"
+        code, params = "condition-bad-key", {"key": str(bad_key)}
+        path = (*path[:-2], str(bad_key))
+    elif kind == "missing":
         code, params = "missing", {"key": key}
     elif kind == "extra_forbidden":
         allowed = _allowed_keys(path[:-1], data)
@@ -253,19 +423,38 @@ def _shape_finding(err: Any, path: DataPath, data: Any, file: str | None) -> Fin
         suggestion = close[0] if close else None
         code, params = "bad-choice", {"value": value, "key": key, "allowed": ", ".join(allowed)}
     elif kind == "union_tag_invalid":
-        close = difflib.get_close_matches(str(value.get("kind")), STEP_KINDS, n=1, cutoff=0.5)
+        written = str(ctx.get("tag", value.get("kind") if isinstance(value, Mapping) else ""))
+        close = difflib.get_close_matches(written, STEP_KINDS, n=1, cutoff=0.5)
         suggestion = close[0] if close else None
-        code, params = "bad-kind", {"value": value.get("kind")}
-        path = (*path, "kind")
+        code, params = "bad-kind", {"value": written}
+        path = where = (*path, "kind")
     elif kind == "union_tag_not_found":
         code, params = "missing-kind", {}
     elif kind in _TYPE_ERRORS:
+        expected = _TYPE_ERRORS[kind]
+        got = _type_phrase(value)
+        quote = expected == "text" and isinstance(value, int | float | dt.date)
         code = "wrong-type"
-        params = {"key": key, "expected": _TYPE_ERRORS[kind], "got": _type_key(value)}
+        params = {
+            "key": key,
+            "expected": phrase(expected),
+            "got": got,
+            "fix": phrase("quote-it", value=_scalar_text(value)) if quote else "",
+        }
     elif kind in ("string_too_short", "too_short"):
-        code, params = "too-short", {"key": key}
+        fix = "fill-text" if isinstance(value, str) else _EMPTY_LIST_FIX.get(key, "add-item")
+        code, params = "too-short", {"key": key, "fix": phrase(fix)}
+    elif kind in ("greater_than_equal", "greater_than") and ("ge" in ctx or "gt" in ctx):
+        limit = ctx.get("ge", ctx.get("gt"))
+        code, params = "too-small", {"key": key, "limit": limit, "value": value}
+    elif kind in ("less_than_equal", "less_than") and ("le" in ctx or "lt" in ctx):
+        limit = ctx.get("le", ctx.get("lt"))
+        code, params = "too-large", {"key": key, "limit": limit, "value": value}
+    elif kind == "string_too_long" and "max_length" in ctx:
+        code, params = "too-long", {"key": key, "limit": ctx["max_length"]}
     else:
-        code, params = "out-of-range", {"key": key, "detail": err.get("msg", kind)}
+        detail = str(err.get("msg", kind))
+        code, params = "out-of-range", {"key": key, "detail": both(detail, detail)}
     finding = Finding(
         severity=Severity.error,
         code=code,
@@ -275,10 +464,20 @@ def _shape_finding(err: Any, path: DataPath, data: Any, file: str | None) -> Fin
         file=file,
         suggestion=suggestion,
     )
-    position = locate(data, path)
+    position = locate(data, where)
     if position:
         finding.line, finding.column = position
     return finding
+
+
+_EMPTY_LIST_FIX = {"steps": "add-step", "rules": "add-rule"}
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _parent_key(path: DataPath) -> str:
@@ -288,22 +487,25 @@ def _parent_key(path: DataPath) -> str:
     return "journey"
 
 
-def _type_key(value: Any) -> str:
+def _type_phrase(value: Any) -> dict[str, str]:
+    """What kind of value this is, in words (for wrong-type and not-a-journey)."""
     if value is None:
-        return "null"
+        return phrase("null")
     if isinstance(value, bool):
-        return "bool"
+        return phrase("bool")
     if isinstance(value, int | float):
-        return "number"
+        return phrase("number")
     if isinstance(value, str):
-        return "text"
+        return phrase("text")
     if isinstance(value, list):
-        return "list"
+        return phrase("list")
     if isinstance(value, Mapping):
-        return "mapping"
+        return phrase("mapping")
+    if isinstance(value, dt.datetime):
+        return phrase("datetime")
     if isinstance(value, dt.date):
-        return "date"
-    return type(value).__name__
+        return phrase("date")
+    return phrase("other")
 
 
 def _allowed_keys(path: DataPath, data: Any) -> list[str]:
@@ -411,11 +613,41 @@ def slugify(text: str) -> str:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def dump_yaml(data: Any) -> str:
-    """Write parsed (round-trip) data back as YAML, comments and key order kept."""
+def dump_yaml(data: Any, *, like: str | None = None) -> str:
+    """Write parsed (round-trip) data back as YAML, comments and key order kept.
+
+    With ``like`` (the text the data was read from), lists are indented the way that text
+    indents them, so a file written with ``- id:`` flush under its key stays that way.
+    """
     stream = io.StringIO()
-    _yaml().dump(data, stream)
+    _yaml_like(like).dump(data, stream)
     return stream.getvalue()
+
+
+def _yaml_like(text: str | None) -> YAML:
+    y = _yaml()
+    if not text:
+        return y
+    indent, offset = _guess_indent(text)
+    if indent is not None:
+        y.indent(mapping=2, sequence=indent, offset=offset)
+    return y
+
+
+_KEY_LINE = re.compile(r"^( *)[^\s#-][^:#]*:\s*(?:#.*)?$")
+_DASH_LINE = re.compile(r"^( *)- ")
+
+
+def _guess_indent(text: str) -> tuple[int | None, int]:
+    """(sequence indent, dash offset) of the first block list under a key, as ruamel counts."""
+    lines = [line for line in text.splitlines() if not _is_blank(line) and not _is_comment(line)]
+    for above, line in itertools.pairwise(lines):
+        key, dash = _KEY_LINE.match(above), _DASH_LINE.match(line)
+        if key and dash:
+            offset = len(dash.group(1)) - len(key.group(1))
+            if offset >= 0:
+                return offset + 2, offset
+    return None, 2
 
 
 def journey_dict(journey: Journey) -> dict[str, Any]:
@@ -433,29 +665,218 @@ def to_json(journey: Journey) -> str:
     return json.dumps(journey_dict(journey), ensure_ascii=False, indent=2) + "\n"
 
 
+_FIRST_KEYS = ("id", "kind", "type", "title", "label")
+"""Keys written first in new mappings, the way people write them (``- id: … kind: …``)."""
+
+
 def _commented(value: Any) -> Any:
     if isinstance(value, Mapping):
         out = CommentedMap()
-        for k, v in value.items():
-            out[k] = _commented(v)
+        keys = [k for k in _FIRST_KEYS if k in value] if "id" in value else []
+        keys += [k for k in value if k not in keys]
+        for k in keys:
+            out[k] = _commented(value[k])
         return out
     if isinstance(value, list):
         return CommentedSeq([_commented(v) for v in value])
     return value
 
 
+def _plain(value: Any) -> Any:
+    """Parsed YAML as the plain JSON-like data :func:`journey_dict` gives."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
 def save(document: JourneyDocument, journey: Journey) -> str:
     """The document's YAML with the journey's changes merged in.
 
-    Untouched parts keep their comments, key order, quoting and formatting; only what
-    changed is rewritten. List items with an ``id`` are matched by id, so reordering steps
-    moves their comments with them.
+    Untouched parts keep their comments, blank lines, key order, quoting and formatting; only
+    what changed is rewritten, and a journey that did not change gives back the text as it
+    was read. List items with an ``id`` (steps, fields, phases, actors) are matched by id:
+    reordering them moves each item's comments with it, new items are written in the
+    file's own indentation, and deleted items take their comments with them. The document
+    itself is not changed.
     """
     new = journey_dict(journey)
     if not isinstance(document.data, CommentedMap):
         return to_yaml(journey)
-    merged = _merge(document.data, new)
-    return dump_yaml(merged)
+    try:
+        if document.text and _plain(document.data) == new:
+            return document.text
+    except RecursionError:
+        return to_yaml(journey)
+    text, data = document.text, None
+    if text:
+        text, data = _realign(text, document.data, new)
+    merged = _merge(data if data is not None else copy.deepcopy(document.data), new)
+    if _is_json(document):  # JSON has no comments to keep: write JSON in the file's key order
+        return json.dumps(_plain(merged), ensure_ascii=False, indent=2) + "\n"
+    return dump_yaml(merged, like=text or None)
+
+
+def _is_json(document: JourneyDocument) -> bool:
+    if document.file:
+        return document.file.lower().endswith(".json")
+    return document.text.lstrip().startswith("{")
+
+
+# Reordering, adding and removing list items is done on the text, because the comments
+# before an item are stored by ruamel.yaml at the end of the item above it. Working on
+# lines keeps "this comment belongs to the step below it" true wherever the step goes.
+
+
+def _realign(text: str, data: Any, new: Any) -> tuple[str, Any]:
+    """Text (and its parse) whose id-keyed lists are in the new order with the new items.
+
+    Returns ``(text, None)`` when nothing needed to move, and stops (leaving the rest to
+    :func:`_merge`) as soon as a list cannot be moved as lines.
+    """
+    parsed = None
+    for _ in range(200):
+        found = _misaligned(data if parsed is None else parsed, new)
+        if found is None:
+            break
+        seq, new_items = found
+        moved = _reorder_text(text, seq, new_items)
+        if moved is None:
+            break
+        try:
+            reparsed = _yaml().load(moved)
+        except (YAMLError, ValueError, TypeError, RecursionError):
+            break
+        if not isinstance(reparsed, CommentedMap):
+            break
+        text, parsed = moved, reparsed
+    return text, parsed
+
+
+def _ids(items: list[Any]) -> list[Any] | None:
+    """The ids of a list of mappings, or None when some item has none or ids repeat."""
+    ids = [item.get("id") if isinstance(item, Mapping) else None for item in items]
+    if not all(isinstance(i, str) for i in ids) or len(set(ids)) != len(ids):
+        return None
+    return ids
+
+
+def _misaligned(old: Any, new: Any) -> tuple[CommentedSeq, list[Any]] | None:
+    """The first block list (in file order) whose ids differ from the new list's ids."""
+    if isinstance(old, CommentedMap) and isinstance(new, Mapping):
+        for key in old:
+            if key in new:
+                found = _misaligned(old[key], new[key])
+                if found is not None:
+                    return found
+        return None
+    if not (isinstance(old, CommentedSeq) and isinstance(new, list)) or old.fa.flow_style():
+        return None
+    old_ids, new_ids = _ids(old), _ids(new)
+    if old_ids is not None and new_ids is not None and old_ids != new_ids and old:
+        return old, new
+    if old_ids is not None and new_ids is not None and old_ids != new_ids:
+        return None
+    for old_item, new_item in zip(old, new, strict=False):
+        found = _misaligned(old_item, new_item)
+        if found is not None:
+            return found
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def _is_comment(line: str) -> bool:
+    return line.lstrip(" ").startswith("#")
+
+
+def _reorder_text(text: str, seq: CommentedSeq, new_items: list[Any]) -> str | None:
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    try:
+        starts = [seq.lc.item(i)[0] for i in range(len(seq))]
+        columns = [seq.lc.item(i)[1] for i in range(len(seq))]
+    except (KeyError, TypeError, AttributeError, IndexError):
+        return None
+    if any(b <= a for a, b in itertools.pairwise(starts)) or starts[-1] >= len(lines):
+        return None
+    dashes = set()
+    for start, column in zip(starts, columns, strict=True):
+        before = lines[start][:column].rstrip()
+        if not before.endswith("-") or before[:-1].strip():
+            return None  # not "  - item" on its own line
+        dashes.add(len(before) - 1)
+    if len(dashes) != 1:
+        return None
+    dash = dashes.pop()
+
+    def leads(line: str) -> bool:  # a line that belongs to the item below it
+        return _is_blank(line) or (_is_comment(line) and _indent(line) <= dash)
+
+    lead_starts = []
+    for n, start in enumerate(starts):
+        top = start
+        floor = starts[n - 1] + 1 if n else 0
+        while top > floor and leads(lines[top - 1]):
+            top -= 1
+        lead_starts.append(top)
+    end = starts[-1] + 1
+    while end < len(lines) and (
+        _is_blank(lines[end]) or _is_comment(lines[end]) or _indent(lines[end]) > dash
+    ):
+        end += 1
+    while end > starts[-1] + 1 and leads(lines[end - 1]):
+        end -= 1
+    bounds = [*lead_starts[1:], end]
+
+    def parts(n: int) -> tuple[list[str], list[str]]:
+        lead = lines[lead_starts[n] : starts[n]]
+        blank = 0
+        while blank < len(lead) and _is_blank(lead[blank]):
+            blank += 1
+        return lead[:blank], lead[blank:] + lines[starts[n] : bounds[n]]
+
+    old_ids = [item.get("id") for item in seq]
+    blanks = [parts(n)[0] for n in range(len(seq))]
+    gap = blanks[-1] if len(blanks) > 1 else []
+    out = lines[: lead_starts[0]]
+    for position, item in enumerate(new_items):
+        out += blanks[position] if position < len(blanks) else gap
+        if item.get("id") in old_ids:
+            out += parts(old_ids.index(item.get("id")))[1]
+        else:
+            out += _render_item(item, dash, text)
+    out += lines[end:]
+    return "".join(out)
+
+
+def _render_item(item: Any, dash: int, like: str) -> list[str]:
+    """A new list item as YAML lines with its dash in column ``dash``."""
+    stream = io.StringIO()
+    _yaml_like(like).dump(CommentedMap([("x", CommentedSeq([_commented(item)]))]), stream)
+    lines = stream.getvalue().splitlines(keepends=True)[1:]
+    shift = dash - _indent(lines[0])
+    if shift >= 0:
+        return [" " * shift + line if line.strip() else line for line in lines]
+    return [line[-shift:] if line[:-shift].strip() == "" else line for line in lines]
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -467,50 +888,71 @@ def _same(old: Any, new: Any) -> bool:
         return float(old) == float(new)
     if isinstance(old, str) and isinstance(new, str):
         return str(old) == new
-    return False
+    return old is None and new is None
 
 
 def _merge(old: Any, new: Any) -> Any:
     if isinstance(old, CommentedMap) and isinstance(new, Mapping):
         for key in [k for k in old if k not in new]:
-            del old[key]
-        for position, (key, value) in enumerate(new.items()):
+            _delete_key(old, key)
+        for key, value in new.items():
             if key in old:
                 merged = _merge(old[key], value)
                 if merged is not old[key]:
                     old[key] = merged
             else:
-                old.insert(min(position, len(old)), key, _commented(value))
+                old.insert(_insert_position(old, new, key), key, _commented(value))
         return old
     if isinstance(old, CommentedSeq) and isinstance(new, list):
         return _merge_list(old, new)
     if _same(old, new):
         return old
+    if isinstance(old, ScalarString) and isinstance(new, str):
+        return type(old)(new)  # keep the quoting or block style the author chose
     return _commented(new)
 
 
-def _merge_list(old: CommentedSeq, new: list[Any]) -> CommentedSeq:
-    def ident(item: Any) -> Any:
-        return item.get("id") if isinstance(item, Mapping) else None
+def _insert_position(old: CommentedMap, new: Mapping[str, Any], key: str) -> int:
+    """Just after the nearest key before it (in model order) that the file already has."""
+    keys = list(new)
+    existing = list(old)
+    for earlier in reversed(keys[: keys.index(key)]):
+        if earlier in old:
+            return existing.index(earlier) + 1
+    return 0
 
-    ids_old = [ident(i) for i in old]
-    ids_new = [ident(i) for i in new]
-    if all(ids_old) and all(ids_new) and len(set(ids_old)) == len(ids_old):
-        by_id = {ident(item): (index, item) for index, item in enumerate(old)}
-        comments = {ident(item): old.ca.items.get(index) for index, item in enumerate(old)}
-        items = []
-        for value in new:
-            if ident(value) in by_id:
-                items.append(_merge(by_id[ident(value)][1], value))
-            else:
-                items.append(_commented(value))
+
+def _delete_key(old: CommentedMap, key: Any) -> None:
+    """Delete a key; the comment lines after it (if it was last) stay for what follows."""
+    keys = list(old)
+    tail = old.ca.items.get(key)
+    del old[key]
+    old.ca.items.pop(key, None)
+    if keys[-1] != key or len(keys) < 2 or not tail or len(tail) < 3 or tail[2] is None:
+        return
+    token = tail[2]
+    lines_after = token.value.split("\n", 1)[1] if "\n" in token.value else ""
+    last = keys[-2]
+    if not lines_after.strip() or isinstance(old[last], CommentedMap | CommentedSeq):
+        return
+    slot = old.ca.items.setdefault(last, [None, None, None, None])
+    if slot[2] is None:
+        token.value = "\n" + lines_after
+        slot[2] = token
+
+
+def _merge_list(old: CommentedSeq, new: list[Any]) -> CommentedSeq:
+    ids_old, ids_new = _ids(old), _ids(new)
+    if ids_old is not None and ids_new is not None and ids_old != ids_new:
+        # only when the lines could not be moved (flow style lists, JSON): move the data
+        by_id = dict(zip(ids_old, old, strict=True))
+        items = [
+            _merge(by_id[ident], value) if ident in by_id else _commented(value)
+            for ident, value in zip(ids_new, new, strict=True)
+        ]
         old.ca.items.clear()
         del old[:]
-        for index, item in enumerate(items):
-            old.append(item)
-            comment = comments.get(ident(item)) if isinstance(item, Mapping) else None
-            if comment is not None:
-                old.ca.items[index] = comment
+        old.extend(items)
         return old
     for index, value in enumerate(new):
         if index < len(old):

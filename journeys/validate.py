@@ -20,10 +20,11 @@ from typing import Any
 
 from journeys.conditions import Cond, FieldTest, field_tests, parse_condition
 from journeys.files import DataPath, JourneyDocument, read_file, read_text
-from journeys.findings import Finding, Severity
+from journeys.findings import Finding, Severity, phrase
 from journeys.model import (
     CHOICE_TYPES,
     CONDITION_COMBINATORS,
+    DecisionRule,
     DecisionStep,
     FieldType,
     FormField,
@@ -31,6 +32,7 @@ from journeys.model import (
     OfflineStep,
     Pattern,
     ScreenStep,
+    Transition,
     is_end,
     resolve_date,
     successors,
@@ -41,6 +43,30 @@ MAX_FIELDS_PER_SCREEN = 10
 """More questions than this on one screen gives a warning (GOV.UK: one thing per page)."""
 
 AnyStep = ScreenStep | DecisionStep | OfflineStep
+
+TEXT_TYPES = frozenset(
+    {FieldType.text, FieldType.textarea, FieldType.personnummer, FieldType.email, FieldType.phone}
+)
+RULE_TYPES: dict[str, frozenset[FieldType]] = {
+    "min_length": TEXT_TYPES,
+    "max_length": TEXT_TYPES,
+    "pattern": TEXT_TYPES,
+    "min": frozenset({FieldType.number}),
+    "max": frozenset({FieldType.number}),
+    "min_date": frozenset({FieldType.date}),
+    "max_date": frozenset({FieldType.date}),
+}
+"""Which field types each validation rule applies to."""
+
+_RULE_FAMILIES = (("min_length", "min", "min_date"), ("max_length", "max", "max_date"))
+
+
+def _fitting_rule(rule: str, kind: FieldType) -> str | None:
+    """The rule that does for ``kind`` what ``rule`` does for another type (min → min_length)."""
+    for family in _RULE_FAMILIES:
+        if rule in family:
+            return next((r for r in family if kind in RULE_TYPES[r]), None)
+    return None
 
 
 @dataclass
@@ -179,7 +205,7 @@ class _Checker:
                     ("steps", i, "id"),
                     step=step,
                     id=step.id,
-                    first=f"steps[{first}]",
+                    first=first + 1,
                 )
             if not isinstance(step, ScreenStep):
                 continue
@@ -200,8 +226,8 @@ class _Checker:
                     self.fields[f.id] = (i, k, step, f)
 
     def check_references(self) -> None:
-        phase_ids = [p.id for p in self.j.phases]
-        actor_ids = [a.id for a in self.j.all_actors()]
+        phase_ids = list(dict.fromkeys(p.id for p in self.j.phases))
+        actor_ids = list(dict.fromkeys(a.id for a in self.j.all_actors()))
         if self.j.start is not None and self.j.start not in self.index:
             self.error(
                 "unknown-start",
@@ -216,7 +242,7 @@ class _Checker:
                     ("steps", i, "phase"),
                     step=step,
                     phase=step.phase,
-                    known=", ".join(phase_ids) or "–",
+                    known=", ".join(phase_ids) or phrase("none-yet"),
                     suggestion=_suggest(step.phase, phase_ids),
                 )
             elif step.phase is None and phase_ids:
@@ -231,7 +257,7 @@ class _Checker:
                         ("steps", i, key),
                         step=step,
                         actor=actor,
-                        known=", ".join(actor_ids),
+                        known=", ".join(actor_ids) or phrase("none-yet"),
                         suggestion=_suggest(actor, actor_ids),
                     )
 
@@ -245,6 +271,11 @@ class _Checker:
                 suggestion=_suggest(target, self.index),
             )
 
+    def _empty_if(self, path: DataPath, step: AnyStep, entry: Transition | DecisionRule) -> None:
+        """``if:`` written with nothing after it reads as "always": almost never meant."""
+        if entry.if_ is None and "if_" in entry.model_fields_set:
+            self.error("empty-condition", (*path, "if"), step=step)
+
     def check_transitions(self) -> None:
         for i, step in enumerate(self.j.steps):
             if isinstance(step, DecisionStep):
@@ -255,8 +286,9 @@ class _Checker:
                         self.warn("unreachable-rule", path, step=step)
                     if rule.if_ is None:
                         default_seen = True
+                    self._empty_if(path, step, rule)
                     self._target((*path, "goto"), step, rule.goto)
-                if step.rules[-1].if_ is not None:
+                if not default_seen:
                     self.error(
                         "decision-without-default",
                         ("steps", i, "rules", len(step.rules) - 1),
@@ -278,8 +310,9 @@ class _Checker:
                     self.warn("unreachable-transition", path, step=step)
                 if transition.if_ is None:
                     default_seen = True
+                self._empty_if(path, step, transition)
                 self._target((*path, "goto"), step, transition.goto)
-            if step.next[-1].if_ is not None:
+            if not default_seen:
                 self.error(
                     "next-without-default", ("steps", i, "next", len(step.next) - 1), step=step
                 )
@@ -316,7 +349,13 @@ class _Checker:
                     break
         first = self.j.first_step()
         if step.pattern == Pattern.start and step.id != first.id:
-            self.warn("start-not-first", ("steps", i, "pattern"), step=step, first=first.id)
+            self.warn(
+                "start-not-first",
+                ("steps", i, "pattern"),
+                step=step,
+                first=first.id,
+                id=step.id,
+            )
 
     def check_field(self, path: DataPath, step: ScreenStep, f: FormField) -> None:
         kind = f.type
@@ -337,39 +376,14 @@ class _Checker:
                 seen.add(value)
             if len(values) == 1 and kind != FieldType.checkboxes:
                 self.warn("too-few-options", (*path, "options"), step=step, id=f.id)
-        if f.required is True:
+        if f.required is True or (isinstance(f.required, str) and not f.required.strip()):
             self.warn(
                 "required-without-message",
                 (*path, "required"),
                 step=step,
                 example=_required_example(f),
             )
-        text_like = {
-            FieldType.text,
-            FieldType.textarea,
-            FieldType.personnummer,
-            FieldType.email,
-            FieldType.phone,
-        }
-        applies = {
-            "min_length": text_like,
-            "max_length": text_like,
-            "pattern": text_like,
-            "min": {FieldType.number},
-            "max": {FieldType.number},
-            "min_date": {FieldType.date},
-            "max_date": {FieldType.date},
-        }
-        use = {
-            "min_length": "Använd min/max för tal och min_date/max_date för datum.",
-            "max_length": "Använd min/max för tal och min_date/max_date för datum.",
-            "pattern": "Mönster gäller bara textfält.",
-            "min": "min/max gäller fält av typen number; använd min_length för text.",
-            "max": "min/max gäller fält av typen number; använd max_length för text.",
-            "min_date": "min_date/max_date gäller fält av typen date.",
-            "max_date": "min_date/max_date gäller fält av typen date.",
-        }
-        for rule, types in applies.items():
+        for rule, types in RULE_TYPES.items():
             if getattr(f, rule) is not None and kind not in types:
                 self.error(
                     "rule-not-for-type",
@@ -377,7 +391,8 @@ class _Checker:
                     step=step,
                     rule=rule,
                     type=kind.value,
-                    use=use[rule],
+                    applies=", ".join(t.value for t in FieldType if t in types),
+                    suggestion=_fitting_rule(rule, kind),
                 )
         for low, high in (("min_length", "max_length"), ("min", "max")):
             lo, hi = getattr(f, low), getattr(f, high)
@@ -460,26 +475,24 @@ class _Checker:
         if not ends:
             self.error("no-end-step", ("steps",))
             return reachable
-        reverse: dict[str, list[str]] = {sid: [] for sid in graph}
-        for source, targets in graph.items():
-            for target in targets:
-                reverse[target].append(source)
-        can_end: set[str] = set()
-        queue = deque(ends)
-        while queue:
-            node = queue.popleft()
-            if node in can_end:
-                continue
-            can_end.add(node)
-            queue.extend(reverse.get(node, []))
+        # A step with an unknown target or an empty 'next' is already an error of its own;
+        # counting it as an end here keeps one mistake from being reported over and over.
+        broken = {
+            s.id
+            for s in self.j.steps
+            if not is_end(s)
+            and (not graph[s.id] or any(t not in self.index for t in successors(s)))
+        }
+        can_end = _reach(_reverse(graph), *(ends | broken))
+        stuck = reachable - can_end
+        reported: set[str] = set()
         for i, step in enumerate(self.j.steps):
-            if self.index[step.id] != i or step.id in can_end or step.id not in reachable:
+            if self.index[step.id] != i or step.id not in stuck or step.id in reported:
                 continue
-            targets = graph.get(step.id, [])
-            kind = "en återvändsgränd" if not targets else "en slinga utan utgång"
-            if any(t not in self.index for t in successors(step)) and not targets:
-                continue  # already reported as an unknown target
-            self.error("no-way-to-end", ("steps", i), step=step, id=step.id, kind=kind)
+            loop = _loop_from(graph, step.id)
+            # every step that leads into this loop shares the mistake: report it once
+            reported |= _reach(_reverse(graph), *loop) & stuck
+            self.error("no-way-to-end", ("steps", i), step=step, id=step.id, loop=" → ".join(loop))
         return reachable
 
     def check_conditions(self, reachable: set[str]) -> None:
@@ -487,8 +500,9 @@ class _Checker:
         start = self.j.first_step().id
         available = _available_fields(self.j, graph, start, reachable)
         for i, step in enumerate(self.j.steps):
-            if self.index[step.id] != i:
-                continue
+            # a step with a duplicate id gets its conditions read, but where it is reached
+            # from is unknown until the id is fixed
+            duplicate = self.index[step.id] != i
             entries: list[tuple[DataPath, Any]] = []
             if isinstance(step, DecisionStep):
                 entries = [
@@ -508,7 +522,9 @@ class _Checker:
                 for problem in problems:
                     self.error(problem.code, problem.path, step=step, **problem.params)
                 if cond is not None:
-                    self.check_condition(cond, step, known, graph, start, reachable)
+                    self.check_condition(
+                        cond, step, known, graph, start, set() if duplicate else reachable
+                    )
 
     def check_condition(
         self,
@@ -539,7 +555,7 @@ class _Checker:
                     step=step,
                     field=test.field,
                     asked_on=asked_on.id,
-                    path=" → ".join(witness) if witness else f"'{step.id}'",
+                    via=" → ".join(witness) if witness else f"'{step.id}'",
                 )
             self.check_value(test, f, step)
 
@@ -554,10 +570,8 @@ class _Checker:
         if test.op == "answered":
             return
         if test.op in ("lt", "lte", "gt", "gte"):
-            ok = (f.type == FieldType.number and not isinstance(test.value, dt.date)) or (
-                f.type == FieldType.date and isinstance(test.value, dt.date)
-            )
-            if not ok:
+            is_date = isinstance(test.value, dt.date)
+            if f.type not in (FieldType.number, FieldType.date):
                 self.error(
                     "compare-needs-number",
                     test.path,
@@ -565,6 +579,17 @@ class _Checker:
                     op=test.op,
                     field=f.id,
                     type=f.type.value,
+                )
+            elif is_date != (f.type == FieldType.date):
+                self.error(
+                    "compare-wrong-kind",
+                    test.path,
+                    step=step,
+                    op=test.op,
+                    field=f.id,
+                    type=f.type.value,
+                    value=_yaml_text(test.value),
+                    expected=phrase("a-date" if f.type == FieldType.date else "a-number"),
                 )
             return
         options = f.option_values()
@@ -580,7 +605,7 @@ class _Checker:
                     step=step,
                     value=text,
                     field=f.id,
-                    options=", ".join(options),
+                    options=", ".join(dict.fromkeys(options)),
                     suggestion=_suggest(text, options),
                 )
 
@@ -629,9 +654,32 @@ def _required_example(f: FormField) -> str:
     return f"Ange {label[:1].lower() + label[1:]}"
 
 
-def _reach(graph: dict[str, list[str]], start: str) -> set[str]:
+def _reverse(graph: dict[str, list[str]]) -> dict[str, list[str]]:
+    reverse: dict[str, list[str]] = {node: [] for node in graph}
+    for source, targets in graph.items():
+        for target in targets:
+            reverse.setdefault(target, []).append(source)
+    return reverse
+
+
+def _loop_from(graph: dict[str, list[str]], start: str) -> list[str]:
+    """The first loop met walking on from ``start`` (always the first way out), closed:
+    ``[a, b, a]``. Only called for steps from which every way goes round in a loop."""
+    order: list[str] = []
+    seen: dict[str, int] = {}
+    node = start
+    while node not in seen and graph.get(node):
+        seen[node] = len(order)
+        order.append(node)
+        node = graph[node][0]
+    if node not in seen:
+        return [*order, node]
+    return [*order[seen[node] :], node]
+
+
+def _reach(graph: dict[str, list[str]], *starts: str) -> set[str]:
     seen: set[str] = set()
-    queue = deque([start])
+    queue = deque(starts)
     while queue:
         node = queue.popleft()
         if node in seen or node not in graph:
