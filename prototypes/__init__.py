@@ -7,7 +7,7 @@ codes and optional tasks, and QR codes for them. It depends only on ``journeys``
 speaks HTTP or renders HTML: ``toolkit`` does that.
 """
 
-from prototypes.qr import qr_matrix, qr_png, qr_svg, qr_text
+from prototypes.qr import ascii_url, qr_matrix, qr_png, qr_svg, qr_text
 from prototypes.share import (
     CODE_ALPHABET,
     CODE_BITS,
@@ -58,6 +58,7 @@ __all__ = [
     "VersionDiff",
     "VersionNotFound",
     "apply_migrations",
+    "ascii_url",
     "create_share_link",
     "delete_versions_of_journey",
     "diff_journeys",

@@ -3,11 +3,18 @@
 Every code uses error correction level M (about 15 % may be damaged or covered) and the
 smallest QR version that holds the URL. The quiet zone (light border, 4 modules by the
 standard) is part of every rendering: phone cameras need it to find the code.
+
+A URL with characters outside ASCII (``?källa=kort``, ``https://exempel.kåmmun.se``) is
+encoded first (percent-encoding, IDNA for the host name): QR byte mode does not say which
+character set it holds, and readers guess differently, so only ASCII reads the same on
+every phone.
 """
 
 from __future__ import annotations
 
 import io
+import re
+from urllib.parse import quote, urlsplit, urlunsplit
 from xml.sax.saxutils import escape, quoteattr
 
 import qrcode
@@ -17,11 +24,30 @@ QUIET_ZONE = 4
 """Light modules around the code, as the QR standard asks."""
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def ascii_url(url: str) -> str:
+    """The URL as every QR reader decodes it the same: non-ASCII percent-encoded, IDNA host."""
+    if url.isascii():
+        return url
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.hostname and not parts.hostname.isascii():
+        userinfo, at, _ = netloc.rpartition("@")
+        host = parts.hostname.encode("idna").decode("ascii")
+        port = f":{parts.port}" if parts.port is not None else ""
+        netloc = f"{userinfo}{at}{host}{port}"
+    encoded = [_NON_ASCII.sub(lambda m: quote(m.group()), part) for part in parts]
+    encoded[1] = _NON_ASCII.sub(lambda m: quote(m.group()), netloc)
+    return urlunsplit(encoded)
+
+
 def _qr(url: str, *, box_size: int = 10, border: int = QUIET_ZONE) -> qrcode.QRCode:
     code = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=border
     )
-    code.add_data(url)
+    code.add_data(ascii_url(url))
     code.make(fit=True)
     return code
 
@@ -67,7 +93,7 @@ def qr_svg(url: str, *, title: str | None = None) -> str:
         f'width="{size * 4}mm" height="{size * 4}mm" role="img" aria-labelledby="qr-title" '
         'shape-rendering="crispEdges">\n'
         f'<title id="qr-title">{escape(label)}</title>\n'
-        f"<desc>{escape(url)}</desc>\n"
+        f"<desc>{escape(ascii_url(url))}</desc>\n"
         f'<rect width="{size}" height="{size}" fill="#fff"/>\n'
         f'<path fill="#000" d={quoteattr("".join(path))}/>\n'
         "</svg>\n"
