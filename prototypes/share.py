@@ -20,7 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
-from prototypes.store import rows
+from prototypes.store import rows, to_row
 from prototypes.versions import Version, get_version
 
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -161,7 +161,7 @@ def create_share_link(
         )
         try:
             with db.atomic():
-                db.table("share_links").insert(link.model_dump(mode="json"))
+                db.table("share_links").insert(to_row(link))
         except sqlite3.IntegrityError:
             if get_share_link(db, link.code) is None:
                 raise

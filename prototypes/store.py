@@ -21,8 +21,10 @@ example ``table.transform()``) must create the triggers again.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from pydantic import BaseModel
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -130,3 +132,11 @@ def rows(db: Database, sql: str, params: list[Any] | None = None) -> list[dict[s
     """Every row of a query, as mappings."""
     cursor = db.execute(sql, params or [])
     return [as_dict(cursor.description, row) for row in cursor.fetchall()]
+
+
+def to_row(model: BaseModel) -> dict[str, Any]:
+    """A model as a row: times as ISO 8601 text (like :mod:`journeys.store`), the rest as is."""
+    return {
+        key: value.isoformat() if isinstance(value, dt.datetime) else value
+        for key, value in model.model_dump().items()
+    }

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from journeys import Finding, Journey, Severity, check_journey, journey_dict
 from journeys import store as journey_store
-from prototypes.store import rows
+from prototypes.store import rows, to_row
 
 Lang = Literal["sv", "en"]
 
@@ -127,7 +127,7 @@ def publish_version(
             created_at=now,
             author=author,
         )
-        db.table("prototype_versions").insert(version.model_dump(mode="json"))
+        db.table("prototype_versions").insert(to_row(version))
     return version
 
 
