@@ -320,6 +320,11 @@ def _shape_findings(exc: ValidationError, data: Any, file: str | None) -> list[F
                 continue
             seen.add(key)
             findings.append(finding)
+    # 'titel: …' is one mistake, not two: the unknown key that suggests the missing one says it
+    misspelt = {
+        (*f.path[:-1], f.suggestion) for f in findings if f.code == "unknown-key" and f.suggestion
+    }
+    findings = [f for f in findings if not (f.code == "missing" and f.path in misspelt)]
     findings.sort(key=lambda f: (f.line or 0, f.column or 0))
     return findings
 
@@ -450,6 +455,12 @@ def _shape_finding(err: Any, path: DataPath, data: Any, file: str | None) -> Fin
     elif kind in ("less_than_equal", "less_than") and ("le" in ctx or "lt" in ctx):
         limit = ctx.get("le", ctx.get("lt"))
         code, params = "too-large", {"key": key, "limit": limit, "value": value}
+    elif kind == "finite_number":
+        detail = both(
+            "skriv ett vanligt tal, inte .nan eller .inf",
+            "write an ordinary number, not .nan or .inf",
+        )
+        code, params = "out-of-range", {"key": key, "detail": detail}
     elif kind == "string_too_long" and "max_length" in ctx:
         code, params = "too-long", {"key": key, "limit": ctx["max_length"]}
     else:

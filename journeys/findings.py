@@ -98,8 +98,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{key}' may be at most {limit} characters long; shorten it.",
     ),
     "out-of-range": (
-        "'{key}' har ett värde som inte går att använda: {detail}",
-        "'{key}' has a value that cannot be used: {detail}",
+        "'{key}' har ett värde som inte går att använda: {detail}.",
+        "'{key}' has a value that cannot be used: {detail}.",
     ),
     # semantics
     "duplicate-step-id": (
@@ -257,8 +257,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{key}' should be followed by a list of conditions, e.g. {key}: [{{a: Ja}}, {{b: Nej}}].",
     ),
     "condition-one-operator": (
-        "Fältet '{field}' har {count} operatorer; använd exakt en ({ops}), eller 'all:' för flera.",
-        "Field '{field}' has {count} operators; use exactly one ({ops}), or 'all:' for several.",
+        "Villkoret på '{field}' har {count} operatorer men ska ha en ({ops}). Skriv flera "
+        "villkor under all:, t.ex. all: [{{{field}: {{gte: 18}}}}, {{{field}: {{lt: 65}}}}].",
+        "The condition on '{field}' has {count} operators but should have one ({ops}). Write "
+        "several conditions under all:, e.g. all: [{{{field}: {{gte: 18}}}}, "
+        "{{{field}: {{lt: 65}}}}].",
     ),
     "condition-unknown-operator": (
         "Okänd operator '{op}'.{hint} Använd en av: {ops}.",
@@ -273,12 +276,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Write answered: true (the question is answered) or answered: false (it is not).",
     ),
     "condition-needs-number": (
-        "'{op}' jämför med ett tal eller ett datum, inte '{got}'.",
-        "'{op}' compares with a number or a date, not '{got}'.",
+        "'{op}' jämför med ett tal eller ett datum, inte '{got}'. Skriv t.ex. {op}: 18 eller "
+        "{op}: 2025-06-01.",
+        "'{op}' compares with a number or a date, not '{got}'. Write e.g. {op}: 18 or "
+        "{op}: 2025-06-01.",
     ),
     "condition-list-needs-in": (
-        "Ett fält kan inte jämföras med en lista direkt; skriv {{{field}: {{in: [...]}}}}.",
-        "A field cannot be compared with a list directly; write {{{field}: {{in: [...]}}}}.",
+        "'{field}' jämförs med en lista. Skriv {{{field}: {{in: [...]}}}} om svaret ska vara "
+        "något av värdena i listan.",
+        "'{field}' is compared with a list. Write {{{field}: {{in: [...]}}}} if the answer "
+        "should be one of the values in the list.",
     ),
     "options-missing": (
         "Fältet '{id}' är av typen {type} men har inga 'options'; lägg till svarsalternativen.",
@@ -311,8 +318,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "pass. Swap the values or change them.",
     ),
     "bad-regex": (
-        "Mönstret '{pattern}' är inte ett giltigt reguljärt uttryck: {reason}.",
-        "The pattern '{pattern}' is not a valid regular expression: {reason}.",
+        "Mönstret '{pattern}' går inte att använda: {reason}. Rätta mönstret, eller ta bort "
+        "'pattern' om det inte behövs.",
+        "The pattern '{pattern}' cannot be used: {reason}. Correct the pattern, or remove "
+        "'pattern' if it is not needed.",
     ),
     "bad-date": (
         "'{value}' är inte ett datum. Skriv t.ex. 2025-06-01, today eller today-18y.",
@@ -422,8 +431,19 @@ PHRASES: dict[str, tuple[str, str]] = {
         "it is nested too deeply; simplify the structure",
     ),
     # the condition comparisons (compare-wrong-kind)
-    "a-number": ("ett tal, t.ex. lt: 18", "a number, e.g. lt: 18"),
-    "a-date": ("ett datum, t.ex. lt: 2025-06-01", "a date, e.g. lt: 2025-06-01"),
+    "a-number": ("ett tal, t.ex. {op}: 18", "a number, e.g. {op}: 18"),
+    "a-date": ("ett datum, t.ex. {op}: 2025-06-01", "a date, e.g. {op}: 2025-06-01"),
+    # why a regular expression cannot be used (bad-regex)
+    "regex-open-paren": ("en parentes ( stängs aldrig med )", "a bracket ( is never closed with )"),
+    "regex-close-paren": ("en ) saknar sin (", "a ) has no matching ("),
+    "regex-open-set": (
+        "en hakparentes [ stängs aldrig med ]",
+        "a square bracket [ is never closed with ]",
+    ),
+    "regex-repeat": (
+        "*, + eller ? står där det inte finns något att upprepa",
+        "*, + or ? stands where there is nothing to repeat",
+    ),
     # empty lists of known ids (unknown-phase, unknown-actor)
     "none-yet": ("det finns inga ännu", "there are none yet"),
 }

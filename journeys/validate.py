@@ -132,7 +132,12 @@ def check_journey(
 
 
 def _suggest(word: str, candidates: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    """The closest candidate, if any is close; a difference only in case always is."""
+    candidates = [c for c in candidates if c != word]
+    same_but_case = [c for c in candidates if c.casefold() == word.casefold()]
+    if same_but_case:
+        return same_but_case[0]
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return close[0] if close else None
 
 
@@ -403,8 +408,8 @@ class _Checker:
                     step=step,
                     low=low,
                     high=high,
-                    low_value=lo.value,
-                    high_value=hi.value,
+                    low_value=_yaml_text(lo.value),
+                    high_value=_yaml_text(hi.value),
                 )
         dates: dict[str, dt.date] = {}
         for rule in ("min_date", "max_date"):
@@ -435,7 +440,7 @@ class _Checker:
                     (*path, "pattern", "value"),
                     step=step,
                     pattern=f.pattern.value,
-                    reason=getattr(exc, "msg", str(exc)),
+                    reason=_regex_reason(str(getattr(exc, "msg", exc))),
                 )
 
     def check_readability(self, i: int, step: ScreenStep | OfflineStep) -> None:
@@ -589,7 +594,9 @@ class _Checker:
                     field=f.id,
                     type=f.type.value,
                     value=_yaml_text(test.value),
-                    expected=phrase("a-date" if f.type == FieldType.date else "a-number"),
+                    expected=phrase(
+                        "a-date" if f.type == FieldType.date else "a-number", op=test.op
+                    ),
                 )
             return
         options = f.option_values()
@@ -647,11 +654,35 @@ def _shorten(sentence: str, limit: int = 90) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
+_REGEX_REASONS = (
+    ("missing )", "regex-open-paren"),
+    ("unbalanced parenthesis", "regex-close-paren"),
+    ("unterminated character set", "regex-open-set"),
+    ("nothing to repeat", "regex-repeat"),
+    ("multiple repeat", "regex-repeat"),
+)
+
+
+def _regex_reason(reason: str) -> Any:
+    for start, key in _REGEX_REASONS:
+        if reason.startswith(start):
+            return phrase(key)
+    return reason
+
+
 def _required_example(f: FormField) -> str:
-    label = f.label.rstrip("?:. ")
-    if f.type in CHOICE_TYPES or f.type == FieldType.yesno:
-        return f"Välj {label[:1].lower() + label[1:]}"
-    return f"Ange {label[:1].lower() + label[1:]}"
+    """An error message in the GOV.UK pattern: 'Ange …' for typing, 'Välj …' for choosing.
+
+    A label that is a question ('Vad heter du?') cannot be turned round reliably, so then a
+    known good message of the same kind is given as the example.
+    """
+    choose = f.type in CHOICE_TYPES or f.type == FieldType.yesno
+    label = f.label.strip()
+    if label.endswith("?") or not label.rstrip(":. "):
+        return "Välj om du själv ska köra bilen" if choose else "Ange ditt postnummer"
+    label = label.rstrip(":. ")
+    what = label[:1].lower() + label[1:]
+    return f"Välj {what}" if choose else f"Ange {what}"
 
 
 def _reverse(graph: dict[str, list[str]]) -> dict[str, list[str]]:
