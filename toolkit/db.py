@@ -1,12 +1,22 @@
 """Open the Medskapa database and bring every package's tables up to date.
 
 Each domain package owns its tables and its ordered migrations; this module applies them
-all, bottom layer first, every time the database is opened. Opening is cheap when nothing
-is pending.
+all, bottom layer first (journeys, prototypes, then the toolkit's own), every time the
+database is opened. Opening is cheap when nothing is pending.
+
+The toolkit's own tables::
+
+    app_settings  key (pk), value, updated_at      the server secret, organisation name, colour
+    users         id (pk), email (unique, lower case), role (designer|facilitator),
+                  password_hash (argon2), created_at, failed_attempts, locked_until
+    sessions      token_hash (pk, sha256 of the cookie value), user_id (fk), created_at,
+                  expires_at, ended_at
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 import sqlite3
 from pathlib import Path
 
@@ -14,15 +24,76 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from journeys import store as journey_store
-
-MIGRATIONS: tuple[Migrations, ...] = (journey_store.MIGRATIONS,)
-"""Every package's migration set, in dependency order (journeys first)."""
+from toolkit.settings import (
+    DEFAULT_COLOUR,
+    Organisation,
+    SettingsError,
+    check_colour,
+    check_org_name,
+)
 
 BUSY_TIMEOUT_MS = 5000
+
+TOOLKIT_MIGRATIONS = Migrations("toolkit")
+"""The toolkit's own tables (settings, accounts, sessions), applied after the domain's."""
 
 
 class DatabaseError(Exception):
     """The database cannot be opened or upgraded; the message says why and what to do."""
+
+
+@TOOLKIT_MIGRATIONS()
+def m001_app_settings_users_sessions(db: Database) -> None:
+    """Key-value settings, designer and facilitator accounts, and their sign-in sessions."""
+    db.table("app_settings").create(
+        {"key": str, "value": str, "updated_at": str}, pk="key", not_null={"value"}
+    )
+    db.table("users").create(
+        {
+            "id": int,
+            "email": str,
+            "role": str,
+            "password_hash": str,
+            "created_at": str,
+            "failed_attempts": int,
+            "locked_until": str,
+        },
+        pk="id",
+        not_null={"email", "role", "password_hash", "created_at", "failed_attempts"},
+        defaults={"failed_attempts": 0},
+    )
+    db.execute("create unique index users_email on users (email collate nocase)")
+    db.table("sessions").create(
+        {
+            "token_hash": str,
+            "user_id": int,
+            "created_at": str,
+            "expires_at": str,
+            "ended_at": str,
+        },
+        pk="token_hash",
+        not_null={"user_id", "created_at", "expires_at"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db.table("sessions").create_index(["user_id"])
+
+
+def migration_sets() -> tuple[Migrations, ...]:
+    """Every migration set, in dependency order: journeys, prototypes, toolkit."""
+    try:
+        import prototypes
+    except ImportError as exc:  # pragma: no cover - an incomplete installation
+        raise DatabaseError(
+            f"Paketet prototypes går inte att läsa in ({exc}). Installationen är ofullständig: "
+            "kör make setup."
+        ) from exc
+    prototype_migrations = getattr(prototypes, "MIGRATIONS", None)
+    if not isinstance(prototype_migrations, Migrations):
+        raise DatabaseError(
+            "Paketet prototypes saknar MIGRATIONS, så dess tabeller kan inte skapas. "
+            "Installationen är ofullständig: hämta den senaste koden och kör make setup."
+        )
+    return (journey_store.MIGRATIONS, prototype_migrations, TOOLKIT_MIGRATIONS)
 
 
 def open_db(path: str | Path, *, migrate: bool = True) -> Database:
@@ -39,6 +110,7 @@ def open_db(path: str | Path, *, migrate: bool = True) -> Database:
                 f"Mappen {target.parent} finns inte. "
                 "Skapa den eller ange en annan sökväg med MEDSKAPA_DB."
             )
+    sets = migration_sets() if migrate else ()
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         db = Database(conn)
@@ -46,11 +118,90 @@ def open_db(path: str | Path, *, migrate: bool = True) -> Database:
             db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if migrate:
-            for migrations in MIGRATIONS:
-                migrations.apply(db)
+        for migrations in sets:
+            migrations.apply(db)
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(
             f"Databasen {target} går inte att öppna: {exc}. Är det en Medskapa-databas?"
         ) from exc
     return db
+
+
+# --- app_settings ---------------------------------------------------------------------------
+
+SECRET_KEY = "secret"
+ORG_NAME_KEY = "organisation.name"
+ORG_COLOUR_KEY = "organisation.colour"
+
+
+def _utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+def get_setting(db: Database, key: str) -> str | None:
+    """A stored setting, or None."""
+    row = db.execute("select value from app_settings where key = ?", [key]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def set_setting(db: Database, key: str, value: str, *, now: dt.datetime | None = None) -> None:
+    """Store (or replace) a setting."""
+    stamp = (now or dt.datetime.now(dt.UTC)).isoformat()
+    with db.atomic():
+        db.execute(
+            "insert into app_settings (key, value, updated_at) values (?, ?, ?) "
+            "on conflict (key) do update set value = excluded.value, "
+            "updated_at = excluded.updated_at",
+            [key, value, stamp],
+        )
+
+
+def ensure_secret(db: Database, *, configured: str | None = None) -> str:
+    """The server secret: ``configured`` (``MEDSKAPA_SECRET``) when given, else the one in
+    the database, generated with :mod:`secrets` the first time and the same ever after.
+
+    Two processes starting together agree: the first insert wins and both read it back.
+    """
+    if configured:
+        return configured
+    with db.atomic():
+        db.execute(
+            "insert or ignore into app_settings (key, value, updated_at) values (?, ?, ?)",
+            [SECRET_KEY, secrets.token_urlsafe(48), _utc_now()],
+        )
+    stored = get_setting(db, SECRET_KEY)
+    assert stored is not None
+    return stored
+
+
+def get_organisation(db: Database) -> Organisation:
+    """The organisation's name and colour ("" and the default colour until set)."""
+    name = get_setting(db, ORG_NAME_KEY) or ""
+    colour = get_setting(db, ORG_COLOUR_KEY) or DEFAULT_COLOUR
+    try:  # stored values were checked; a hand-edited database must not break the pages
+        colour = check_colour(colour)
+    except SettingsError:
+        colour = DEFAULT_COLOUR
+    return Organisation(name=name, colour=colour)
+
+
+def set_organisation(
+    db: Database,
+    *,
+    name: str | None = None,
+    colour: str | None = None,
+    now: dt.datetime | None = None,
+) -> Organisation:
+    """Change the organisation's name and/or colour after checking them.
+
+    Raises :class:`toolkit.settings.SettingsError` (Swedish) for an empty name or a colour
+    that is not ``#rrggbb`` or too light for white text (WCAG AA, 4.5:1). Nothing is stored
+    when either value is refused.
+    """
+    checked_name = check_org_name(name) if name is not None else None
+    checked_colour = check_colour(colour) if colour is not None else None
+    if checked_name is not None:
+        set_setting(db, ORG_NAME_KEY, checked_name, now=now)
+    if checked_colour is not None:
+        set_setting(db, ORG_COLOUR_KEY, checked_colour, now=now)
+    return get_organisation(db)

@@ -1,0 +1,189 @@
+"""Every URL Medskapa hands out, built in one place.
+
+QR codes, printed cards, the command line, the designer app and the server's own routes all
+use these functions, so an address printed on paper and the route that answers it cannot
+drift apart. ``*_path`` gives the path on this server; ``*_url`` the full address phones use
+(``public_url`` from :class:`toolkit.settings.Settings`). Route patterns for Starlette are
+the upper-case constants.
+
+Codes and ids are percent-encoded when put into a path, so a hostile value can never change
+which route answers.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import quote, urlencode
+
+SESSION_COOKIE = "medskapa_session"
+"""The cookie that carries a designer's or facilitator's session token."""
+
+ExportFormat = Literal["yaml", "json", "mermaid", "cjml"]
+EXPORT_FORMATS: tuple[str, ...] = ("yaml", "json", "mermaid", "cjml")
+
+# --- patterns (Starlette) -------------------------------------------------------------------
+CITIZEN = "/t/{code}"
+WORKSHOP = "/w/{code}"
+HEALTH = "/api/health"
+LOGIN = "/login"
+SESSION_API = "/api/session"
+SESSION_END_API = "/api/session/end"
+STATIC = "/static"
+DESIGNER = "/designer"
+DESIGNER_API = "/designer/api"
+QR_PNG = "/designer/qr/{code}.png"
+QR_SVG = "/designer/qr/{code}.svg"
+QR_SHEET = "/designer/qr-sheet/{version_id}"
+EXPORT = "/designer/export/{journey_id}.{fmt}"
+PREVIEW = "/designer/preview/{journey_id}/{step_id}"
+WHOAMI = "/designer/api/me"
+LOGOUT = "/logout"
+
+# Reflex pages of the designer app (query parameters, since Reflex renders dynamic routes in
+# the browser): pass these to ``app.add_page(..., route=...)``.
+HOME_PAGE = "/"
+JOURNEY_PAGE = "/journey"
+JOURNEY_VERSIONS_PAGE = "/journey/versions"
+JOURNEY_SHARE_PAGE = "/journey/share"
+SETTINGS_PAGE = "/settings"
+
+
+def _seg(value: str) -> str:
+    return quote(value, safe="")
+
+
+def _join(public_url: str, path: str) -> str:
+    return public_url.rstrip("/") + path
+
+
+# --- citizens and participants --------------------------------------------------------------
+
+
+def citizen_path(code: str) -> str:
+    """Where a citizen starts a test: ``/t/<code>``."""
+    return f"/t/{_seg(code)}"
+
+
+def citizen_url(public_url: str, code: str) -> str:
+    """The full address printed under a QR code."""
+    return _join(public_url, citizen_path(code))
+
+
+def workshop_path(code: str) -> str:
+    """Where a workshop participant joins: ``/w/<code>``."""
+    return f"/w/{_seg(code)}"
+
+
+def workshop_url(public_url: str, code: str) -> str:
+    """The full join address for a workshop."""
+    return _join(public_url, workshop_path(code))
+
+
+# --- server ---------------------------------------------------------------------------------
+
+
+def health_path() -> str:
+    """The health check: ``/api/health``."""
+    return HEALTH
+
+
+def login_path(next_path: str | None = None) -> str:
+    """The sign-in page, optionally coming back to ``next_path`` afterwards."""
+    if next_path and is_local_path(next_path):
+        return f"{LOGIN}?{urlencode({'next': next_path})}"
+    return LOGIN
+
+
+def is_local_path(target: str) -> bool:
+    """True for a path on this server (``/designer/...``); False for anything that could
+    send the browser elsewhere (``//evil.example``, ``https://...``, ``/\\evil``)."""
+    return (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(ord(c) < 32 for c in target)
+    )
+
+
+def static_path(name: str, version: str | None = None) -> str:
+    """A file under ``/static/``; ``version`` (a content hash) makes it cacheable forever."""
+    path = f"{STATIC}/{quote(name)}"
+    return f"{path}?v={version}" if version else path
+
+
+# --- designer downloads (signed in) ---------------------------------------------------------
+
+
+def qr_png_path(code: str) -> str:
+    """The QR code of a share link as PNG."""
+    return f"/designer/qr/{_seg(code)}.png"
+
+
+def qr_svg_path(code: str) -> str:
+    """The QR code of a share link as SVG."""
+    return f"/designer/qr/{_seg(code)}.svg"
+
+
+def qr_sheet_path(version_id: str, code: str | None = None) -> str:
+    """A printable A4 sheet of QR cards for a version (or one link repeated)."""
+    path = f"/designer/qr-sheet/{_seg(version_id)}"
+    return f"{path}?{urlencode({'code': code})}" if code else path
+
+
+def export_path(journey_id: str, fmt: str) -> str:
+    """A journey exported as ``yaml``, ``json``, ``mermaid`` or ``cjml``."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {EXPORT_FORMATS}")
+    return f"/designer/export/{_seg(journey_id)}.{fmt}"
+
+
+def preview_path(journey_id: str, step_id: str) -> str:
+    """One step rendered as a citizen would see it."""
+    return f"/designer/preview/{_seg(journey_id)}/{_seg(step_id)}"
+
+
+def designer_export(journey_id: str, fmt: str) -> str:
+    """Same as :func:`export_path` (the name the designer app uses)."""
+    return export_path(journey_id, fmt)
+
+
+def logout_path() -> str:
+    """Where the sign-out form posts."""
+    return LOGOUT
+
+
+# --- designer app pages (Reflex) ------------------------------------------------------------
+
+
+def _page(path: str, journey_id: str) -> str:
+    return f"{path}?{urlencode({'id': journey_id})}"
+
+
+def home_page() -> str:
+    """The journey list."""
+    return HOME_PAGE
+
+
+def journey_page(journey_id: str) -> str:
+    """A journey's map: ``/journey?id=<id>``."""
+    return _page(JOURNEY_PAGE, journey_id)
+
+
+def journey_versions_page(journey_id: str) -> str:
+    """A journey's published versions: ``/journey/versions?id=<id>``."""
+    return _page(JOURNEY_VERSIONS_PAGE, journey_id)
+
+
+def journey_share_page(journey_id: str) -> str:
+    """A journey's share links: ``/journey/share?id=<id>`` (append ``&version=...``)."""
+    return _page(JOURNEY_SHARE_PAGE, journey_id)
+
+
+def settings_page() -> str:
+    """Organisation name and colour, accounts."""
+    return SETTINGS_PAGE
+
+
+def whoami_path() -> str:
+    """JSON about the signed-in user (401 when not signed in)."""
+    return WHOAMI
