@@ -910,6 +910,7 @@ def _merge(old: Any, new: Any) -> Any:
             if key in old:
                 merged = _merge(old[key], value)
                 if merged is not old[key]:
+                    _keep_comment_gap(old, key, old[key], merged)
                     old[key] = merged
             else:
                 old.insert(_insert_position(old, new, key), key, _commented(value))
@@ -921,6 +922,36 @@ def _merge(old: Any, new: Any) -> Any:
     if isinstance(old, ScalarString) and isinstance(new, str):
         return type(old)(new)  # keep the quoting or block style the author chose
     return _commented(new)
+
+
+def _keep_comment_gap(mapping: CommentedMap, key: Any, before: Any, after: Any) -> None:
+    """A comment after a value that grows keeps its distance (``x  # note``), not one space."""
+    slot = mapping.ca.items.get(key)
+    token = slot[2] if slot and len(slot) > 2 else None
+    if token is None or not str(getattr(token, "value", "")).startswith("#"):
+        return
+    try:
+        key_line, _ = mapping.lc.key(key)
+        value_line, value_column = mapping.lc.value(key)
+    except (KeyError, TypeError, AttributeError):
+        return
+    old_width, new_width = _scalar_width(before), _scalar_width(after)
+    column = getattr(token, "column", None)
+    if key_line != value_line or old_width is None or new_width is None or column is None:
+        return
+    gap = max(1, column - (value_column + old_width))
+    token.column = max(column, value_column + new_width + gap)
+
+
+def _scalar_width(value: Any) -> int | None:
+    """Characters a one-line scalar takes in the file, or None for anything else."""
+    if isinstance(value, CommentedMap | CommentedSeq | dt.date) or value is None:
+        return None
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    if "\n" in text:
+        return None
+    quoted = type(value).__name__ in ("DoubleQuotedScalarString", "SingleQuotedScalarString")
+    return len(text) + (2 if quoted else 0)
 
 
 def _insert_position(old: CommentedMap, new: Mapping[str, Any], key: str) -> int:
