@@ -6,7 +6,8 @@ Rough bands used in Swedish plain-language work: below 30 very easy (children's 
 texts), above 60 very hard. Public e-services for everyone should aim at 40 or below.
 
 Markdown is reduced to text first; each heading, list item and paragraph ends a sentence,
-as do ``.``, ``!``, ``?`` and ``:``.
+as do ``.``, ``!``, ``?`` and ``:`` — but not the dot of a common abbreviation such as
+``t.ex.`` or ``bl.a.``. A long word has more than six letters; hyphens do not count.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ from markdown_it import MarkdownIt
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|\n+")
+_ABBREVIATION = re.compile(
+    r"(?:^|\s)(?:t\.ex|bl\.a|m\.m|s\.k|o\.s\.v|osv|dvs|d\.v\.s|m\.fl|ca|jfr|resp|"
+    r"kl|nr|tel|fr\.o\.m|t\.o\.m|p\.g\.a|pga|e\.g|i\.e|etc)\.$",
+    re.IGNORECASE,
+)
 _md = MarkdownIt("commonmark")
 
 MIN_WORDS = 10
@@ -42,9 +48,9 @@ def markdown_to_sentences(markdown: str) -> list[str]:
         if token.type == "inline":
             text = (
                 "".join(
-                    child.content
+                    child.content if child.type in ("text", "code_inline") else " "
                     for child in token.children or []
-                    if child.type in ("text", "code_inline")
+                    if child.type in ("text", "code_inline", "softbreak", "hardbreak")
                 )
                 or token.content
             )
@@ -53,11 +59,22 @@ def markdown_to_sentences(markdown: str) -> list[str]:
             continue
     sentences: list[str] = []
     for block in blocks:
+        pending = ""
         for part in _SENTENCE_END.split(block):
-            part = part.strip()
+            part = f"{pending} {part}".strip() if pending else part.strip()
+            pending = ""
+            if _ABBREVIATION.search(part):
+                pending = part  # "t.ex." does not end the sentence
+                continue
             if _WORD.search(part):
                 sentences.append(part)
+        if pending and _WORD.search(pending):
+            sentences.append(pending)
     return sentences
+
+
+def _letters(word: str) -> int:
+    return sum(1 for c in word if c.isalpha())
 
 
 def lix(texts: list[str]) -> Readability:
@@ -68,7 +85,7 @@ def lix(texts: list[str]) -> Readability:
     words = [w for s in sentences for w in _WORD.findall(s) if not w[0].isdigit()]
     if not words or not sentences:
         return Readability(0.0, 0, len(sentences), 0, ())
-    long_words = sum(1 for w in words if len(w) > 6)
+    long_words = sum(1 for w in words if _letters(w) > 6)
     value = len(words) / len(sentences) + 100 * long_words / len(words)
     ranked = sorted(sentences, key=lambda s: len(_WORD.findall(s)), reverse=True)
     return Readability(round(value, 1), len(words), len(sentences), long_words, tuple(ranked))
