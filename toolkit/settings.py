@@ -19,6 +19,7 @@ This module only knows how to check them (:func:`check_colour`, :func:`check_org
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import re
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 Lang = Literal["sv", "en"]
 
@@ -39,6 +41,18 @@ MIN_SECRET_LENGTH = 16
 # Addresses used only to ask the kernel which interface it would route through. Connecting a
 # UDP socket sends nothing; no packet leaves the machine.
 _ROUTE_PROBES = ("10.255.255.255", "192.0.2.1")
+
+
+TIMEZONE = "Europe/Stockholm"
+"""Dates people type and read (a link's last day) are Swedish dates."""
+
+
+def local_zone() -> dt.tzinfo:
+    """Swedish time, or UTC on a system without time zone data."""
+    try:
+        return ZoneInfo(TIMEZONE)
+    except ZoneInfoNotFoundError:  # pragma: no cover - minimal containers
+        return dt.UTC
 
 
 class SettingsError(ValueError):
