@@ -1,0 +1,165 @@
+"""Rendering the server-side pages: one Jinja2 environment (autoescape on), the helpers the
+templates use, and Markdown without raw HTML.
+
+Templates take plain data (the organisation, a step, a list of cards), never a request or
+a database, so they can be rendered and checked on their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from journeys import FormField
+from toolkit import routes
+from toolkit.settings import DEFAULT_COLOUR, Organisation
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+_MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def swedish_date(value: Any) -> str:
+    """``2025-12-01`` as ``1 december 2025``."""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+@cache
+def static_version(name: str) -> str:
+    """A short hash of a static file's content, so its URL changes when it does."""
+    return hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
+
+
+def static_url(name: str) -> str:
+    """The cache-forever URL of a static file (its content hash in the query)."""
+    return routes.static_path(name, static_version(name))
+
+
+_markdown = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
+
+
+def markdown(text: str | None) -> Markup:
+    """Markdown as HTML. Raw HTML in the text is shown as text, never run; links with
+    ``javascript:`` and similar schemes are not made into links."""
+    if not text:
+        return Markup("")
+    return Markup(_markdown.render(text))
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    hint: str | None = None
+
+
+def field_options(field: FormField) -> list[Choice]:
+    """The answers a radios/checkboxes/select/yes-no field offers, as value, label, hint."""
+    if str(field.type) == "yesno":
+        return [Choice("Ja", "Ja"), Choice("Nej", "Nej")]
+    found: list[Choice] = []
+    for option in field.options or []:
+        if isinstance(option, str):
+            found.append(Choice(option, option))
+        else:
+            found.append(Choice(option.value, option.label or option.value, option.hint))
+    return found
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    type: str = "text"
+    inputmode: str | None = None
+    autocomplete: str | None = None
+    spellcheck: str | None = None
+    width: str | None = None
+
+
+_INPUTS: dict[str, InputSpec] = {
+    "text": InputSpec(),
+    "number": InputSpec(inputmode="numeric", width="short", spellcheck="false"),
+    "date": InputSpec(type="date", width="medium"),
+    "personnummer": InputSpec(
+        inputmode="numeric", autocomplete="off", spellcheck="false", width="medium"
+    ),
+    "email": InputSpec(type="email", autocomplete="email", spellcheck="false"),
+    "phone": InputSpec(type="tel", autocomplete="tel", spellcheck="false", width="medium"),
+}
+
+
+def input_spec(field: FormField) -> InputSpec:
+    """How a one-line field is rendered: type, input mode, autocomplete, width."""
+    base = _INPUTS.get(str(field.type), InputSpec())
+    return InputSpec(
+        type=base.type,
+        inputmode=base.inputmode,
+        autocomplete=field.autocomplete or base.autocomplete,
+        spellcheck=base.spellcheck,
+        width=field.width if field.width in ("short", "medium") else base.width,
+    )
+
+
+_SVG_PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
+
+
+def inline_svg(svg: str, ident: str) -> Markup:
+    """A standalone SVG document made fit to sit inside HTML: no XML prolog, and ids made
+    unique with ``ident`` so several codes on one page keep their own titles."""
+    body = _SVG_PROLOG.sub("", svg)
+    body = body.replace('id="qr-title"', f'id="qr-title-{ident}"').replace(
+        'aria-labelledby="qr-title"', f'aria-labelledby="qr-title-{ident}"'
+    )
+    return Markup(body)
+
+
+@cache
+def environment() -> Environment:
+    """The Jinja2 environment: autoescape on, undefined names are errors."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(static=static_url, field_options=field_options, input_spec=input_spec)
+    return env
+
+
+def render(name: str, *, org: Organisation, nonce: str, **context: Any) -> str:
+    """Render a page template with the organisation's name and colour in the layout."""
+    organisation = context.pop("org_name", None) or org.name or "Medskapa"
+    return (
+        environment()
+        .get_template(name)
+        .render(
+            org_name=organisation,
+            colour=org.colour or DEFAULT_COLOUR,
+            nonce=nonce,
+            title=context.pop("title", organisation),
+            **context,
+        )
+    )
