@@ -682,6 +682,7 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         },
     )
     api.state.medskapa_settings = settings
+    api.state.medskapa_secret = secret  # for signed tokens on citizen forms (issue 5)
     return api
 
 
