@@ -16,6 +16,7 @@ import difflib
 import io
 import itertools
 import json
+import math
 import re
 import types
 import typing
@@ -29,6 +30,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.scalarstring import ScalarString
 
 from journeys.findings import Finding, Severity, both, phrase
@@ -61,7 +64,21 @@ def _yaml() -> YAML:
     y.preserve_quotes = True
     y.width = 100
     y.indent(mapping=2, sequence=4, offset=2)
+    y.representer.add_representer(ScalarFloat, _represent_float)
     return y
+
+
+def _represent_float(representer: Any, data: ScalarFloat) -> Any:
+    """ruamel.yaml rebuilds a float from its parts and can get the last digit wrong
+    (6.872118083939875e+65 comes out as …874e+65); then write Python's exact form."""
+    node = RoundTripRepresenter.represent_scalar_float(representer, data)
+    try:
+        written = float(str(node.value).replace("_", ""))
+    except ValueError:
+        return node
+    if math.isfinite(data) and written != float(data):
+        node.value = repr(float(data)).replace("inf", ".inf")
+    return node
 
 
 def read_file(path: str | Path) -> JourneyDocument:
@@ -639,6 +656,7 @@ def _yaml_like(text: str | None) -> YAML:
     y = _yaml()
     if not text:
         return y
+    y.width = 1_000_000  # never wrap a long line the author wrote on one line
     indent, offset = _guess_indent(text)
     if indent is not None:
         y.indent(mapping=2, sequence=indent, offset=offset)

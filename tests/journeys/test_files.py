@@ -300,6 +300,19 @@ def test_removing_the_last_key_of_a_step_keeps_the_comment_of_the_next_step() ->
     assert changed_lines(text, out) == ["-    next: forare"]
 
 
+def test_a_long_line_elsewhere_is_not_wrapped_when_something_changes() -> None:
+    body = " ".join(["Du kan ansöka om parkeringstillstånd om du har svårt att gå."] * 4)
+    text = ROUNDTRIP.read_text() + f"    description: {body}\n"
+    document = read_text(text, file="resa.yaml")
+    journey = document.journey
+    assert journey is not None
+    journey.title = "Parkering"
+    assert changed_lines(text, save(document, journey)) == [
+        '-title: "Ansök om parkeringstillstånd"',
+        '+title: "Parkering"',
+    ]
+
+
 def test_changes_in_a_file_with_flush_lists_keep_its_indentation() -> None:
     text = (
         "id: resa\ntitle: Resa\norganisation: K\n"
