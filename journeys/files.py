@@ -318,7 +318,7 @@ _TYPE_ERRORS = {
 def _shape_findings(exc: ValidationError, data: Any, file: str | None) -> list[Finding]:
     candidates: dict[DataPath, list[tuple[str | None, Any]]] = {}
     for err in exc.errors(include_url=False):
-        path, branch = _data_path(err["loc"], data)
+        path, branch = _data_path(err["loc"], data, missing=err["type"] == "missing")
         candidates.setdefault(path, []).append((branch, err))
     findings: list[Finding] = []
     for path, errors in candidates.items():
@@ -357,14 +357,30 @@ def _combine_types(findings: list[Finding]) -> list[Finding]:
         return findings
     first = wrong[0]
     expected = [f.params["expected"] for f in wrong]
+
+    def alternatives(words: list[str], last: str) -> str:
+        words = [part for word in words for part in word.split(f" {last} ")]
+        return f"{', '.join(words[:-1])} {last} {words[-1]}"
+
     first.params["expected"] = both(
-        " eller ".join(e["sv"] for e in expected), " or ".join(e["en"] for e in expected)
+        alternatives([e["sv"] for e in expected], "eller"),
+        alternatives([e["en"] for e in expected], "or"),
     )
+    # "put quotes round it" helps only when text is the one plain value that fits
+    plain = [e for e in expected if e not in (phrase("mapping"), phrase("list"))]
+    fixes = [f.params["fix"] for f in wrong if f.params["fix"]]
+    first.params["fix"] = fixes[0] if fixes and plain == [phrase("text")] else ""
     return [f for f in findings if f.code != "wrong-type" or f is first]
 
 
-def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[DataPath, str | None]:
-    """Drop pydantic's union branch labels from an error location; return the first label."""
+def _data_path(
+    loc: tuple[Any, ...], data: Any, *, missing: bool = False
+) -> tuple[DataPath, str | None]:
+    """Drop pydantic's union branch labels from an error location; return the first label.
+
+    A name that is not in the data is a key only at the end of a "missing" error; anywhere
+    else it is a branch label such as ``str`` or ``list[Transition]``.
+    """
     path: list[str | int] = []
     branch: str | None = None
     node = data
@@ -373,7 +389,7 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[DataPath, str | None]:
         if isinstance(node, Mapping):
             if isinstance(part, str) and part in STEP_KINDS and node.get("kind") == part:
                 continue
-            if isinstance(part, str) and (part in node or last):
+            if isinstance(part, str) and (part in node or (last and missing)):
                 path.append(part)
                 node = node.get(part)
                 continue
@@ -454,15 +470,15 @@ def _shape_finding(err: Any, path: DataPath, data: Any, file: str | None) -> Fin
         code, params = "missing-kind", {}
     elif kind in _TYPE_ERRORS:
         expected = _TYPE_ERRORS[kind]
-        got = _type_phrase(value)
-        quote = expected == "text" and isinstance(value, int | float | dt.date)
+        if expected == "date-only" and not isinstance(value, dt.datetime):
+            expected = "date"  # pydantic reads a number as a time stamp
+        fix: Any = ""
+        if expected == "text" and isinstance(value, int | float | dt.date):
+            fix = phrase("quote-it", value=_scalar_text(value))
+        elif len(path) >= 2 and path[-2] == "next" and isinstance(value, str):
+            fix = phrase("write-goto", value=_scalar_text(value))
         code = "wrong-type"
-        params = {
-            "key": key,
-            "expected": phrase(expected),
-            "got": got,
-            "fix": phrase("quote-it", value=_scalar_text(value)) if quote else "",
-        }
+        params = {"key": key, "expected": phrase(expected), "got": _type_phrase(value), "fix": fix}
     elif kind in ("string_too_short", "too_short"):
         fix = "fill-text" if isinstance(value, str) else _EMPTY_LIST_FIX.get(key, "add-item")
         code, params = "too-short", {"key": key, "fix": phrase(fix)}

@@ -407,6 +407,12 @@ PHRASES: dict[str, tuple[str, str]] = {
         ' Sätt citattecken runt värdet ("{value}") så blir det en text.',
         ' Put quotes round the value ("{value}") so that it is a text.',
     ),
+    "write-goto": (
+        " Skriv varje alternativ i 'next' som - goto: {value}, eller skriv next: {value} om "
+        "det bara finns ett.",
+        " Write each entry of 'next' as - goto: {value}, or write next: {value} if there is "
+        "only one.",
+    ),
     # how to fill something empty (too-short)
     "fill-text": ("skriv en text", "write a text"),
     "add-step": ("lägg till minst ett steg", "add at least one step"),
