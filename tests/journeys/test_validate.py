@@ -291,6 +291,43 @@ def test_an_option_that_is_neither_text_nor_mapping_is_one_finding() -> None:
     assert [f.column for f in findings] == [19, 22]
 
 
+def test_next_written_as_a_list_of_ids_shows_how_to_write_goto() -> None:
+    text = (FIXTURES / "valid" / "minimal.yaml").read_text() + (
+        "    next:\n      - slut\n  - {id: slut, kind: screen, title: Slut}\n"
+    )
+    (finding,) = validate_text(text, file="resa.yaml").findings
+    assert (finding.code, format_path(finding.path), finding.line) == (
+        "wrong-type",
+        "steps[0].next[0]",
+        10,
+    )
+    assert "Skriv varje alternativ i 'next' som - goto: slut, eller skriv next: slut" in (
+        finding.message()
+    )
+
+
+def test_a_misspelt_key_in_an_option_is_one_finding() -> None:
+    text = (FIXTURES / "valid" / "minimal.yaml").read_text() + (
+        "    fields:\n      - id: farg\n        type: radios\n        label: Färg\n"
+        "        options: [{value: röd, lable: Röd}, blå]\n"
+        "    next: slut\n  - {id: slut, kind: screen, title: Slut}\n"
+    )
+    (finding,) = validate_text(text, file="resa.yaml").findings
+    assert finding.code == "unknown-key"
+    assert format_path(finding.path) == "steps[0].fields[0].options[0].lable"
+    assert finding.suggestion == "label"
+
+
+def test_a_rule_value_of_the_wrong_kind_lists_what_fits() -> None:
+    text = (FIXTURES / "valid" / "minimal.yaml").read_text() + (
+        "    fields:\n      - id: namn\n        type: text\n        label: Namn\n"
+        "        required: 5\n    next: slut\n  - {id: slut, kind: screen, title: Slut}\n"
+    )
+    (finding,) = validate_text(text, file="resa.yaml").findings
+    assert finding.message() == "'required' ska vara en text, true eller false, men är ett tal."
+    assert finding.message("en") == "'required' should be a text, true or false, but is a number."
+
+
 def test_an_empty_step_list_asks_for_at_least_one_step() -> None:
     finding = only_finding("too-short")
     assert finding.severity == Severity.error
