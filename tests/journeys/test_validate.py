@@ -299,7 +299,7 @@ def test_next_written_as_a_list_of_ids_shows_how_to_write_goto() -> None:
     assert (finding.code, format_path(finding.path), finding.line) == (
         "wrong-type",
         "steps[0].next[0]",
-        10,
+        9,
     )
     assert "Skriv varje alternativ i 'next' som - goto: slut, eller skriv next: slut" in (
         finding.message()
