@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import os
 import sys
 import traceback
 from dataclasses import dataclass, replace
@@ -34,9 +35,10 @@ from journeys import (
 from journeys import export as journey_export
 from journeys import schema as journey_schema
 from journeys import store as journey_store
+from toolkit import commands, serve
 from toolkit.db import DatabaseError, open_db
 from toolkit.i18n import t
-from toolkit.settings import Lang, Settings
+from toolkit.settings import Lang, Settings, SettingsError
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "journeys" / "examples"
 
@@ -324,17 +326,75 @@ def journey_figures(journey: Journey) -> dict[str, int]:
     }
 
 
+DEMO_EMAIL = "demo@exempelkommun.se"
+
+
+def _demo_login(db_path: Path) -> tuple[str, str | None]:
+    """The demo designer's e-mail and password; the password is made once and kept in a file
+    beside the database (git-ignored), so every ``make demo`` can print it."""
+    import secrets
+
+    from toolkit import accounts
+
+    secret_file = db_path.resolve().with_name(db_path.name + ".demo-login")
+    db = open_db(db_path)
+    if accounts.get_user(db, DEMO_EMAIL) is None:
+        password = "demo-" + secrets.token_urlsafe(9)
+        accounts.add_user(db, DEMO_EMAIL, password, role="designer", now=dt.datetime.now(dt.UTC))
+        secret_file.write_text(password + "\n", encoding="utf-8")
+        secret_file.chmod(0o600)
+    if secret_file.exists():
+        return DEMO_EMAIL, secret_file.read_text(encoding="utf-8").strip()
+    return DEMO_EMAIL, None
+
+
+def _demo_share(db_path: Path, journey_id: str, public_url: str) -> tuple[str, str]:
+    """Publish the journey once and hand out one share link; returns (version id, URL)."""
+    import prototypes
+    from toolkit import routes
+
+    db = open_db(db_path)
+    now = dt.datetime.now(dt.UTC)
+    version = prototypes.latest_version(db, journey_id)
+    if version is None:
+        version = prototypes.publish_version(
+            db, journey_id, note="Första testversionen", author="demo", now=now
+        )
+    links = [
+        link
+        for link in prototypes.list_share_links(db, version_id=version.id)
+        if link.status(now) == "ok"
+    ]
+    link = (
+        links[0]
+        if links
+        else prototypes.create_share_link(
+            db,
+            version.id,
+            label="Demo",
+            task="Du kör inte själv men behöver parkera nära entrén. Ansök om parkeringstillstånd.",
+            created_by="demo",
+            now=now,
+        )
+    )
+    return version.id, routes.citizen_url(public_url, link.code)
+
+
 @app.command()
 def demo(
     examples: Annotated[Path, typer.Option(help="Mapp med resefiler att läsa in.")] = EXAMPLES_DIR,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Starta appen efteråt.")
+    ] = False,
 ) -> None:
-    """Läs in exempelresorna, visa valideringen och en sammanställning."""
+    """Läs in exempelresorna, skapa ett demokonto och en delningslänk, och visa allt."""
     lang = _lang()
-    out.print(t("demo.loading", lang, db=str(_state.settings.db_path)), style="bold")
+    settings = _state.settings
+    out.print(t("demo.loading", lang, db=str(settings.db_path)), style="bold")
     files = sorted([*examples.glob("*.yaml"), *examples.glob("*.json")])
     if not files:
         raise _fail(t("error.no_files", lang))
-    db = open_db(_state.settings.db_path)
+    db = open_db(settings.db_path)
     reports = [validate_file(path) for path in files]
     table = Table(title=t("demo.title", lang))
     for key in (
@@ -378,8 +438,50 @@ def demo(
     out.print(table)
     if any(not r.ok for r in reports):
         raise _fail(t("demo.failed", lang))
-    first = next(r.journey.id for r in reports if r.journey is not None)
+    ids = [r.journey.id for r in reports if r.journey is not None]
+    first = "parkeringstillstand" if "parkeringstillstand" in ids else ids[0]
+    email, password = _demo_login(settings.db_path)
+    version_id, url = _demo_share(settings.db_path, first, settings.public_url)
+    from prototypes import qr_text
+
+    out.print()
+    out.print(t("demo.designer", lang, url=settings.public_url.rstrip("/") + "/"), style="bold")
+    out.print(t("demo.login", lang, email=email, password=password or "?"))
+    out.print(t("demo.citizen", lang, version=version_id, url=url), style="bold")
+    out.print(qr_text(url), style="black on white", markup=False, soft_wrap=False)
     out.print(t("demo.next", lang, id=first))
+    if serve_after:
+        _serve(settings.host, settings.port, dev=False)
+
+
+def _serve(host: str, port: int, *, dev: bool) -> None:
+    settings = _state.settings
+    open_db(settings.db_path)  # migrations and a clear error before the build starts
+    command = serve.reflex_command(host=host, port=port, dev=dev)
+    public = settings.public_url
+    env = serve.reflex_env(
+        dict(os.environ), db_path=settings.db_path, public_url=public, port=port, dev=dev
+    )
+    out.print(t("serve.starting", _lang(), url=public.rstrip("/") + "/"), style="bold")
+    serve.exec_reflex(command, env)
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[
+        str | None, typer.Option(help="Adress att lyssna på (standard 0.0.0.0).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port (standard MEDSKAPA_PORT eller 3000).")
+    ] = None,
+    dev: Annotated[bool, typer.Option("--dev", help="Utvecklingsläge med omladdning.")] = False,
+) -> None:
+    """Starta appen: designerappen på /, invånarsidor på /t/<kod>, allt på en port."""
+    settings = _state.settings
+    _serve(host or settings.host, port or settings.port, dev=dev)
+
+
+commands.register(app)
 
 
 def main() -> None:
@@ -394,7 +496,7 @@ def main() -> None:
         raise SystemExit(130) from None
     except (KeyboardInterrupt, EOFError):
         raise SystemExit(130) from None
-    except DatabaseError as exc:
+    except (DatabaseError, SettingsError, serve.ServeError) as exc:
         err.print(str(exc), markup=False)
         raise SystemExit(2) from None
     except Exception as exc:  # the last line of defence: people, not tracebacks

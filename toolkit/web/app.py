@@ -289,10 +289,13 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
     # --- sign-in for the designer app -----------------------------------------------------
 
     def same_origin(request: Request) -> bool:
-        """Refuse cross-site form posts: Origin, when sent, must be this server."""
+        """Refuse cross-site form posts. Browsers say where a request comes from in
+        Sec-Fetch-Site; with our no-referrer policy Chromium sends ``Origin: null`` on form
+        posts, so Origin is only the fallback for clients without Fetch Metadata."""
+        site = request.headers.get("sec-fetch-site")
+        if site is not None:
+            return site in ("same-origin", "none")
         origin = request.headers.get("origin")
-        if request.headers.get("sec-fetch-site") == "cross-site":
-            return False
         if not origin or origin == "null":
             return origin is None
         allowed = {

@@ -1,0 +1,1 @@
+"""The designer and facilitator app (Reflex): one module per page with its state."""

@@ -1,0 +1,58 @@
+"""The Reflex app object: the designer pages plus our own Starlette routes on the same port.
+
+Our routes (citizen pages, sign-in, downloads, health) are matched first; Reflex serves
+everything else. Pages are added with ``app.add_page`` (not ``@rx.page``) so a production
+start does not warn about redefined pages.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import reflex as rx
+
+from toolkit import routes
+from toolkit.app import data
+from toolkit.app.pages.journey_map import JourneyMapState, journey_map_page
+from toolkit.app.pages.journeys import JourneysState, journeys_page
+from toolkit.app.pages.settings import SettingsState, settings_page
+from toolkit.app.pages.share import ShareState, share_page
+from toolkit.app.pages.versions import VersionsState, versions_page
+from toolkit.web import create_api
+
+
+class _DropDisconnectedNoise(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "disconnected client" not in record.getMessage()
+
+
+logging.getLogger("reflex.app").addFilter(_DropDisconnectedNoise())
+
+app = rx.App(
+    api_transformer=create_api(data.settings()),
+    head_components=[rx.el.meta(name="robots", content="noindex, nofollow")],
+)
+app.add_page(
+    journeys_page, route=routes.HOME_PAGE, title="Resor – Medskapa", on_load=JourneysState.load
+)
+app.add_page(
+    journey_map_page,
+    route=routes.JOURNEY_PAGE,
+    title="Resekarta – Medskapa",
+    on_load=JourneyMapState.load,
+)
+app.add_page(
+    versions_page,
+    route=routes.JOURNEY_VERSIONS_PAGE,
+    title="Versioner – Medskapa",
+    on_load=VersionsState.load,
+)
+app.add_page(
+    share_page, route=routes.JOURNEY_SHARE_PAGE, title="Dela – Medskapa", on_load=ShareState.load
+)
+app.add_page(
+    settings_page,
+    route=routes.SETTINGS_PAGE,
+    title="Inställningar – Medskapa",
+    on_load=SettingsState.load,
+)

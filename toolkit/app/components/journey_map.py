@@ -1,0 +1,265 @@
+"""The journey map: phases as columns, actors as lanes, steps as cards in journey order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from toolkit.app.mapdata import Card, Column, Edge, Lane, StepDetail
+from toolkit.app.state import tr
+
+KIND_COLOURS = {"screen": "blue", "decision": "amber", "offline": "gray"}
+
+
+def step_card(
+    card: rx.Var[Card], on_select: Callable[[rx.Var[str]], rx.event.EventSpec]
+) -> rx.Component:
+    """One step as a card; clicking (or Enter/Space) opens its detail."""
+    return rx.el.button(
+        rx.vstack(
+            rx.hstack(
+                rx.badge(card.number, variant="solid", color_scheme="gray"),
+                rx.badge(
+                    card.kind_label,
+                    color_scheme=rx.match(
+                        card.kind, ("decision", "amber"), ("offline", "gray"), "blue"
+                    ),
+                ),
+                rx.spacer(),
+                rx.match(
+                    card.channel,
+                    ("web", rx.icon("monitor", size=16, aria_hidden="true")),
+                    ("app", rx.icon("smartphone", size=16, aria_hidden="true")),
+                    ("phone", rx.icon("phone", size=16, aria_hidden="true")),
+                    ("sms", rx.icon("message-square", size=16, aria_hidden="true")),
+                    ("letter", rx.icon("mail", size=16, aria_hidden="true")),
+                    ("visit", rx.icon("users", size=16, aria_hidden="true")),
+                    ("e-mail", rx.icon("at-sign", size=16, aria_hidden="true")),
+                    rx.icon("circle", size=16, aria_hidden="true"),
+                ),
+                rx.text(card.channel_label, size="1", class_name="sr-only-label"),
+                width="100%",
+                align="center",
+                spacing="1",
+            ),
+            rx.text(card.title, weight="medium", size="3", text_align="left"),
+            rx.hstack(
+                rx.cond(card.pattern != "", rx.code(card.pattern, size="1")),
+                rx.cond(
+                    card.fields > 0,
+                    rx.text(card.fields, " ", tr("map.questions"), size="1", color_scheme="gray"),
+                ),
+                rx.cond(
+                    card.branches > 0,
+                    rx.text(card.branches, " ", tr("map.branches"), size="1", color_scheme="amber"),
+                ),
+                rx.cond(card.is_end, rx.badge(tr("map.end"), color_scheme="green", size="1")),
+                spacing="2",
+                wrap="wrap",
+            ),
+            spacing="1",
+            align="start",
+        ),
+        on_click=on_select(card.id),
+        type="button",
+        id="step-" + card.id,
+        class_name="step-card",
+        style={
+            "width": "100%",
+            "textAlign": "left",
+            "background": "var(--color-panel-solid)",
+            "border": "1px solid var(--gray-7)",
+            "borderLeft": rx.match(
+                card.kind,
+                ("decision", "6px solid var(--amber-9)"),
+                ("offline", "6px solid var(--gray-9)"),
+                "6px solid var(--blue-9)",
+            ),
+            "borderRadius": "6px",
+            "padding": "0.6em",
+            "cursor": "pointer",
+            "&:hover": {"borderColor": "var(--blue-9)"},
+            "&:focus-visible": {"outline": "3px solid #ffbf47", "outlineOffset": "2px"},
+        },
+    )
+
+
+def journey_map(
+    columns: rx.Var[list[Column]],
+    lanes: rx.Var[list[Lane]],
+    on_select: Callable[[rx.Var[str]], rx.event.EventSpec],
+) -> rx.Component:
+    """A grid: a header row of phases, then one row per actor lane."""
+    template = "minmax(8em, 10em) repeat(" + columns.length().to_string() + ", minmax(14em, 1fr))"
+    return rx.box(
+        rx.box(
+            rx.box(rx.text(tr("map.lane"), weight="bold", size="2"), padding="0.5em"),
+            rx.foreach(
+                columns,
+                lambda col: rx.box(
+                    rx.heading(col.title, size="4", as_="h2"),
+                    rx.text(col.steps, " steg", size="1", color_scheme="gray"),
+                    padding="0.5em",
+                    border_bottom="3px solid var(--blue-9)",
+                ),
+            ),
+            rx.foreach(
+                lanes,
+                lambda lane: rx.fragment(
+                    rx.box(
+                        rx.heading(lane.title, size="3", as_="h3"),
+                        padding="0.5em",
+                        background="var(--gray-3)",
+                        border_radius="6px",
+                    ),
+                    rx.foreach(
+                        lane.cells,
+                        lambda cell: rx.vstack(
+                            rx.foreach(cell.cards, lambda card: step_card(card, on_select)),
+                            spacing="2",
+                            padding="0.4em",
+                            background="var(--gray-2)",
+                            border_radius="6px",
+                            min_height="3em",
+                        ),
+                    ),
+                ),
+            ),
+            display="grid",
+            grid_template_columns=template,
+            gap="0.5em",
+            min_width="fit-content",
+        ),
+        overflow_x="auto",
+        width="100%",
+        id="journey-map",
+        role="region",
+        aria_label="Resekarta",
+        tab_index=0,
+    )
+
+
+def edges_table(edges: rx.Var[list[Edge]]) -> rx.Component:
+    """Every branch: from, to, when, outcome."""
+    return rx.table.root(
+        rx.table.header(
+            rx.table.row(
+                rx.table.column_header_cell(tr("flow.from")),
+                rx.table.column_header_cell(tr("flow.when")),
+                rx.table.column_header_cell(tr("flow.to")),
+                rx.table.column_header_cell(tr("flow.outcome")),
+            )
+        ),
+        rx.table.body(
+            rx.foreach(
+                edges,
+                lambda e: rx.table.row(
+                    rx.table.row_header_cell(e.source_title),
+                    rx.table.cell(rx.code(e.condition)),
+                    rx.table.cell(e.target_title),
+                    rx.table.cell(e.outcome),
+                ),
+            )
+        ),
+        width="100%",
+        variant="surface",
+    )
+
+
+def step_detail_panel(detail: rx.Var[StepDetail], preview_src: rx.Var[str]) -> rx.Component:
+    """Content, questions, rules and where the step leads; the citizen view beside it."""
+    return rx.flex(
+        rx.vstack(
+            rx.hstack(
+                rx.badge(detail.kind_label),
+                rx.badge(detail.channel_label, variant="outline"),
+                rx.cond(detail.pattern != "", rx.code(detail.pattern)),
+                wrap="wrap",
+            ),
+            rx.data_list.root(
+                rx.data_list.item(
+                    rx.data_list.label(tr("step.actor")), rx.data_list.value(detail.actor)
+                ),
+                rx.data_list.item(
+                    rx.data_list.label(tr("step.phase")), rx.data_list.value(detail.phase)
+                ),
+            ),
+            rx.cond(detail.body != "", rx.box(rx.markdown(detail.body), width="100%")),
+            rx.cond(
+                detail.fields.length() > 0,
+                rx.vstack(
+                    rx.heading(tr("step.fields"), size="3", as_="h3"),
+                    rx.foreach(
+                        detail.fields,
+                        lambda f: rx.box(
+                            rx.text(f.label, weight="bold"),
+                            rx.text(rx.code(f.id), " · ", f.type_label, size="2"),
+                            rx.cond(f.hint != "", rx.text(f.hint, size="2", color_scheme="gray")),
+                            rx.cond(f.options != "", rx.text(f.options, size="2")),
+                            rx.el.ul(rx.foreach(f.rules, lambda r: rx.el.li(rx.text(r, size="2")))),
+                            padding="0.5em",
+                            border="1px solid var(--gray-6)",
+                            border_radius="6px",
+                            width="100%",
+                        ),
+                    ),
+                    width="100%",
+                ),
+            ),
+            rx.cond(
+                detail.explanation != "",
+                rx.box(
+                    rx.heading(tr("step.explanation"), size="3", as_="h3"),
+                    rx.text(detail.explanation, white_space="pre-wrap"),
+                ),
+            ),
+            rx.cond(
+                detail.edges.length() > 0,
+                rx.box(
+                    rx.heading(tr("step.leads_to"), size="3", as_="h3"),
+                    rx.el.ul(
+                        rx.foreach(
+                            detail.edges,
+                            lambda e: rx.el.li(
+                                rx.code(e.condition),
+                                " → ",
+                                rx.text(e.target_title, as_="span", weight="bold"),
+                                rx.cond(e.outcome != "", rx.text(" (", e.outcome, ")", as_="span")),
+                            ),
+                        )
+                    ),
+                    width="100%",
+                ),
+                rx.badge(tr("map.end"), color_scheme="green"),
+            ),
+            spacing="3",
+            flex="1",
+            min_width="16em",
+        ),
+        rx.box(
+            rx.heading(tr("step.preview"), size="3", as_="h3", margin_bottom="0.5em"),
+            rx.box(
+                rx.el.iframe(
+                    src=preview_src,
+                    title="Förhandsvisning av steget i mobilen",
+                    style={
+                        "border": "0",
+                        "display": "block",
+                        "background": "white",
+                        "width": "390px",
+                        "height": "640px",
+                        "maxWidth": "100%",
+                    },
+                ),
+                border="12px solid #222",
+                border_radius="28px",
+                overflow="hidden",
+                width="414px",
+                max_width="100%",
+            ),
+        ),
+        gap="1.5em",
+        wrap="wrap",
+        width="100%",
+    )

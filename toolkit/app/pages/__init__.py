@@ -1,0 +1,1 @@
+"""Pages of the designer app: one module per page, each with its own state."""

@@ -1,0 +1,237 @@
+"""Journeys: the list of journeys, import by upload (findings inline), export links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import reflex as rx
+
+import prototypes
+from journeys import store as journey_store
+from journeys import validate_text
+from toolkit import routes
+from toolkit.app import data
+from toolkit.app.components.layout import notice, page
+from toolkit.app.state import SessionState, tr
+from toolkit.i18n import t
+
+UPLOAD_ID = "journey-upload"
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class JourneyRow:
+    """One line of the journey list."""
+
+    id: str = ""
+    title: str = ""
+    organisation: str = ""
+    steps: int = 0
+    versions: int = 0
+    updated: str = ""
+    href: str = ""
+    exports: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class FindingRow:
+    """A validation finding of an uploaded file."""
+
+    severity: str = ""
+    location: str = ""
+    message: str = ""
+
+
+class JourneysState(SessionState):
+    """The journey list and the import form."""
+
+    rows: list[JourneyRow] = []
+    findings: list[FindingRow] = []
+    message: str = ""
+    message_ok: bool = True
+
+    @rx.event
+    def load(self):
+        """Refuse anonymous visitors; otherwise list the journeys."""
+        if not self.authorised():
+            return self.login_redirect()
+        self._refresh()
+        return None
+
+    def _refresh(self) -> None:
+        db = data.database()
+        rows = []
+        for s in journey_store.list_journeys(db):
+            versions = prototypes.list_versions(db, s.id)
+            rows.append(
+                JourneyRow(
+                    id=s.id,
+                    title=s.title,
+                    organisation=s.organisation,
+                    steps=s.step_count,
+                    versions=len(versions),
+                    updated=s.updated_at.strftime("%Y-%m-%d %H:%M"),
+                    href=routes.journey_page(s.id),
+                    exports=[
+                        [fmt.upper(), routes.designer_export(s.id, fmt)]
+                        for fmt in ("yaml", "json", "mermaid", "cjml")
+                    ],
+                )
+            )
+        self.rows = rows
+
+    @rx.event
+    async def import_files(self, files: list[rx.UploadFile]):
+        """Validate each uploaded file; save the ones without errors."""
+        if not self.authorised():
+            return self.login_redirect()
+        lang = "en" if self.lang == "en" else "sv"
+        self.findings = []
+        if not files:
+            self.message, self.message_ok = t("journeys.no_file", lang), False
+            return None
+        saved: list[str] = []
+        failed = False
+        for upload in files:
+            raw = await upload.read()
+            name = upload.name or "journey.yaml"
+            if len(raw) > MAX_UPLOAD_BYTES:
+                failed = True
+                self.findings.append(
+                    FindingRow(
+                        "error", name, "Filen är större än 2 MB; en resefil är mycket mindre."
+                    )
+                )
+                continue
+            text = raw.decode("utf-8-sig", errors="replace")
+            report = validate_text(text, file=name)
+            self.findings.extend(
+                FindingRow(f.severity.value, f.location, f.message(lang)) for f in report.findings
+            )
+            if not report.ok or report.journey is None:
+                failed = True
+                continue
+            journey_store.save_journey(
+                data.database(),
+                report.journey,
+                source=text,
+                author=self.user_email,
+                note=None,
+                now=data.now(),
+            )
+            saved.append(report.journey.title)
+        if failed:
+            self.message, self.message_ok = t("journeys.not_imported", lang), False
+        else:
+            self.message = t("journeys.imported", lang, title=", ".join(saved))
+            self.message_ok = True
+        self._refresh()
+        return rx.clear_selected_files(UPLOAD_ID)
+
+
+def journey_table(rows: rx.Var[list[JourneyRow]]) -> rx.Component:
+    """The journeys as a table; the title links to the journey map."""
+    return rx.table.root(
+        rx.table.header(
+            rx.table.row(
+                rx.table.column_header_cell(tr("col.title")),
+                rx.table.column_header_cell(tr("col.organisation")),
+                rx.table.column_header_cell(tr("col.steps")),
+                rx.table.column_header_cell(tr("col.versions")),
+                rx.table.column_header_cell(tr("col.updated")),
+                rx.table.column_header_cell(tr("journeys.export")),
+            )
+        ),
+        rx.table.body(
+            rx.foreach(
+                rows,
+                lambda row: rx.table.row(
+                    rx.table.row_header_cell(rx.link(row.title, href=row.href)),
+                    rx.table.cell(row.organisation),
+                    rx.table.cell(row.steps),
+                    rx.table.cell(row.versions),
+                    rx.table.cell(row.updated),
+                    rx.table.cell(
+                        rx.hstack(
+                            rx.foreach(
+                                row.exports,
+                                lambda pair: rx.link(pair[0], href=pair[1], size="1"),
+                            ),
+                            spacing="2",
+                        )
+                    ),
+                ),
+            )
+        ),
+        width="100%",
+        variant="surface",
+    )
+
+
+def findings_list(findings: rx.Var[list[FindingRow]]) -> rx.Component:
+    """Validation findings, errors in red and warnings in amber."""
+    return rx.el.ul(
+        rx.foreach(
+            findings,
+            lambda f: rx.el.li(
+                rx.badge(
+                    f.severity,
+                    color_scheme=rx.cond(f.severity == "error", "red", "amber"),
+                    margin_right="0.5em",
+                ),
+                rx.code(f.location),
+                rx.text(f.message, as_="span", margin_left="0.5em"),
+                margin_bottom="0.4em",
+            ),
+        ),
+        style={"listStyle": "none", "padding": 0},
+        id="import-findings",
+    )
+
+
+def import_form() -> rx.Component:
+    """Upload a YAML or JSON journey file."""
+    return rx.card(
+        rx.vstack(
+            rx.heading(tr("journeys.import"), size="4", as_="h2"),
+            rx.text(tr("journeys.import_hint"), size="2"),
+            rx.upload(
+                rx.vstack(
+                    rx.button(tr("journeys.choose"), type="button", variant="outline"),
+                    rx.text(rx.selected_files(UPLOAD_ID).join(", "), size="2"),
+                ),
+                id=UPLOAD_ID,
+                accept={"application/x-yaml": [".yaml", ".yml"], "application/json": [".json"]},
+                max_files=5,
+                border="1px dashed var(--gray-8)",
+                padding="1em",
+            ),
+            rx.button(
+                tr("journeys.upload"),
+                on_click=JourneysState.import_files(rx.upload_files(upload_id=UPLOAD_ID)),
+                id="import-button",
+            ),
+            rx.cond(
+                JourneysState.message != "",
+                notice(JourneysState.message, ok=JourneysState.message_ok),
+            ),
+            findings_list(JourneysState.findings),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def journeys_page() -> rx.Component:
+    """The start page for designers."""
+    return page(
+        tr("journeys.title"),
+        rx.text(tr("journeys.lead")),
+        rx.cond(
+            JourneysState.rows.length() > 0,
+            journey_table(JourneysState.rows),
+            rx.text(tr("journeys.none")),
+        ),
+        import_form(),
+    )
