@@ -147,10 +147,9 @@ def read_text(text: str, *, file: str | None = None) -> JourneyDocument:
             return _syntax_failure(text, file, exc, code="yaml-syntax")
     except RecursionError:
         return JourneyDocument(text, file, None, None, [_file_finding(file, phrase("too-deep"))])
-    except (ValueError, TypeError, OverflowError, AttributeError, KeyError) as exc:
-        # ruamel.yaml raises these for some malformed values (dates, tags, numbers)
-        finding = _file_finding(file, both(str(exc), str(exc)))
-        return JourneyDocument(text, file, None, None, [finding])
+    except Exception as exc:  # ruamel.yaml trips over some malformed values ('-_', dates)
+        reason = both(f"YAML-läsaren gav upp ({exc})", f"the YAML reader gave up ({exc})")
+        return JourneyDocument(text, file, None, None, [_file_finding(file, reason)])
     return check_shape(data, text=text, file=file)
 
 

@@ -723,7 +723,11 @@ def _reach(graph: dict[str, list[str]], *starts: str) -> set[str]:
 def _available_fields(
     journey: Journey, graph: dict[str, list[str]], start: str, reachable: set[str]
 ) -> dict[str, tuple[set[str], set[str]]]:
-    """For each reachable step: (fields answered on every path before it, and after it)."""
+    """For each reachable step: (fields answered on every path before it, and after it).
+
+    A forward "must" analysis: every step starts from "all fields" and only loses fields,
+    so working through a queue in the order the steps are met converges quickly.
+    """
     asks: dict[str, set[str]] = {}
     for step in journey.steps:
         asks.setdefault(
@@ -735,23 +739,44 @@ def _available_fields(
         for target in graph.get(source, []):
             if target in reachable:
                 preds[target].append(source)
+    order = _breadth_first(graph, start, reachable)
     avail_in = {n: (set() if n == start else set(universe)) for n in reachable}
     avail_out = {n: avail_in[n] | asks.get(n, set()) for n in reachable}
-    for _ in range(len(reachable) + 2):
-        changed = False
-        for node in reachable:
-            if node == start:
-                new_in: set[str] = set()
-            else:
-                sources = [avail_out[p] for p in preds[node]]
-                new_in = set.intersection(*sources) if sources else set()
-            new_out = new_in | asks.get(node, set())
-            if new_in != avail_in[node] or new_out != avail_out[node]:
-                avail_in[node], avail_out[node] = new_in, new_out
-                changed = True
-        if not changed:
-            break
+    queue = deque(order)
+    queued = set(order)
+    while queue:
+        node = queue.popleft()
+        queued.discard(node)
+        if node == start:
+            new_in: set[str] = set()
+        else:
+            sources = [avail_out[p] for p in preds[node]]
+            new_in = set.intersection(*sources) if sources else set()
+        new_out = new_in | asks.get(node, set())
+        avail_in[node] = new_in
+        if new_out != avail_out[node]:
+            avail_out[node] = new_out
+            for target in graph.get(node, []):
+                if target in reachable and target not in queued:
+                    queue.append(target)
+                    queued.add(target)
     return {n: (avail_in[n], avail_out[n]) for n in reachable}
+
+
+def _breadth_first(graph: dict[str, list[str]], start: str, within: set[str]) -> list[str]:
+    """The steps in ``within`` in the order a breadth-first walk from ``start`` meets them."""
+    order: list[str] = []
+    seen = {start}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if node in within:
+            order.append(node)
+        for target in graph.get(node, []):
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return order + sorted(within - set(order))
 
 
 def _path_avoiding(

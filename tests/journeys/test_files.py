@@ -122,7 +122,9 @@ def test_a_byte_order_mark_is_not_part_of_the_text(tmp_path: Path) -> None:
     assert document.findings == [] and document.journey is not None
 
 
-@pytest.mark.parametrize("text", ["", "[", "a: b: c", "- 1\n- 2", "!!binary x", "&a [*a]", "*b"])
+@pytest.mark.parametrize(
+    "text", ["", "[", "a: b: c", "- 1\n- 2", "!!binary x", "&a [*a]", "*b", "-_", "a: -_"]
+)
 def test_reading_bad_text_gives_findings_never_exceptions(text: str) -> None:
     document = read_text(text, file="x.yaml")
     assert document.journey is None
