@@ -30,7 +30,7 @@ config = rx.Config(
     plugins=[
         rx.plugins.SitemapPlugin(),
         rx.plugins.RadixThemesPlugin(
-            theme=rx.theme(appearance="light", accent_color="blue", radius="medium")
+            theme=rx.theme(appearance="light", accent_color="indigo", radius="medium")
         ),
     ],
 )

@@ -218,6 +218,12 @@ def axe_violations(page, *, impacts: tuple[str, ...] = ("serious", "critical")) 
     return found
 
 
+def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
+    """Fail with every serious or critical axe-core violation on the page, one per line."""
+    found = axe_violations(page)
+    assert not found, "axe-core:\n" + "\n".join(found)
+
+
 def sign_in(page, server: Server) -> None:  # type: ignore[no-untyped-def]
     """Sign in as the test designer through the real form."""
     page.goto(server.url + "/login")

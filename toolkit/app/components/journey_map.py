@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from toolkit.app.components import ui
 from toolkit.app.mapdata import Card, Column, Edge, Lane, StepDetail
 from toolkit.app.state import tr
 
@@ -19,8 +20,8 @@ def step_card(
     return rx.el.button(
         rx.vstack(
             rx.hstack(
-                rx.badge(card.number, variant="solid", color_scheme="gray"),
-                rx.badge(
+                ui.badge(card.number, variant="solid", color_scheme="gray"),
+                ui.badge(
                     card.kind_label,
                     color_scheme=rx.match(
                         card.kind, ("decision", "amber"), ("offline", "gray"), "blue"
@@ -45,7 +46,7 @@ def step_card(
             ),
             rx.text(card.title, weight="medium", size="3", text_align="left"),
             rx.hstack(
-                rx.cond(card.pattern != "", rx.code(card.pattern, size="1")),
+                rx.cond(card.pattern != "", ui.code(card.pattern, size="1")),
                 rx.cond(
                     card.fields > 0,
                     rx.text(card.fields, " ", tr("map.questions"), size="1", color_scheme="gray"),
@@ -54,7 +55,7 @@ def step_card(
                     card.branches > 0,
                     rx.text(card.branches, " ", tr("map.branches"), size="1", color_scheme="amber"),
                 ),
-                rx.cond(card.is_end, rx.badge(tr("map.end"), color_scheme="green", size="1")),
+                rx.cond(card.is_end, ui.badge(tr("map.end"), color_scheme="green", size="1")),
                 spacing="2",
                 wrap="wrap",
             ),
@@ -156,7 +157,7 @@ def edges_table(edges: rx.Var[list[Edge]]) -> rx.Component:
                 edges,
                 lambda e: rx.table.row(
                     rx.table.row_header_cell(e.source_title),
-                    rx.table.cell(rx.code(e.condition)),
+                    rx.table.cell(ui.code(e.condition)),
                     rx.table.cell(e.target_title),
                     rx.table.cell(e.outcome),
                 ),
@@ -172,9 +173,9 @@ def step_detail_panel(detail: rx.Var[StepDetail], preview_src: rx.Var[str]) -> r
     return rx.flex(
         rx.vstack(
             rx.hstack(
-                rx.badge(detail.kind_label),
-                rx.badge(detail.channel_label, variant="outline"),
-                rx.cond(detail.pattern != "", rx.code(detail.pattern)),
+                ui.badge(detail.kind_label),
+                ui.badge(detail.channel_label, variant="outline"),
+                rx.cond(detail.pattern != "", ui.code(detail.pattern)),
                 wrap="wrap",
             ),
             rx.data_list.root(
@@ -194,7 +195,7 @@ def step_detail_panel(detail: rx.Var[StepDetail], preview_src: rx.Var[str]) -> r
                         detail.fields,
                         lambda f: rx.box(
                             rx.text(f.label, weight="bold"),
-                            rx.text(rx.code(f.id), " · ", f.type_label, size="2"),
+                            rx.text(ui.code(f.id), " · ", f.type_label, size="2"),
                             rx.cond(f.hint != "", rx.text(f.hint, size="2", color_scheme="gray")),
                             rx.cond(f.options != "", rx.text(f.options, size="2")),
                             rx.el.ul(rx.foreach(f.rules, lambda r: rx.el.li(rx.text(r, size="2")))),
@@ -222,7 +223,7 @@ def step_detail_panel(detail: rx.Var[StepDetail], preview_src: rx.Var[str]) -> r
                         rx.foreach(
                             detail.edges,
                             lambda e: rx.el.li(
-                                rx.code(e.condition),
+                                ui.code(e.condition),
                                 " → ",
                                 rx.text(e.target_title, as_="span", weight="bold"),
                                 rx.cond(e.outcome != "", rx.text(" (", e.outcome, ")", as_="span")),
@@ -231,7 +232,7 @@ def step_detail_panel(detail: rx.Var[StepDetail], preview_src: rx.Var[str]) -> r
                     ),
                     width="100%",
                 ),
-                rx.badge(tr("map.end"), color_scheme="green"),
+                ui.badge(tr("map.end"), color_scheme="green"),
             ),
             spacing="3",
             flex="1",

@@ -8,6 +8,13 @@ from toolkit.app.state import SessionState, tr
 
 NAVY = "#1d3a5f"
 
+# Reflex handles <form> submits itself, so sign-out posts with fetch and then leaves the app.
+SIGN_OUT_SCRIPT = (
+    "fetch('/logout', {method: 'POST', credentials: 'same-origin', "
+    "headers: {'Accept': 'application/json'}})"
+    ".finally(() => window.location.replace('/login'))"
+)
+
 
 def header() -> rx.Component:
     """Brand, navigation, who is signed in, language toggle and sign-out."""
@@ -35,14 +42,17 @@ def header() -> rx.Component:
                 on_click=SessionState.toggle_lang,
                 variant="outline",
                 size="1",
-                color="white",
+                style={"color": "white", "boxShadow": "inset 0 0 0 1px white"},
                 id="lang-toggle",
                 lang=rx.cond(SessionState.is_en, "sv", "en"),
             ),
-            rx.el.form(
-                rx.button(tr("nav.signout"), type="submit", variant="solid", size="1"),
-                action="/logout",
-                method="post",
+            rx.button(
+                tr("nav.signout"),
+                type="button",
+                size="1",
+                id="sign-out",
+                on_click=rx.call_script(SIGN_OUT_SCRIPT),
+                style={"background": "white", "color": NAVY, "fontWeight": "bold"},
             ),
             align="center",
             spacing="5",
@@ -97,6 +107,20 @@ def notice(text: rx.Var | str, *, ok: rx.Var | bool = True) -> rx.Component:
     """A status message read out by screen readers (green when ok, red otherwise)."""
     return rx.cond(
         ok,
-        rx.callout(text, icon="circle-check", color_scheme="green", role="status", width="100%"),
-        rx.callout(text, icon="triangle-alert", color_scheme="red", role="alert", width="100%"),
+        rx.callout(
+            text,
+            icon="circle-check",
+            color_scheme="green",
+            role="status",
+            width="100%",
+            high_contrast=True,
+        ),
+        rx.callout(
+            text,
+            icon="triangle-alert",
+            color_scheme="red",
+            role="alert",
+            width="100%",
+            high_contrast=True,
+        ),
     )

@@ -101,7 +101,9 @@ def detail_dialog() -> rx.Component:
                 rx.dialog.title(JourneyMapState.selected.title, margin="0"),
                 rx.spacer(),
                 rx.dialog.close(
-                    rx.button(tr("step.close"), variant="soft", id="close-detail"),
+                    rx.button(
+                        tr("step.close"), variant="outline", high_contrast=True, id="close-detail"
+                    ),
                 ),
                 width="100%",
                 align="center",

@@ -11,6 +11,7 @@ from journeys import store as journey_store
 from journeys import validate_text
 from toolkit import routes
 from toolkit.app import data
+from toolkit.app.components import ui
 from toolkit.app.components.layout import notice, page
 from toolkit.app.state import SessionState, tr
 from toolkit.i18n import t
@@ -155,7 +156,9 @@ def journey_table(rows: rx.Var[list[JourneyRow]]) -> rx.Component:
                         rx.hstack(
                             rx.foreach(
                                 row.exports,
-                                lambda pair: rx.link(pair[0], href=pair[1], size="1"),
+                                lambda pair: rx.el.a(
+                                    pair[0], href=pair[1], download="", reload_document=True
+                                ),
                             ),
                             spacing="2",
                         )
@@ -174,12 +177,12 @@ def findings_list(findings: rx.Var[list[FindingRow]]) -> rx.Component:
         rx.foreach(
             findings,
             lambda f: rx.el.li(
-                rx.badge(
+                ui.badge(
                     f.severity,
                     color_scheme=rx.cond(f.severity == "error", "red", "amber"),
                     margin_right="0.5em",
                 ),
-                rx.code(f.location),
+                ui.code(f.location),
                 rx.text(f.message, as_="span", margin_left="0.5em"),
                 margin_bottom="0.4em",
             ),
@@ -195,16 +198,24 @@ def import_form() -> rx.Component:
         rx.vstack(
             rx.heading(tr("journeys.import"), size="4", as_="h2"),
             rx.text(tr("journeys.import_hint"), size="2"),
-            rx.upload(
-                rx.vstack(
-                    rx.button(tr("journeys.choose"), type="button", variant="outline"),
-                    rx.text(rx.selected_files(UPLOAD_ID).join(", "), size="2"),
+            rx.el.label(
+                rx.upload(
+                    rx.vstack(
+                        rx.text(tr("journeys.choose"), weight="bold", color="var(--accent-11)"),
+                        rx.text(rx.selected_files(UPLOAD_ID).join(", "), size="2"),
+                    ),
+                    id=UPLOAD_ID,
+                    accept={
+                        "application/x-yaml": [".yaml", ".yml"],
+                        "application/json": [".json"],
+                    },
+                    max_files=5,
+                    no_click=True,
+                    border="1px dashed var(--gray-8)",
+                    padding="1em",
+                    cursor="pointer",
                 ),
-                id=UPLOAD_ID,
-                accept={"application/x-yaml": [".yaml", ".yml"], "application/json": [".json"]},
-                max_files=5,
-                border="1px dashed var(--gray-8)",
-                padding="1em",
+                style={"display": "block", "width": "100%"},
             ),
             rx.button(
                 tr("journeys.upload"),

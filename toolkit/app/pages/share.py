@@ -12,6 +12,7 @@ import prototypes
 from journeys import store as journey_store
 from toolkit import routes
 from toolkit.app import data
+from toolkit.app.components import ui
 from toolkit.app.components.journey_nav import journey_nav
 from toolkit.app.components.layout import notice, page
 from toolkit.app.pages.journey_map import journey_links
@@ -261,26 +262,39 @@ def link_card(row: rx.Var[LinkRow]) -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.heading(rx.cond(row.label != "", row.label, row.code), size="4", as_="h3"),
-                    rx.badge(row.version),
+                    ui.badge(row.version),
                     rx.match(
                         row.status,
-                        ("ok", rx.badge(tr("share.active"), color_scheme="green")),
-                        ("revoked", rx.badge(tr("share.revoked"), color_scheme="red")),
-                        ("expired", rx.badge(tr("share.expired"), color_scheme="gray")),
-                        rx.badge(row.status),
+                        ("ok", ui.badge(tr("share.active"), color_scheme="green")),
+                        ("revoked", ui.badge(tr("share.revoked"), color_scheme="red")),
+                        ("expired", ui.badge(tr("share.expired"), color_scheme="gray")),
+                        ui.badge(row.status),
                     ),
                     align="center",
                     wrap="wrap",
                 ),
-                rx.link(row.url, href=row.url, is_external=True, class_name="share-url"),
+                rx.el.a(
+                    row.url,
+                    href=row.url,
+                    target="_blank",
+                    rel="noopener",
+                    class_name="share-url",
+                    reload_document=True,
+                ),
                 rx.cond(row.task != "", rx.text(row.task, size="2")),
                 rx.cond(
                     row.expires != "", rx.text(tr("share.expires"), ": ", row.expires, size="2")
                 ),
                 rx.hstack(
-                    rx.link(tr("share.png"), href=row.qr_png, download=True),
-                    rx.link(tr("share.svg"), href=row.qr_svg, download=True),
-                    rx.link(tr("share.sheet"), href=row.sheet, is_external=True),
+                    rx.el.a(tr("share.png"), href=row.qr_png, download="", reload_document=True),
+                    rx.el.a(tr("share.svg"), href=row.qr_svg, download="", reload_document=True),
+                    rx.el.a(
+                        tr("share.sheet"),
+                        href=row.sheet,
+                        target="_blank",
+                        rel="noopener",
+                        reload_document=True,
+                    ),
                     rx.cond(
                         row.status == "ok",
                         rx.button(

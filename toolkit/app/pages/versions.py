@@ -10,6 +10,7 @@ import prototypes
 from journeys import store as journey_store
 from toolkit import routes
 from toolkit.app import data
+from toolkit.app.components import ui
 from toolkit.app.components.journey_nav import journey_nav
 from toolkit.app.components.layout import notice, page
 from toolkit.app.pages.journey_map import journey_links
@@ -180,7 +181,7 @@ def versions_page() -> rx.Component:
                 ),
                 rx.cond(
                     VersionsState.problems.length() > 0,
-                    rx.el.ul(rx.foreach(VersionsState.problems, lambda p: rx.el.li(rx.code(p)))),
+                    rx.el.ul(rx.foreach(VersionsState.problems, lambda p: rx.el.li(ui.code(p)))),
                 ),
                 rx.cond(
                     VersionsState.rows.length() > 0,
