@@ -351,7 +351,7 @@ garbage = (
     )
     | st.sampled_from(IDS)
     | json_like
-)
+).map(copy.deepcopy)  # sampled lists and dicts are shared: mutating them must not leak
 
 
 def nested(value: Any, depth: int) -> Any:
