@@ -171,6 +171,20 @@ def test_changing_one_step_title_changes_only_that_line() -> None:
     ]
 
 
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_changing_every_step_title_in_an_example_changes_only_those_lines(path: Path) -> None:
+    document = read_file(path)
+    journey = document.journey
+    assert journey is not None
+    for step in journey.steps:
+        step.title += " (ändrad)"
+    out = save(document, journey)
+    changed = changed_lines(document.text, out)
+    assert len(changed) == 2 * len(journey.steps)
+    assert all("(ändrad)" in line for line in changed if line.startswith("+"))
+    assert read_text(out).journey == journey
+
+
 def test_changing_a_title_in_place_keeps_its_quotes() -> None:
     document = read_file(ROUNDTRIP)
     journey = document.journey
