@@ -12,14 +12,16 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export MEDSKAPA_DB ?= $(CURDIR)/medskapa.db
 
 STAMP := $(VENV)/.medskapa-installed
+BUN := tools/node_modules/.bin/bun
+CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: help setup demo test lint format bench clean
+.PHONY: help setup browser demo test lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-setup: $(STAMP) ## Create .venv and install Medskapa with everything the app and tests need
+setup: $(STAMP) $(BUN) ## Create .venv and install Medskapa with everything the app and tests need
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -28,11 +30,34 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-demo: setup ## Load the example journeys and show their validation and a summary
-	$(BIN)/medskapa demo
+# Reflex builds the designer app with bun >= 1.4.4 and cannot download it here: take it from npm.
+$(BUN): tools/package.json tools/package-lock.json
+	npm ci --prefix tools --no-audit --no-fund --loglevel=error
+	@test -x $(BUN) && touch $(BUN)
 
-test: setup ## Run the whole test suite (fails when no test ran)
-	$(BIN)/python -m pytest -n auto -q $(PYTEST_ARGS)
+# Debian's chromium for the browser tests (never `playwright install`) and libzbar0 to read
+# QR codes in tests. Installed with apt-get when running as root, otherwise we say how.
+browser:
+	@missing=""; test -x $(CHROMIUM) || missing="$$missing chromium"; \
+	  ldconfig -p 2>/dev/null | grep -q libzbar.so.0 || missing="$$missing libzbar0"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	      echo "Installerar$$missing med apt-get …"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    else \
+	      echo "Webbläsartesterna behöver Debians paket:$$missing. Installera dem med: sudo apt-get install$$missing" >&2; exit 1; \
+	    fi; \
+	  fi
+
+demo: setup ## Load the examples, publish one, print the designer URL, a login and a QR code, serve
+	$(BIN)/medskapa demo --serve
+
+# Two pytest runs: everything else in parallel, then the browser tests against one built app
+# (Playwright's sync API holds an event loop that other tests cannot share). Each run fails
+# when it ran no test.
+test: setup browser ## Run the whole test suite, browser tests included (fails when no test ran)
+	$(BIN)/python -m pytest -n auto -q -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -m e2e $(PYTEST_ARGS)
 
 lint: setup ## ruff check, ruff format --check and the import-linter contracts
 	$(BIN)/ruff check .
@@ -47,4 +72,5 @@ bench: setup ## Run the benchmarks; each writes a JSON result under benchmarks/r
 	$(BIN)/python benchmarks/bench_validate.py
 
 clean: ## Remove the venv, caches and the local database
-	rm -rf $(VENV) .xdg .pytest_cache .ruff_cache .hypothesis medskapa.db medskapa.db-*
+	rm -rf $(VENV) .xdg .pytest_cache .ruff_cache .hypothesis medskapa.db medskapa.db-* \
+	  medskapa.db.demo-login .web .web-e2e .states .reflex .bun tools/node_modules test-artifacts

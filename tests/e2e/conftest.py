@@ -3,7 +3,9 @@
 One server per test session, started from a fresh temporary database loaded with the
 example journeys and a designer account. The browser is Debian's chromium driven by
 Playwright (never ``playwright install``). Screenshots go to ``test-artifacts/``.
-All e2e tests run in one xdist worker (``xdist_group("e2e")``) so only one build runs.
+``make test`` runs them in a pytest process of their own, after the other tests: Playwright's
+sync API keeps an event loop running in the thread, which other tests' ``asyncio.run``
+cannot share.
 """
 
 from __future__ import annotations
@@ -106,6 +108,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "MEDSKAPA_PUBLIC_URL": url,
         "MEDSKAPA_PORT": str(port),
         "MEDSKAPA_WEB_DIR": str(ROOT / ".web-e2e"),
+        "REFLEX_STATES_WORKDIR": str(home / "states"),
         "MEDSKAPA_LANG": "sv",
     }
     server = Server(url=url, db=home / "medskapa.db", env=env)

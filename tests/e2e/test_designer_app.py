@@ -16,7 +16,7 @@ import pytest
 
 from tests.e2e.conftest import Server, assert_accessible, shot, sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = pytest.mark.e2e
 
 BAD_JOURNEY = """\
 id: trasig-resa
