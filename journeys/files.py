@@ -53,6 +53,9 @@ class JourneyDocument:
     data: Any
     journey: Journey | None
     findings: list[Finding] = field(default_factory=list)
+    read_as: dict[str, Any] | None = field(default=None, repr=False)
+    """The journey as the model read it (:func:`journey_dict`), kept apart from ``journey``
+    (which callers may change in place) so that :func:`save` knows what really changed."""
 
     def locate(self, path: DataPath) -> tuple[int, int] | None:
         """1-based (line, column) of a path in the file, as near as it can be found."""
@@ -289,7 +292,7 @@ def check_shape(data: Any, *, text: str = "", file: str | None = None) -> Journe
         return JourneyDocument(text, file, data, None, findings)
     except RecursionError:
         return JourneyDocument(text, file, data, None, [_file_finding(file, phrase("too-deep"))])
-    return JourneyDocument(text, file, data, journey, [])
+    return JourneyDocument(text, file, data, journey, [], read_as=journey_dict(journey))
 
 
 # --- turning pydantic errors into findings -------------------------------------------------
@@ -758,15 +761,18 @@ def save(document: JourneyDocument, journey: Journey) -> str:
     new = journey_dict(journey)
     if not isinstance(document.data, CommentedMap):
         return to_yaml(journey)
+    # what the model read from the file: a value the designer did not change is left as
+    # written, even where the model reads it differently ('0' for a number, dates as text)
+    base = document.read_as if document.read_as is not None else _NO_BASE
     try:
-        if document.text and _plain(document.data) == new:
+        if document.text and (new == base or _plain(document.data) == new):
             return document.text
     except RecursionError:
         return to_yaml(journey)
     text, data = document.text, None
     if text:
         text, data = _realign(text, document.data, new)
-    merged = _merge(data if data is not None else copy.deepcopy(document.data), new)
+    merged = _merge(data if data is not None else copy.deepcopy(document.data), new, base)
     if _is_json(document):  # JSON has no comments to keep: write JSON in the file's key order
         return json.dumps(_plain(merged), ensure_ascii=False, indent=2) + "\n"
     return dump_yaml(merged, like=text or None)
@@ -935,13 +941,32 @@ def _same(old: Any, new: Any) -> bool:
     return old is None and new is None
 
 
-def _merge(old: Any, new: Any) -> Any:
+_NO_BASE: Any = object()
+"""No record of what the model read here: compare with the file's own data instead."""
+
+
+def _base_item(base: Any, key: Any) -> Any:
+    if isinstance(base, Mapping) and isinstance(key, str):
+        return base.get(key, _NO_BASE)
+    if isinstance(base, list) and isinstance(key, int) and 0 <= key < len(base):
+        return base[key]
+    return _NO_BASE
+
+
+def _merge(old: Any, new: Any, base: Any = _NO_BASE) -> Any:
+    """``old`` (parsed YAML) changed where ``new`` differs from ``base`` (the model's view of
+    ``old``), in place where possible. Returns ``old`` itself when nothing changed."""
+    try:
+        if base is not _NO_BASE and new == base:
+            return old
+    except RecursionError:
+        pass
     if isinstance(old, CommentedMap) and isinstance(new, Mapping):
         for key in [k for k in old if k not in new]:
             _delete_key(old, key)
         for key, value in new.items():
             if key in old:
-                merged = _merge(old[key], value)
+                merged = _merge(old[key], value, _base_item(base, key))
                 if merged is not old[key]:
                     _keep_comment_gap(old, key, old[key], merged)
                     old[key] = merged
@@ -949,7 +974,7 @@ def _merge(old: Any, new: Any) -> Any:
                 old.insert(_insert_position(old, new, key), key, _commented(value))
         return old
     if isinstance(old, CommentedSeq) and isinstance(new, list):
-        return _merge_list(old, new)
+        return _merge_list(old, new, base)
     if _same(old, new):
         return old
     if isinstance(old, ScalarString) and isinstance(new, str):
@@ -1016,22 +1041,34 @@ def _delete_key(old: CommentedMap, key: Any) -> None:
         slot[2] = token
 
 
-def _merge_list(old: CommentedSeq, new: list[Any]) -> CommentedSeq:
+def _merge_list(old: CommentedSeq, new: list[Any], base: Any = _NO_BASE) -> CommentedSeq:
     ids_old, ids_new = _ids(old), _ids(new)
+    base_by_id: dict[Any, Any] = {}
+    if isinstance(base, list) and _ids(base) is not None:
+        base_by_id = {item["id"]: item for item in base}
+
+    def base_of(index: int, ident: Any) -> Any:
+        if base_by_id:
+            return base_by_id.get(ident, _NO_BASE)
+        return _base_item(base, index) if ids_old == ids_new else _NO_BASE
+
     if ids_old is not None and ids_new is not None and ids_old != ids_new:
         # only when the lines could not be moved (flow style lists, JSON): move the data
         by_id = dict(zip(ids_old, old, strict=True))
         items = [
-            _merge(by_id[ident], value) if ident in by_id else _commented(value)
-            for ident, value in zip(ids_new, new, strict=True)
+            _merge(by_id[ident], value, base_of(n, ident)) if ident in by_id else _commented(value)
+            for n, (ident, value) in enumerate(zip(ids_new, new, strict=True))
         ]
         old.ca.items.clear()
         del old[:]
         old.extend(items)
         return old
+    if ids_old is None and isinstance(base, list) and len(base) != len(old):
+        base = _NO_BASE  # positions no longer match what the model read
     for index, value in enumerate(new):
         if index < len(old):
-            merged = _merge(old[index], value)
+            ident = ids_new[index] if ids_new is not None else None
+            merged = _merge(old[index], value, base_of(index, ident))
             if merged is not old[index]:
                 old[index] = merged
         else:

@@ -329,6 +329,21 @@ def test_a_long_line_elsewhere_is_not_wrapped_when_something_changes() -> None:
     ]
 
 
+def test_values_the_model_reads_differently_stay_as_written_when_untouched() -> None:
+    text = ROUNDTRIP.read_text().replace(
+        "        label: Hur gammal är du?\n",
+        "        label: Hur gammal är du?\n        min: {value: '0', message: Ange 0 eller mer}\n",
+    )
+    document = read_text(text, file="resa.yaml")
+    journey = document.journey
+    assert journey is not None
+    journey.steps[2].title = "Klart"
+    assert changed_lines(text, save(document, journey)) == [
+        "-    title: Ansökan är skickad",
+        "+    title: Klart",
+    ]
+
+
 def test_changes_in_a_file_with_flush_lists_keep_its_indentation() -> None:
     text = (
         "id: resa\ntitle: Resa\norganisation: K\n"
