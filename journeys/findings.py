@@ -47,8 +47,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The JSON cannot be read here: {problem}.",
     ),
     "duplicate-key": (
-        "Nyckeln '{key}' står två gånger i samma mappning; ta bort den ena.",
-        "The key '{key}' appears twice in the same mapping; remove one of them.",
+        "Nyckeln '{key}' står två gånger på samma nivå; ta bort den ena.",
+        "The key '{key}' appears twice at the same level; remove one of them.",
     ),
     "not-a-journey": (
         "Filen ska innehålla en resa: nycklar som id, title, organisation och steps. Nu "
@@ -365,9 +365,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "lix-too-high": (
         "Texten är svår att läsa: LIX {lix} (målet är högst {target}). Korta de längsta "
-        "meningarna: {sentences}",
+        "meningarna och byt långa ord mot vardagliga: {sentences}",
         "The text is hard to read: LIX {lix} (target at most {target}). Shorten the longest "
-        "sentences: {sentences}",
+        "sentences and use everyday words instead of long ones: {sentences}",
     ),
     "unused-phase": (
         "Fasen '{id}' har inga steg; ta bort den eller flytta steg dit.",

@@ -840,9 +840,8 @@ def test_hard_text_quotes_the_longest_sentence() -> None:
     assert finding.severity == Severity.warning
     assert at(finding) == marked("lix-too-high", "body")
     assert format_path(finding.path) == "steps[0].body"
-    assert "(målet är högst 40). Korta de längsta meningarna: «Parkeringstillstånds" in (
-        finding.message()
-    )
+    assert "(målet är högst 40). Korta de längsta meningarna och byt långa ord" in finding.message()
+    assert finding.params["sentences"].startswith("«Parkeringstillståndsansökningar för")
 
 
 # --- the journey map -------------------------------------------------------------------------
