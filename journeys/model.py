@@ -28,7 +28,9 @@ Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
 CONDITION_OPERATORS = ("eq", "ne", "in", "not_in", "lt", "lte", "gt", "gte", "answered")
 CONDITION_COMBINATORS = ("all", "any", "not")
 
-_CONDITION_SCHEMA: dict[str, Any] = {"$ref": "#/$defs/Condition"}
+_CONDITION_SCHEMA: dict[str, Any] = {"x-medskapa-condition": True}
+"""A marker :mod:`journeys.schema` replaces with a reference to its recursive Condition
+definition; on its own (``Journey.model_json_schema()``) it is a harmless extension key."""
 
 Condition = Annotated[dict[str, Any], WithJsonSchema(_CONDITION_SCHEMA)]
 """A condition on answers, e.g. ``{forare: Ja}`` or ``{alder: {lt: 15}}``.

@@ -129,3 +129,11 @@ def test_write_schema_writes_utf8_json_with_a_final_newline(tmp_path: Path) -> N
     assert raw.endswith(b"}\n")
     assert json.loads(raw.decode("utf-8")) == journey_schema()
     assert "Välj".encode() in raw  # Swedish text as written, not \u escapes
+
+
+def test_the_model_alone_also_gives_a_json_schema() -> None:
+    """API layers call model_json_schema() directly; it must not fail on conditions."""
+    from journeys.model import Journey
+
+    schema = Journey.model_json_schema()
+    assert "steps" in schema["properties"]
