@@ -9,6 +9,7 @@ the bottom layer: it imports no other Medskapa package.
 """
 
 from journeys.conditions import evaluate, parse_condition
+from journeys.export import condition_text, to_cjml, to_mermaid
 from journeys.files import (
     JourneyDocument,
     dump_yaml,
@@ -39,9 +40,25 @@ from journeys.model import (
     successors,
 )
 from journeys.readability import lix
+from journeys.schema import SCHEMA_PATH, journey_schema, schema_text, write_schema
+from journeys.store import (
+    MIGRATIONS,
+    JourneySummary,
+    Revision,
+    content_hash,
+    delete_journey,
+    get_journey,
+    get_revision,
+    get_source,
+    list_journeys,
+    list_revisions,
+    save_journey,
+)
 from journeys.validate import Report, check_journey, validate_document, validate_file, validate_text
 
 __all__ = [
+    "MIGRATIONS",
+    "SCHEMA_PATH",
     "Actor",
     "Channel",
     "DecisionRule",
@@ -51,29 +68,45 @@ __all__ = [
     "FormField",
     "Journey",
     "JourneyDocument",
+    "JourneySummary",
     "OfflineStep",
     "Pattern",
     "Phase",
     "Report",
+    "Revision",
     "ScreenStep",
     "Severity",
     "Transition",
     "check_journey",
+    "condition_text",
+    "content_hash",
+    "delete_journey",
     "dump_yaml",
     "evaluate",
+    "get_journey",
+    "get_revision",
+    "get_source",
     "is_end",
     "journey_dict",
+    "journey_schema",
+    "list_journeys",
+    "list_revisions",
     "lix",
     "parse_condition",
     "read_file",
     "read_text",
     "resolve_date",
     "save",
+    "save_journey",
+    "schema_text",
     "slugify",
     "successors",
+    "to_cjml",
     "to_json",
+    "to_mermaid",
     "to_yaml",
     "validate_document",
     "validate_file",
     "validate_text",
+    "write_schema",
 ]
