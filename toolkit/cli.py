@@ -293,7 +293,7 @@ def journey_schema_cmd(
     ] = None,
 ) -> None:
     """Skriv JSON Schema för resefiler (för autokomplettering i editorn)."""
-    text = json.dumps(journey_schema.journey_schema(), ensure_ascii=False, indent=2) + "\n"
+    text = journey_schema.schema_text()
     if output is None:
         sys.stdout.write(text)
     else:
