@@ -35,6 +35,7 @@ QR_PNG = "/designer/qr/{code}.png"
 QR_SVG = "/designer/qr/{code}.svg"
 QR_SHEET = "/designer/qr-sheet/{version_id}"
 EXPORT = "/designer/export/{journey_id}.{fmt}"
+FLOW_SVG = "/designer/flow/{journey_id}.svg"
 PREVIEW = "/designer/preview/{journey_id}/{step_id}"
 WHOAMI = "/designer/api/me"
 LOGOUT = "/logout"
@@ -135,6 +136,16 @@ def export_path(journey_id: str, fmt: str) -> str:
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {EXPORT_FORMATS}")
     return f"/designer/export/{_seg(journey_id)}.{fmt}"
+
+
+def flow_svg_path(
+    journey_id: str, *, version_id: str | None = None, step: str | None = None
+) -> str:
+    """The branch diagram of a journey as SVG: the latest draft, or a published version;
+    ``step`` marks one step and the branches in and out of it."""
+    query = {k: v for k, v in (("version", version_id), ("step", step)) if v}
+    path = f"/designer/flow/{_seg(journey_id)}.svg"
+    return f"{path}?{urlencode(query)}" if query else path
 
 
 def preview_path(journey_id: str, step_id: str) -> str:

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import logging
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -456,11 +457,12 @@ def _designer_routes(world: World) -> list[tuple[str, str]]:
         (routes.qr_sheet_path(world.version.id, code=world.ok), "page"),
         *[(routes.export_path("liten-resa", fmt), "page") for fmt in routes.EXPORT_FORMATS],
         (routes.preview_path("liten-resa", "fordon"), "page"),
+        (routes.flow_svg_path("liten-resa"), "page"),
         (routes.whoami_path(), "api"),
     ]
 
 
-DESIGNER_ROUTE_COUNT = 10
+DESIGNER_ROUTE_COUNT = 11
 
 
 @pytest.mark.parametrize("index", range(DESIGNER_ROUTE_COUNT))
@@ -627,3 +629,63 @@ def test_a_preview_can_show_a_published_version(world: World, designer: Client) 
     response = designer.get(path)
     assert response.status_code == 200
     assert "version 1" in _text(response)
+
+
+def test_anyone_not_signed_in_gets_no_flow_diagram(client: Client) -> None:
+    path = routes.flow_svg_path("liten-resa")
+    response = client.get(path)
+    assert response.status_code == 303
+    assert response.headers["location"] == routes.login_path(path)
+    assert "<svg" not in response.text
+
+
+def test_the_flow_diagram_is_an_svg_image_of_the_journey(designer: Client) -> None:
+    response = designer.get(routes.flow_svg_path("liten-resa"))
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("image/svg+xml")
+    assert response.headers["content-disposition"] == 'inline; filename="liten-resa-flode.svg"'
+    assert "private" in response.headers["cache-control"]
+    csp = response.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "unsafe-inline" not in csp
+    root = ET.fromstring(response.text)
+    assert root.get("role") == "img"
+    steps = [g.get("data-step") for g in root.iter("{http://www.w3.org/2000/svg}g")]
+    assert [s for s in steps if s] == ["start", "fordon", "klart"]
+
+
+def test_the_flow_diagram_can_mark_a_step_and_speak_english(designer: Client) -> None:
+    path = routes.flow_svg_path("liten-resa", step="fordon")
+    assert path == "/designer/flow/liten-resa.svg?step=fordon"
+    assert 'class="step step-screen step-highlight" data-step="fordon"' in designer.get(path).text
+    english = designer.get(routes.flow_svg_path("liten-resa") + "?lang=en").text
+    assert 'lang="en"' in english and "The flow of Ansök om en liten sak" in english
+
+
+def test_the_flow_diagram_can_draw_a_published_version(world: World, designer: Client) -> None:
+    db = world.db()
+    source = JOURNEY.replace("title: Klart", "title: Nu är det klart")
+    changed = read_text(source).journey
+    assert changed is not None
+    journey_store.save_journey(db, changed, source=source, author="test", now=NOW)
+    draft = designer.get(routes.flow_svg_path("liten-resa")).text
+    published = designer.get(routes.flow_svg_path("liten-resa", version_id=world.version.id))
+    assert published.status_code == 200
+    assert "Nu är det klart" in draft
+    assert "Nu är det klart" not in published.text and ">Klart<" in published.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        routes.flow_svg_path("finns-inte"),
+        routes.flow_svg_path("x" * 500),
+        routes.flow_svg_path("liten-resa", version_id="liten-resa-v9"),
+        routes.flow_svg_path("finns-inte", version_id="liten-resa-v1"),
+        "/designer/flow/liten-resa.png",
+    ],
+)
+def test_an_unknown_journey_or_version_has_no_flow_diagram(designer: Client, path: str) -> None:
+    response = designer.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Sidan finns inte" in _text(response)

@@ -42,7 +42,7 @@ import prototypes
 from journeys import Journey, OfflineStep, successors, to_json, to_yaml
 from journeys import export as journey_export
 from journeys import store as journey_store
-from toolkit import accounts, routes
+from toolkit import accounts, flowdiagram, routes
 from toolkit.accounts import User
 from toolkit.db import DatabaseError, ensure_secret, get_organisation, open_db
 from toolkit.settings import Organisation, Settings, local_zone
@@ -549,6 +549,37 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         )
 
     @designer("page")
+    def flow_svg(request: Request, db: Database, user: User) -> Response:
+        """The branch diagram: the latest draft, or ``?version=`` a published version;
+        ``?step=`` marks a step, ``?lang=en`` draws the legend and description in English."""
+        journey_id = str(request.path_params["journey_id"])
+        version_id = request.query_params.get("version")
+        journey: Journey | None = None
+        if len(journey_id) > MAX_CODE_CHARS:
+            journey = None
+        elif version_id:
+            version = prototypes.get_version(db, version_id[:MAX_CODE_CHARS])
+            if version is None or version.journey_id != journey_id:
+                return not_found(
+                    request, f"Resan {_short(journey_id)} har ingen version {_short(version_id)}."
+                )
+            journey = version.journey()
+        else:
+            journey = journey_store.get_journey(db, journey_id)
+        if journey is None:
+            return not_found(request, f"Det finns ingen resa {_short(journey_id)}.")
+        lang = "en" if request.query_params.get("lang") == "en" else "sv"
+        svg = flowdiagram.flow_svg(journey, lang=lang, highlight=request.query_params.get("step"))
+        return Response(
+            svg,
+            media_type="image/svg+xml",
+            headers={
+                **PRIVATE,
+                "Content-Disposition": f'inline; filename="{journey.id}-flode.svg"',
+            },
+        )
+
+    @designer("page")
     def preview(request: Request, db: Database, user: User) -> Response:
         journey_id = str(request.path_params["journey_id"])
         step_id = str(request.path_params["step_id"])
@@ -668,6 +699,7 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         Route(routes.QR_SVG, qr_svg, methods=["GET"]),
         Route(routes.QR_SHEET, qr_sheet, methods=["GET"]),
         Route(routes.EXPORT, export, methods=["GET"]),
+        Route(routes.FLOW_SVG, flow_svg, methods=["GET"]),
         Route(routes.PREVIEW, preview, methods=["GET"]),
         Mount(routes.STATIC, app=static_app, name="static"),
     ]
