@@ -146,6 +146,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "step.actor": ("Aktör", "Actor"),
     "step.phase": ("Fas", "Phase"),
     "flow.title": ("Flöde: vem går vart, och när", "Flow: who goes where, and when"),
+    "flow.alt": (
+        "Flödesschema över resans steg och vägval; samma vägval står i tabellen nedanför.",
+        "Flow diagram of the journey's steps and branches; the same branches are in the "
+        "table below.",
+    ),
+    "flow.table": ("Alla vägval", "All branches"),
     "flow.from": ("Från", "From"),
     "flow.to": ("Till", "To"),
     "flow.when": ("När", "When"),

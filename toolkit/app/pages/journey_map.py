@@ -86,6 +86,11 @@ class JourneyMapState(SessionState):
         self.detail_open = value
 
     @rx.var
+    def flow_src(self) -> str:
+        """The branch diagram of the journey (server-rendered SVG)."""
+        return routes.flow_svg_path(self.journey_id) if self.journey_id else ""
+
+    @rx.var
     def preview_src(self) -> str:
         """The citizen rendering of the selected step."""
         if not self.selected.id:
@@ -148,6 +153,21 @@ def journey_map_page() -> rx.Component:
                     rx.tabs.content(
                         rx.vstack(
                             rx.heading(tr("flow.title"), size="4", as_="h2"),
+                            rx.box(
+                                rx.image(
+                                    src=JourneyMapState.flow_src,
+                                    alt=tr("flow.alt"),
+                                    max_width="none",
+                                ),
+                                overflow_x="auto",
+                                width="100%",
+                                border="1px solid var(--gray-6)",
+                                border_radius="6px",
+                                padding="0.5em",
+                                background="white",
+                                id="flow-diagram",
+                            ),
+                            rx.heading(tr("flow.table"), size="3", as_="h3"),
                             edges_table(JourneyMapState.edges),
                             padding_top="1em",
                         ),
