@@ -1,0 +1,184 @@
+"""Events: what a tester did in the prototype, one row per thing, each stored exactly once.
+
+The tester's page makes a UUID for every event and keeps it in an outbox until the server
+has answered; the server stores it with ``INSERT OR IGNORE`` and answers only after the
+commit, so sending the same event again is always safe. An event's ``detail`` is a small
+mapping of short values (``{"status": "error", "message": "Ange ditt postnummer"}``), never
+what the tester typed: string values are masked like comments all the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from sqlite_utils import Database
+
+from feedback.masking import mask_personal_data
+from feedback.sessions import reopen_if_abandoned
+from feedback.store import (
+    FeedbackError,
+    canonical_uuid,
+    require_session,
+    rows,
+    stamp,
+    touch_session,
+    write,
+)
+
+EventKind = Literal[
+    "screen_viewed",
+    "submitted",
+    "validation_error",
+    "back",
+    "change_from_summary",
+    "task_completed",
+    "completed",
+    "abandoned",
+]
+
+MAX_DETAIL_KEYS = 20
+MAX_DETAIL_TEXT = 200
+MAX_ID_LENGTH = 200
+
+DetailValue = str | int | float | bool | None | list[str]
+
+
+class Event(BaseModel):
+    """One thing a tester did, with an id made by the tester's page."""
+
+    id: str = Field(description="A UUID made by the client; stored as lower case with hyphens.")
+    session_id: str = Field(max_length=64)
+    kind: EventKind
+    step_id: str | None = Field(default=None, max_length=MAX_ID_LENGTH)
+    field_id: str | None = Field(default=None, max_length=MAX_ID_LENGTH)
+    detail: dict[str, DetailValue] = Field(
+        default_factory=dict,
+        description="Small: at most 20 keys, strings of at most 200 characters, masked.",
+    )
+    at: dt.datetime
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _uuid(cls, value: object) -> str:
+        return canonical_uuid(value, what="Händelsens id")
+
+    @field_validator("detail")
+    @classmethod
+    def _small_and_masked(cls, value: dict[str, DetailValue]) -> dict[str, DetailValue]:
+        if len(value) > MAX_DETAIL_KEYS:
+            raise ValueError(f"detail får ha högst {MAX_DETAIL_KEYS} nycklar")
+        checked: dict[str, DetailValue] = {}
+        for key, item in value.items():
+            if len(key) > 40:
+                raise ValueError("nycklarna i detail får vara högst 40 tecken")
+            if isinstance(item, list):
+                if len(item) > MAX_DETAIL_KEYS:
+                    raise ValueError(f"listor i detail får ha högst {MAX_DETAIL_KEYS} värden")
+                checked[key] = [_short_text(text) for text in item]
+            elif isinstance(item, str):
+                checked[key] = _short_text(item)
+            else:
+                checked[key] = item
+        return checked
+
+
+def _short_text(text: str) -> str:
+    if len(text) > MAX_DETAIL_TEXT:
+        raise ValueError(f"texter i detail får vara högst {MAX_DETAIL_TEXT} tecken")
+    return mask_personal_data(text)[0]
+
+
+def parse_event(data: Mapping[str, Any]) -> Event:
+    """An event from what a client sent (e.g. parsed JSON).
+
+    Raises :class:`FeedbackError` with a Swedish message naming the first wrong field.
+    """
+    try:
+        return Event.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"]) or "händelsen"
+        cause = error.get("ctx", {}).get("error")
+        reason = str(cause) if isinstance(cause, ValueError) else error["msg"]
+        raise FeedbackError(f"Händelsen kan inte sparas: {where}: {reason.rstrip('.')}.") from None
+
+
+def _insert(db: Database, event: Event, session: dict[str, Any]) -> bool:
+    cursor = db.execute(
+        "insert or ignore into events (id, session_id, version_id, journey_id, share_code, "
+        "kind, step_id, field_id, detail, at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            event.id,
+            session["id"],
+            session["version_id"],
+            session["journey_id"],
+            session["share_code"],
+            event.kind,
+            event.step_id,
+            event.field_id,
+            json.dumps(event.detail, ensure_ascii=False, separators=(",", ":")),
+            stamp(event.at),
+        ],
+    )
+    if cursor.rowcount != 1:
+        return False
+    if event.kind == "abandoned" and session["outcome"] is None:  # "I stop here"
+        db.execute(
+            "update test_sessions set outcome = 'abandoned' where id = ? and outcome is null",
+            [session["id"]],
+        )
+        session["outcome"] = "abandoned"
+    elif event.kind != "abandoned" and session["outcome"] == "abandoned":
+        reopen_if_abandoned(db, session)
+        session["outcome"] = None  # the rest of a batch sees the session open
+    touch_session(db, session["id"], event.at)
+    return True
+
+
+def record_event(db: Database, event: Event) -> bool:
+    """Store one event once. Returns False when its id was already stored.
+
+    Returns only after the commit (inside the caller's transaction: when that commits). A
+    newly stored event moves the session's ``last_seen_at`` forward to the event's time.
+    An ``abandoned`` event (the tester stopped) marks an open session abandoned; any other
+    event reopens an abandoned session, since the tester came back (an inferred
+    ``abandoned`` event from :func:`feedback.mark_abandoned` is then removed; one the tester
+    sent is kept). Raises :class:`FeedbackError` when the session does not exist (never
+    started, or withdrawn).
+    """
+    return record_events(db, [event]) == 1
+
+
+def record_events(db: Database, events: Iterable[Event]) -> int:
+    """Store a batch of events (an outbox being emptied) in one transaction.
+
+    Returns how many were new. When any event's session does not exist, nothing of the
+    batch is stored and :class:`FeedbackError` is raised.
+    """
+    batch = list(events)
+    if not batch:
+        return 0
+
+    def work() -> int:
+        sessions: dict[str, dict[str, Any]] = {}
+        for event in batch:
+            if event.session_id not in sessions:
+                sessions[event.session_id] = require_session(db, event.session_id)
+        return sum(_insert(db, event, sessions[event.session_id]) for event in batch)
+
+    return write(db, work)
+
+
+def session_events(db: Database, session_id: str) -> list[Event]:
+    """The session's events in the order they happened (then the order they were stored)."""
+    found = rows(
+        db,
+        "select id, session_id, kind, step_id, field_id, detail, at from events "
+        "where session_id = ? order by at, rowid",
+        [session_id],
+    )
+    return [Event.model_validate({**row, "detail": json.loads(row["detail"])}) for row in found]

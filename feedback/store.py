@@ -1,0 +1,271 @@
+"""The feedback package's tables, their migrations and the small helpers every module shares.
+
+The caller opens the database (foreign keys on) and applies the journeys and prototypes
+migrations first, then :data:`MIGRATIONS`: sessions refer to share links and versions.
+
+Tables::
+
+    test_sessions  id (pk, uuid), share_code (fk share_links), version_id (fk
+                   prototype_versions), journey_id, consent_at, age_band, device, started_at,
+                   completed_at, outcome (completed|abandoned), task_success (0/1),
+                   withdrawal_code (unique), last_seen_at
+                   indexes on version_id and share_code; last_seen_at of open sessions
+    events         id (pk, client-made uuid), session_id (fk, cascade), version_id,
+                   journey_id, share_code (copied from the session), kind, step_id, field_id,
+                   detail (JSON), at
+                   indexes (version_id, step_id, kind) and (session_id, at)
+    ratings        id (pk), session_id (fk, cascade), version_id, step_id, rating (1-5), at
+    comments       id (pk), session_id (fk, cascade), version_id, step_id, text (masked),
+                   masked (0/1), at
+    seq_answers    id (pk), session_id (fk, cascade), version_id, step_id, score (1-7), at
+    sus_answers    id (pk), session_id (fk, cascade, unique), version_id, answers (JSON
+                   list of 10), score, at
+
+Every row a citizen sends carries its own id and is stored with ``INSERT OR IGNORE``, so a
+retry stores nothing twice. Times are stored as UTC ISO 8601 text with microseconds, so
+text order is time order.
+
+Writes run in ``BEGIN IMMEDIATE`` transactions (see :func:`write`): with one connection
+per request on a WAL database, a transaction that reads first and writes later could fail
+at once with "database is locked" when another connection wrote in between; taking the
+write lock at the start lets the busy timeout do its work instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("feedback")
+"""The feedback package's tables, in order. The toolkit applies them after prototypes'."""
+
+SESSION_TABLES = ("events", "ratings", "comments", "seq_answers", "sus_answers")
+"""Tables whose rows belong to one test session (erased with it)."""
+
+LOCKED_ATTEMPTS = 3
+"""How many times a write is tried when the database stays locked past the busy timeout."""
+
+T = TypeVar("T")
+
+
+class FeedbackError(ValueError):
+    """What a citizen sent cannot be stored; the Swedish message says why. Nothing was stored."""
+
+
+@MIGRATIONS()
+def m001_create_sessions_and_feedback(db: Database) -> None:
+    """Test sessions and everything a tester sends during one."""
+    db.execute(
+        """
+        create table test_sessions (
+            id text primary key,
+            share_code text not null references share_links (code),
+            version_id text not null references prototype_versions (id),
+            journey_id text not null,
+            consent_at text not null,
+            age_band text not null,
+            device text not null,
+            started_at text not null,
+            completed_at text,
+            outcome text,
+            task_success integer,
+            withdrawal_code text not null unique,
+            last_seen_at text not null
+        )
+        """
+    )
+    db.execute("create index test_sessions_version_id on test_sessions (version_id)")
+    db.execute("create index test_sessions_share_code on test_sessions (share_code)")
+    db.execute(
+        "create index test_sessions_open_last_seen on test_sessions (last_seen_at) "
+        "where outcome is null"
+    )
+    db.execute(
+        """
+        create table events (
+            id text primary key,
+            session_id text not null references test_sessions (id) on delete cascade,
+            version_id text not null,
+            journey_id text not null,
+            share_code text not null,
+            kind text not null,
+            step_id text,
+            field_id text,
+            detail text not null default '{}',
+            at text not null
+        )
+        """
+    )
+    db.execute("create index events_version_step_kind on events (version_id, step_id, kind)")
+    db.execute("create index events_session_at on events (session_id, at)")
+    db.execute(
+        """
+        create table ratings (
+            id text primary key,
+            session_id text not null references test_sessions (id) on delete cascade,
+            version_id text not null,
+            step_id text not null,
+            rating integer not null check (rating between 1 and 5),
+            at text not null
+        )
+        """
+    )
+    db.execute(
+        """
+        create table comments (
+            id text primary key,
+            session_id text not null references test_sessions (id) on delete cascade,
+            version_id text not null,
+            step_id text,
+            text text not null,
+            masked integer not null,
+            at text not null
+        )
+        """
+    )
+    db.execute(
+        """
+        create table seq_answers (
+            id text primary key,
+            session_id text not null references test_sessions (id) on delete cascade,
+            version_id text not null,
+            step_id text,
+            score integer not null check (score between 1 and 7),
+            at text not null
+        )
+        """
+    )
+    db.execute(
+        """
+        create table sus_answers (
+            id text primary key,
+            session_id text not null unique
+                references test_sessions (id) on delete cascade,
+            version_id text not null,
+            answers text not null,
+            score real not null,
+            at text not null
+        )
+        """
+    )
+    for table in ("ratings", "comments", "seq_answers"):
+        db.execute(f"create index {table}_version_step on {table} (version_id, step_id)")
+        db.execute(f"create index {table}_session on {table} (session_id)")
+    db.execute("create index sus_answers_version on sus_answers (version_id)")
+
+
+def apply_migrations(db: Database) -> None:
+    """Create or update the feedback tables (after journeys' and prototypes'). Safe to rerun."""
+    MIGRATIONS.apply(db)
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def write(db: Database, work: Callable[[], T]) -> T:
+    """Run ``work`` in one write transaction and return its result after the commit.
+
+    Outside a transaction this is ``BEGIN IMMEDIATE`` ... ``COMMIT``, tried again (from the
+    start) when the database stays locked past the busy timeout; ``work`` must therefore be
+    safe to repeat, which ``INSERT OR IGNORE`` by id is. Inside the caller's transaction it
+    is a savepoint, and the caller's commit is the one that counts. Any error rolls back
+    everything ``work`` did.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            return work()
+    for attempt in range(1, LOCKED_ATTEMPTS + 1):
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                result = work()
+                db.execute("COMMIT")
+            except BaseException:
+                if db.conn.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+            return result
+        except sqlite3.OperationalError as exc:
+            if attempt == LOCKED_ATTEMPTS or not _is_locked(exc):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _is_locked(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+# --- values ---------------------------------------------------------------------------------
+
+
+def stamp(moment: dt.datetime) -> str:
+    """A time as stored: UTC, ISO 8601 with microseconds (a naive time is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def to_row(model: BaseModel) -> dict[str, Any]:
+    """A model as a row: times as :func:`stamp` text, booleans as 0/1, the rest as is."""
+    row: dict[str, Any] = {}
+    for key, value in model.model_dump().items():
+        if isinstance(value, dt.datetime):
+            value = stamp(value)
+        elif isinstance(value, bool):
+            value = int(value)
+        row[key] = value
+    return row
+
+
+def canonical_uuid(text: object, *, what: str = "Id:t") -> str:
+    """``text`` as a lower-case UUID with hyphens; :class:`FeedbackError` when it is not one."""
+    if isinstance(text, uuid.UUID):
+        return str(text)
+    if not isinstance(text, str) or len(text) > 64:
+        raise FeedbackError(f"{what} ska vara ett UUID, till exempel {uuid.UUID(int=0)}.")
+    try:
+        return str(uuid.UUID(text.strip()))
+    except ValueError:
+        raise FeedbackError(
+            f"{what} '{text}' är inte ett UUID. Skapa ett nytt med crypto.randomUUID()."
+        ) from None
+
+
+def rows(db: Database, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    """Every row of a query, as mappings from column name to value."""
+    cursor = db.execute(sql, params or [])
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def session_row(db: Database, session_id: str) -> dict[str, Any] | None:
+    """The stored row of a test session, or None."""
+    found = rows(db, "select * from test_sessions where id = ?", [session_id])
+    return found[0] if found else None
+
+
+def require_session(db: Database, session_id: object) -> dict[str, Any]:
+    """The session's row; :class:`FeedbackError` when there is none (never started, erased)."""
+    row = session_row(db, session_id) if isinstance(session_id, str) else None
+    if row is None:
+        raise FeedbackError(
+            "Testet finns inte längre: det har avslutats och tagits bort, eller aldrig startats. "
+            "Öppna länken eller skanna QR-koden igen för att börja ett nytt test."
+        )
+    return row
+
+
+def touch_session(db: Database, session_id: str, moment: dt.datetime) -> None:
+    """Move the session's ``last_seen_at`` forward to ``moment`` (never back)."""
+    db.execute(
+        "update test_sessions set last_seen_at = max(last_seen_at, ?) where id = ?",
+        [stamp(moment), session_id],
+    )

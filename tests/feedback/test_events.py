@@ -1,0 +1,184 @@
+"""Events: each id stored exactly once, also when many connections send the same ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+from sqlite_utils import Database
+
+from feedback import (
+    Event,
+    FeedbackError,
+    TestSession,
+    get_session,
+    parse_event,
+    record_event,
+    record_events,
+    session_events,
+)
+from tests.feedback.conftest import T0, count, event
+from toolkit.db import open_db
+
+SECOND = dt.timedelta(seconds=1)
+
+
+def test_the_same_event_twice_is_stored_once(db: Database, session: TestSession) -> None:
+    sent = event(session)
+    assert record_event(db, sent) is True
+    assert record_event(db, sent) is False
+    assert session_events(db, session.id) == [sent]
+
+
+def test_an_id_in_another_spelling_is_the_same_event(db: Database, session: TestSession) -> None:
+    sent = event(session)
+    shouted = event(session, id="{" + sent.id.upper() + "}")
+    assert shouted.id == sent.id
+    assert record_event(db, sent) and not record_event(db, shouted)
+
+
+def test_events_come_back_in_the_order_they_happened(db: Database, session) -> None:
+    later = event(session, "submitted", at=T0 + 2 * SECOND)
+    earlier = event(session, at=T0 + SECOND)
+    record_event(db, later)
+    record_event(db, earlier)
+    assert session_events(db, session.id) == [earlier, later]
+
+
+def test_an_event_keeps_its_step_field_and_detail(db: Database, session) -> None:
+    sent = event(
+        session,
+        "validation_error",
+        step_id="start",
+        field_id="postnummer",
+        detail={"status": "error", "message": "Ange ditt postnummer", "options": ["Ja", "Nej"]},
+    )
+    record_event(db, sent)
+    [stored] = session_events(db, session.id)
+    assert stored.field_id == "postnummer"
+    assert stored.detail == {
+        "status": "error",
+        "message": "Ange ditt postnummer",
+        "options": ["Ja", "Nej"],
+    }
+
+
+def test_an_event_carries_the_sessions_version_link_and_journey(db, session, link) -> None:
+    record_event(db, event(session))
+    row = db.execute("select version_id, journey_id, share_code from events").fetchone()
+    assert row == (link.version_id, link.journey_id, link.code)
+
+
+def test_a_new_event_moves_last_seen_forward_never_back(db: Database, session) -> None:
+    record_event(db, event(session, at=T0 + 10 * SECOND))
+    record_event(db, event(session, at=T0 + 5 * SECOND))  # late from an outbox
+    assert get_session(db, session.id).last_seen_at == T0 + 10 * SECOND
+
+
+def test_personal_data_in_a_detail_is_masked(db: Database, session) -> None:
+    sent = event(session, "validation_error", detail={"message": "Fel i 19850709-9805"})
+    assert sent.detail == {"message": "Fel i [personnummer]"}
+
+
+@pytest.mark.parametrize(
+    "detail",
+    [
+        {"message": "x" * 201},
+        {f"k{i}": i for i in range(21)},
+        {"k" * 41: 1},
+        {"nested": {"a": 1}},
+        {"options": ["x"] * 21},
+    ],
+)
+def test_a_detail_must_be_small_and_flat(session: TestSession, detail: dict) -> None:
+    with pytest.raises(ValidationError):
+        event(session, detail=detail)
+
+
+@pytest.mark.parametrize("bad_id", ["", "42", "not-a-uuid", "g" * 32, "x" * 100])
+def test_an_event_id_must_be_a_uuid(session: TestSession, bad_id: str) -> None:
+    with pytest.raises(ValueError, match="UUID"):
+        event(session, id=bad_id)
+    with pytest.raises(FeedbackError, match="UUID"):
+        parse_event({"id": bad_id, "session_id": session.id, "kind": "back", "at": T0.isoformat()})
+
+
+def test_parse_event_names_the_wrong_field_in_swedish(session: TestSession) -> None:
+    data = {"id": str(uuid.uuid4()), "session_id": session.id, "kind": "clicked", "at": "igår"}
+    with pytest.raises(FeedbackError, match="Händelsen kan inte sparas: kind"):
+        parse_event(data)
+    good = parse_event({**data, "kind": "back", "at": T0.isoformat()})
+    assert good.kind == "back" and good.at == T0
+
+
+def test_an_event_for_an_unknown_session_is_refused(db: Database) -> None:
+    stray = Event(id=str(uuid.uuid4()), session_id="gone", kind="back", at=T0)
+    with pytest.raises(FeedbackError, match="Testet finns inte"):
+        record_event(db, stray)
+    assert count(db, "events") == 0
+
+
+def test_a_batch_is_stored_whole_or_not_at_all(db: Database, session) -> None:
+    good = [event(session, at=T0 + i * SECOND) for i in range(3)]
+    stray = Event(id=str(uuid.uuid4()), session_id="gone", kind="back", at=T0)
+    with pytest.raises(FeedbackError):
+        record_events(db, [*good, stray])
+    assert count(db, "events") == 0
+    assert record_events(db, [*good, good[0]]) == 3
+    assert record_events(db, good) == 0
+    assert record_events(db, []) == 0
+
+
+def test_events_are_stored_inside_the_callers_transaction(db: Database, session) -> None:
+    sent = event(session)
+    with pytest.raises(RuntimeError), db.atomic():
+        assert record_event(db, sent)
+        raise RuntimeError("the caller's work failed")
+    assert count(db, "events") == 0
+    assert record_event(db, sent)
+
+
+def test_eight_connections_sending_the_same_ids_store_each_once(
+    db: Database, db_path: Path, session: TestSession
+) -> None:
+    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    events = [event(session, at=T0 + i * SECOND) for i in range(60)]
+    stored: list[int] = []
+    errors: list[BaseException] = []
+    ready = threading.Barrier(8)
+    lock = threading.Lock()
+
+    def tester(number: int) -> None:
+        connection = open_db(db_path, migrate=False)
+        try:
+            ready.wait()
+            mine = 0
+            for round_ in range(3):  # every thread sends every event, in its own order
+                order = events[number % 7 :: 1] + events[: number % 7]
+                for position, sent in enumerate(order):
+                    if (position + round_) % 5 == 0:
+                        mine += record_events(connection, [sent, events[-1 - position]])
+                    else:
+                        mine += record_event(connection, sent)
+            with lock:
+                stored.append(mine)
+        except BaseException as exc:  # reported below, whatever it is
+            with lock:
+                errors.append(exc)
+        finally:
+            connection.conn.close()
+
+    threads = [threading.Thread(target=tester, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    assert sum(stored) == len(events)
+    assert count(db, "events") == len(events)
+    assert [e.id for e in session_events(db, session.id)] == [e.id for e in events]
