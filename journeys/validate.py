@@ -37,7 +37,7 @@ from journeys.model import (
     resolve_date,
     successors,
 )
-from journeys.readability import MIN_WORDS, lix
+from journeys.readability import MIN_WORDS, Readability, lix
 
 MAX_FIELDS_PER_SCREEN = 10
 """More questions than this on one screen gives a warning (GOV.UK: one thing per page)."""
@@ -444,12 +444,8 @@ class _Checker:
                 )
 
     def check_readability(self, i: int, step: ScreenStep | OfflineStep) -> None:
-        texts = [step.title, step.body or ""]
-        if isinstance(step, ScreenStep):
-            for f in step.fields:
-                texts.extend([f.label, f.hint or ""])
-        result = lix(texts)
-        if result.words < MIN_WORDS or result.lix <= self.j.lix_target:
+        result = step_readability(step)
+        if result is None or result.lix <= self.j.lix_target:
             return
         quoted = " / ".join(f"«{_shorten(s)}»" for s in result.longest[:2])
         path: DataPath = ("steps", i, "body") if step.body else ("steps", i)
@@ -639,6 +635,17 @@ class _Checker:
                 )
             elif latest is None or order[step.phase] > order[latest]:
                 latest = step.phase
+
+
+def step_readability(step: ScreenStep | OfflineStep) -> Readability | None:
+    """LIX of what a citizen reads on a step (title, body, questions and hints), or None
+    when there are too few words for LIX to say anything."""
+    texts = [step.title, step.body or ""]
+    if isinstance(step, ScreenStep):
+        for f in step.fields:
+            texts.extend([f.label, f.hint or ""])
+    result = lix(texts)
+    return None if result.words < MIN_WORDS else result
 
 
 def _yaml_text(value: Any) -> str:

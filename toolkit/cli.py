@@ -27,7 +27,6 @@ from journeys import (
     OfflineStep,
     Report,
     ScreenStep,
-    lix,
     to_json,
     to_yaml,
     validate_file,
@@ -35,6 +34,7 @@ from journeys import (
 from journeys import export as journey_export
 from journeys import schema as journey_schema
 from journeys import store as journey_store
+from journeys.validate import step_readability
 from toolkit import commands, serve
 from toolkit.db import DatabaseError, open_db
 from toolkit.i18n import t
@@ -312,10 +312,10 @@ def journey_figures(journey: Journey) -> dict[str, int]:
         )
         or (isinstance(s, DecisionStep) and len(s.rules) > 1)
     )
-    highest = max(
-        (lix([s.title, s.body or "", *[f.label for f in s.fields]]).lix for s in screens),
-        default=0,
-    )
+    readable = [
+        step_readability(s) for s in journey.steps if isinstance(s, ScreenStep | OfflineStep)
+    ]
+    highest = max((r.lix for r in readable if r is not None), default=0)
     return {
         "steps": len(journey.steps),
         "screens": len(screens),
