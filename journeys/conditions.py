@@ -312,7 +312,9 @@ def _norm(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value).strip()
-    number = text.replace("\u2212", "-").replace(" ", "").replace("\u00a0", "")
+    number = (
+        text.replace("\u2212", "-").replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    )
     if _NUMBER.match(number):
         number = number.replace(",", ".")
         return float(number) if "." in number else int(number)

@@ -548,7 +548,9 @@ class _Checker:
                 )
                 continue
             _, _, asked_on, f = entry
-            if step.id in reachable and test.field not in known:
+            # "was it answered?" is the way to ask about an optional branch that may have
+            # been skipped, so it may name a field that is not asked on every path
+            if step.id in reachable and test.field not in known and test.op != "answered":
                 witness = _path_avoiding(graph, start, step.id, self._askers(test.field))
                 self.error(
                     "field-not-asked-before",
@@ -609,7 +611,7 @@ class _Checker:
                     value=text,
                     field=f.id,
                     options=", ".join(dict.fromkeys(options)),
-                    suggestion=_suggest(text, options),
+                    suggestion=_bool_answer(value, options) or _suggest(text, options),
                 )
 
     def check_phases(self) -> None:
@@ -646,6 +648,13 @@ def step_readability(step: ScreenStep | OfflineStep) -> Readability | None:
             texts.extend([f.label, f.hint or ""])
     result = lix(texts)
     return None if result.words < MIN_WORDS else result
+
+
+def _bool_answer(value: Any, options: list[str]) -> str | None:
+    """``true``/``false`` written for a Ja/Nej question: suggest the answer as written."""
+    if isinstance(value, bool) and "Ja" in options and "Nej" in options:
+        return "Ja" if value else "Nej"
+    return None
 
 
 def _yaml_text(value: Any) -> str:

@@ -880,3 +880,52 @@ def test_a_step_without_phase_in_a_journey_with_phases_is_a_warning() -> None:
 def test_the_example_journeys_have_no_errors(path: Path) -> None:
     report = validate_file(path)
     assert report.errors == [], "\n".join(f.format() for f in report.errors)
+
+
+ANSWERED_ON_ONE_BRANCH = """\
+id: skippad-gren
+title: En gren som kan hoppas över
+organisation: Exempelkommun
+steps:
+  - id: a
+    kind: screen
+    title: Vem
+    fields:
+      - {id: vem, type: radios, label: Vem söker?, options: [Jag, Annan], required: Välj vem}
+    next:
+      - if: {vem: Annan}
+        goto: b
+      - goto: c
+  - id: b
+    kind: screen
+    title: Namn
+    fields:
+      - {id: namn, type: text, label: Namn}
+    next: c
+  - id: c
+    kind: screen
+    title: Slut
+    fields:
+      - {id: ok, type: yesno, label: Stämmer det?, required: Välj ja eller nej}
+    next:
+      - if: {namn: {answered: false}}
+        goto: d
+      - if: {ok: true}
+        goto: d
+      - goto: d
+  - id: d
+    kind: screen
+    title: Klart
+"""
+
+
+def test_answered_may_ask_about_a_field_from_a_branch_that_was_skipped() -> None:
+    report = validate_text(ANSWERED_ON_ONE_BRANCH, file="gren.yaml")
+    assert "field-not-asked-before" not in [f.code for f in report.findings]
+
+
+def test_true_on_a_yes_no_question_suggests_writing_ja() -> None:
+    report = validate_text(ANSWERED_ON_ONE_BRANCH, file="gren.yaml")
+    finding = next(f for f in report.findings if f.code == "value-not-an-option")
+    assert finding.suggestion == "Ja"
+    assert "Menade du 'Ja'?" in finding.message()
