@@ -57,6 +57,7 @@ from typing import Any
 from ruamel.yaml.scalarbool import ScalarBoolean
 
 from journeys.model import (
+    CHANNEL_LABELS,
     Actor,
     ActorRole,
     Channel,
@@ -82,26 +83,6 @@ _OPERATOR_SYMBOLS = {
     "not_in": "not in",
 }
 
-_CHANNEL_WORDS: dict[str, dict[str, str]] = {
-    "sv": {
-        "web": "webb",
-        "app": "app",
-        "phone": "telefon",
-        "sms": "sms",
-        "letter": "brev",
-        "visit": "besök",
-        "e-mail": "e-post",
-    },
-    "en": {
-        "web": "web",
-        "app": "app",
-        "phone": "phone",
-        "sms": "text message",
-        "letter": "letter",
-        "visit": "visit",
-        "e-mail": "e-mail",
-    },
-}
 
 _OTHERWISE = {"sv": "annars", "en": "otherwise"}
 
@@ -235,7 +216,8 @@ def _edges(step: AnyStep) -> list[dict[str, Any]]:
 
 def _channel_word(channel: Channel | str, language: str) -> str:
     value = channel.value if isinstance(channel, Channel) else str(channel)
-    return _CHANNEL_WORDS.get(language, _CHANNEL_WORDS["sv"]).get(value, value)
+    words = CHANNEL_LABELS.get(language, CHANNEL_LABELS["sv"])
+    return words.get(value, value).lower()
 
 
 # --- Mermaid --------------------------------------------------------------------------------

@@ -81,6 +81,29 @@ class Channel(StrEnum):
     email = "e-mail"
 
 
+CHANNEL_LABELS: dict[str, dict[str, str]] = {
+    "sv": {
+        "web": "Webb",
+        "app": "App",
+        "phone": "Telefon",
+        "sms": "Sms",
+        "letter": "Brev",
+        "visit": "Besök",
+        "e-mail": "E-post",
+    },
+    "en": {
+        "web": "Web",
+        "app": "App",
+        "phone": "Phone",
+        "sms": "Text message",
+        "letter": "Letter",
+        "visit": "Visit",
+        "e-mail": "E-mail",
+    },
+}
+"""What each channel is called, in Swedish and English (maps, diagrams, citizen pages)."""
+
+
 class Pattern(StrEnum):
     """Standard e-service pages the prototype knows how to render."""
 

@@ -39,6 +39,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from journeys import DecisionStep, Journey, OfflineStep, ScreenStep, is_end
 from journeys.export import condition_text
+from journeys.model import CHANNEL_LABELS
 
 AnyStep = ScreenStep | DecisionStep | OfflineStep
 
@@ -130,26 +131,6 @@ _WORDS: dict[str, dict[str, str]] = {
     },
 }
 
-_CHANNELS: dict[str, dict[str, str]] = {
-    "sv": {
-        "web": "Webb",
-        "app": "App",
-        "phone": "Telefon",
-        "sms": "Sms",
-        "letter": "Brev",
-        "visit": "Besök",
-        "e-mail": "E-post",
-    },
-    "en": {
-        "web": "Web",
-        "app": "App",
-        "phone": "Phone",
-        "sms": "Text message",
-        "letter": "Letter",
-        "visit": "Visit",
-        "e-mail": "E-mail",
-    },
-}
 
 # Rough advance widths (in em) of DejaVu Sans, the widest common system-ui fallback, so
 # boxes are big enough everywhere; narrower fonts just get a little more air.
@@ -216,7 +197,7 @@ def flow_svg(
     missing targets, loops or unreachable steps.
     """
     lang = lang if lang in _WORDS else "sv"
-    words, channels = _WORDS[lang], _CHANNELS[lang]
+    words, channels = _WORDS[lang], CHANNEL_LABELS[lang]
     nodes, edges = _graph(journey, words, channels)
     _find_back_edges(nodes, edges)
     _layer(nodes, edges)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from journeys import DecisionStep, Journey, OfflineStep, ScreenStep, is_end, parse_condition
 from journeys.export import condition_text
+from journeys.model import CHANNEL_LABELS
 
 CHANNEL_ICONS = {
     "web": "monitor",
@@ -20,26 +21,6 @@ CHANNEL_ICONS = {
     "letter": "mail",
     "visit": "users",
     "e-mail": "at-sign",
-}
-CHANNEL_LABELS = {
-    "sv": {
-        "web": "Webb",
-        "app": "App",
-        "phone": "Telefon",
-        "sms": "Sms",
-        "letter": "Brev",
-        "visit": "Besök",
-        "e-mail": "E-post",
-    },
-    "en": {
-        "web": "Web",
-        "app": "App",
-        "phone": "Phone",
-        "sms": "Text message",
-        "letter": "Letter",
-        "visit": "Visit",
-        "e-mail": "E-mail",
-    },
 }
 KIND_LABELS = {
     "sv": {"screen": "Skärm", "decision": "Beslut", "offline": "Offline"},
