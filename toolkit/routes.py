@@ -23,6 +23,15 @@ EXPORT_FORMATS: tuple[str, ...] = ("yaml", "json", "mermaid", "cjml")
 
 # --- patterns (Starlette) -------------------------------------------------------------------
 CITIZEN = "/t/{code}"
+CITIZEN_START = "/t/{code}/start"
+CITIZEN_STEP = "/t/{code}/s/{step_id}"
+CITIZEN_TASK = "/t/{code}/task"
+CITIZEN_FEEDBACK = "/t/{code}/feedback"
+CITIZEN_SEQ = "/t/{code}/seq"
+CITIZEN_SUS = "/t/{code}/sus"
+CITIZEN_DONE = "/t/{code}/klart"
+CITIZEN_WITHDRAW = "/t/{code}/withdraw"
+WITHDRAW = "/t/withdraw"
 WORKSHOP = "/w/{code}"
 HEALTH = "/api/health"
 LOGIN = "/login"
@@ -68,6 +77,59 @@ def citizen_path(code: str) -> str:
 def citizen_url(public_url: str, code: str) -> str:
     """The full address printed under a QR code."""
     return _join(public_url, citizen_path(code))
+
+
+def citizen_start_path(code: str) -> str:
+    """Where the consent form posts: ``/t/<code>/start``."""
+    return f"{citizen_path(code)}/start"
+
+
+def citizen_step_path(code: str, step_id: str, **query: str) -> str:
+    """One step of the prototype: ``/t/<code>/s/<step_id>``, with ``back=1``, ``andra=<field>``
+    or ``tack=1`` in the query when given."""
+    path = f"{citizen_path(code)}/s/{_seg(step_id)}"
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def citizen_task_path(code: str) -> str:
+    """The tester's task, reachable from every page of the test."""
+    return f"{citizen_path(code)}/task"
+
+
+def citizen_feedback_path(code: str) -> str:
+    """Where the 'Tyck till' form posts a rating or comment on a step."""
+    return f"{citizen_path(code)}/feedback"
+
+
+def citizen_seq_path(code: str, *, after: str | None = None) -> str:
+    """The single ease question after the task (``after``: ``step`` or ``end``)."""
+    path = f"{citizen_path(code)}/seq"
+    return f"{path}?{urlencode({'after': after})}" if after else path
+
+
+def citizen_sus_path(code: str) -> str:
+    """The optional SUS questionnaire at the end."""
+    return f"{citizen_path(code)}/sus"
+
+
+def citizen_done_path(code: str) -> str:
+    """The last page: thanks and the withdrawal code."""
+    return f"{citizen_path(code)}/klart"
+
+
+def citizen_withdraw_path(code: str) -> str:
+    """Where the 'delete my answers' button on the last page posts."""
+    return f"{citizen_path(code)}/withdraw"
+
+
+def withdraw_path() -> str:
+    """The page where a tester enters a withdrawal code later: ``/t/withdraw``."""
+    return WITHDRAW
+
+
+def withdraw_url(public_url: str) -> str:
+    """The full address of :func:`withdraw_path`, shown with the withdrawal code."""
+    return _join(public_url, WITHDRAW)
 
 
 def workshop_path(code: str) -> str:

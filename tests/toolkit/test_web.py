@@ -191,7 +191,10 @@ def test_an_active_link_shows_the_start_of_the_test(world: World, client: Client
 
 def test_the_code_may_be_typed_with_capitals_and_a_hyphen(world: World, client: Client) -> None:
     typed = prototypes.format_code(world.ok).upper()
-    assert client.get(routes.citizen_path(typed)).status_code == 200
+    response = client.get(routes.citizen_path(typed))
+    assert response.status_code == 303  # to the code as stored: the test's cookie lives there
+    assert response.headers["location"] == routes.citizen_path(world.ok)
+    assert client.get(response.headers["location"]).status_code == 200
 
 
 def test_an_unknown_code_is_a_friendly_404(client: Client) -> None:

@@ -46,7 +46,7 @@ from toolkit import accounts, flowdiagram, routes
 from toolkit.accounts import User
 from toolkit.db import DatabaseError, ensure_secret, get_organisation, open_db
 from toolkit.settings import Organisation, Settings, local_zone
-from toolkit.web import pages, sheet
+from toolkit.web import citizen, pages, sheet
 from toolkit.web.security import SecurityHeaders, nonce_of, security_headers
 
 log = logging.getLogger("medskapa.web")
@@ -191,56 +191,6 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         )
 
     # --- citizens and participants --------------------------------------------------------
-
-    def citizen_start(request: Request) -> Response:
-        code = str(request.path_params.get("code", ""))
-        if len(code) > MAX_CODE_CHARS:
-            return unknown_code(request, code)
-        now = ctx.clock()
-        with ctx.db() as db:
-            resolution = prototypes.resolve_share_link(db, code, now=now)
-            org = get_organisation(db)
-        link, version = resolution.link, resolution.version
-        if resolution.status == "unknown" or link is None:
-            return unknown_code(request, code, org=org)
-        if resolution.status == "revoked":
-            return message_page(
-                request,
-                410,
-                "Testet är avslutat",
-                "Länken har stängts av den som ordnar testet och kan inte användas längre.",
-                action=ASK_FOR_NEW,
-                org=org,
-            )
-        if resolution.status == "expired":
-            when = (
-                f" den {pages.swedish_date(last_day(link.expires_at))}" if link.expires_at else ""
-            )
-            return message_page(
-                request,
-                410,
-                "Länken har gått ut",
-                f"Testet gick att göra till och med{when}. Nu är det stängt.",
-                action=ASK_FOR_NEW,
-                org=org,
-            )
-        if version is None:  # a link without its version: should not happen, say it calmly
-            return unknown_code(request, code, org=org)
-        journey = version.journey()
-        organisation = journey.organisation
-        published = version.created_at.astimezone(local_zone())
-        return page(
-            request,
-            "citizen_start.html",
-            org=org,
-            org_name=org.name or organisation,
-            title=journey.title,
-            journey_title=journey.title,
-            organisation=organisation,
-            description=journey.description,
-            task=link.task,
-            version_label=f"Version {version.number}, {pages.swedish_date(published)}",
-        )
 
     def unknown_code(request: Request, code: str, org: Organisation | None = None) -> Response:
         return message_page(
@@ -685,7 +635,7 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
     static_app = _Static()
     route_list: list[BaseRoute] = [
         Route(routes.HEALTH, health, methods=["GET"]),
-        Route(routes.CITIZEN, citizen_start, methods=["GET"]),
+        *citizen.citizen_routes(ctx),
         Route("/t/{rest:path}", citizen_other, methods=["GET"]),
         Route(routes.WORKSHOP, workshop, methods=["GET"]),
         Route("/w/{rest:path}", workshop, methods=["GET"]),

@@ -1,0 +1,1344 @@
+"""What a citizen meets after scanning a QR code: the prototype, one server-rendered page at
+a time, with consent first and feedback on every step.
+
+Pages (all under ``/t/<code>``, see :mod:`toolkit.routes`)::
+
+    GET  /t/<code>               welcome, what is stored, age band and consent
+    POST /t/<code>/start         consent → a test session → 303 to the first step
+    GET  /t/<code>/s/<step>      one step (?back=1 back link, ?andra=<field> from check-answers)
+    POST /t/<code>/s/<step>      read the answers → 303 to the next step (or the errors, 422)
+    GET  /t/<code>/task          the task, from every page
+    POST /t/<code>/feedback      rating/comment on a step → 303 back (or JSON for outbox.js)
+    GET|POST /t/<code>/seq       single ease question after the task
+    GET|POST /t/<code>/sus       optional SUS at the end
+    GET  /t/<code>/klart         thanks and the withdrawal code
+    POST /t/<code>/withdraw      erase the session now
+    GET|POST /t/withdraw         erase a session later with its code
+
+The answers live on the phone in a signed cookie (:mod:`toolkit.web.testcookie`), never in
+our database: every post reads the cookie, checks the answers with
+:func:`prototypes.read_form` and writes the new cookie on the redirect, so the next page
+always shows the answer just given. What we store goes through :mod:`feedback`: the
+session (at consent), events, ratings, comments, SEQ and SUS.
+
+Events per form post on a step: one ``submitted`` for the step (``field_id`` None, detail
+``{"ok": bool, "errors": n}``), then one per field: ``submitted`` (detail ``status`` and,
+for choice fields, ``option``) or ``validation_error`` (detail ``status`` and the journey's
+``message``). Never what was typed.
+
+Every form carries the per-test CSRF token from the cookie; a missing or wrong token is a
+400 page, a body over 64 KB a 413 page, anything unreadable a 400 page. Never a 500.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hmac
+import logging
+import math
+import secrets
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import parse_qs, urlencode
+
+from sqlite_utils import Database
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+import feedback
+import prototypes
+from journeys import DecisionStep, FieldType, FormField, Journey, OfflineStep, ScreenStep
+from toolkit import routes
+from toolkit.db import get_organisation
+from toolkit.settings import Organisation, Settings, local_zone
+from toolkit.web import pages
+from toolkit.web import testcookie as tc
+from toolkit.web.citizen_text import (
+    AGE_BANDS,
+    CHANNELS,
+    RATING_LABELS,
+    RETENTION_MONTHS,
+    SUS_SCALE,
+    Lang,
+    pick,
+    translator,
+)
+from toolkit.web.security import nonce_of
+
+log = logging.getLogger("medskapa.citizen")
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_FORM_FIELDS = 200
+MAX_CODE_CHARS = 64
+MAX_STEP_CHARS = 80
+COOKIE_MAX_AGE = 2 * 24 * 3600
+LANG_COOKIE = "ms_lang"
+WITHDRAW_COOKIE = "ms_w"
+NO_STORE = {"Cache-Control": "no-store"}
+CHOICE_FIELDS = {FieldType.radios, FieldType.checkboxes, FieldType.yesno}
+SEQ_POINTS = 7
+
+
+class Site(Protocol):
+    """What the citizen pages need from the app: settings, the secret, a clock, a database."""
+
+    settings: Settings
+    secret: str
+    clock: Callable[[], dt.datetime]
+
+    def db(self) -> AbstractContextManager[Database]: ...
+
+
+class Stop(Exception):
+    """Stop handling a request and answer with ``response`` (an error page, a redirect)."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+@dataclass
+class Test:
+    """One request's view of a test: the share link, its journey, the tester's state."""
+
+    request: Request
+    code: str
+    link: prototypes.ShareLink
+    version: prototypes.Version
+    journey: Journey
+    org: Organisation
+    lang: Lang
+    lang_chosen: bool
+    state: tc.TestState | None
+    now: dt.datetime
+
+    @property
+    def org_name(self) -> str:
+        return self.org.name or self.journey.organisation
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.astimezone(local_zone()).date()
+
+    def _(self, key: str, **values: object) -> str:
+        return translator(self.lang)(key, **values)
+
+
+_JOURNEYS: dict[tuple[str, str], Journey] = {}
+_JOURNEY_CACHE_SIZE = 64
+
+
+def journey_of(version: prototypes.Version) -> Journey:
+    """The journey of a version, parsed once per process (a published version never
+    changes; the creation time tells a version apart from a later one with the same id)."""
+    key = (version.id, version.created_at.isoformat())
+    journey = _JOURNEYS.get(key)
+    if journey is None:
+        journey = version.journey()
+        if len(_JOURNEYS) >= _JOURNEY_CACHE_SIZE:
+            _JOURNEYS.pop(next(iter(_JOURNEYS)))
+        _JOURNEYS[key] = journey
+    return journey
+
+
+def _first(form: Mapping[str, list[str]], key: str) -> str:
+    values = form.get(key) or [""]
+    return values[0]
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except (ValueError, AttributeError, TypeError):
+        return False
+    return len(text) <= 40
+
+
+def wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+def choose_lang(request: Request) -> tuple[Lang, bool]:
+    """The page language: ``?lang=`` (remembered in a cookie), the cookie, or Swedish."""
+    asked = request.query_params.get("lang")
+    if asked in ("sv", "en"):
+        return ("en" if asked == "en" else "sv"), True
+    return ("en" if request.cookies.get(LANG_COOKIE) == "en" else "sv"), False
+
+
+def anchor(f: FormField) -> str:
+    """The element an error-summary link points at: the first option of a choice field."""
+    return f"{f.id}-1" if f.type in CHOICE_FIELDS else f.id
+
+
+async def read_body_form(request: Request) -> dict[str, list[str]]:
+    """The posted form (``application/x-www-form-urlencoded``), at most 64 KB.
+
+    Raises :class:`_TooLarge` or :class:`_Unreadable` for anything else.
+    """
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/x-www-form-urlencoded":
+        raise _Unreadable
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _TooLarge
+    body = bytearray()
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY_BYTES:
+                raise _TooLarge
+    except ClientDisconnect as exc:
+        raise _Unreadable from exc
+    try:
+        text = bytes(body).decode("utf-8", errors="replace")
+        return parse_qs(
+            text,
+            keep_blank_values=True,
+            max_num_fields=MAX_FORM_FIELDS,
+            encoding="utf-8",
+            errors="replace",
+        )
+    except ValueError as exc:
+        raise _Unreadable from exc
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def citizen_routes(site: Site) -> list[BaseRoute]:
+    """The routes of the citizen test pages, to put before any catch-all under ``/t/``."""
+    secret = site.secret
+    https = site.settings.public_url.startswith("https://")
+
+    # --- responses ------------------------------------------------------------------------
+
+    def set_state(response: Response, test: Test, state: tc.TestState) -> None:
+        response.set_cookie(
+            tc.COOKIE,
+            tc.encode(state, secret),
+            max_age=COOKIE_MAX_AGE,
+            path=routes.citizen_path(test.code),
+            httponly=True,
+            samesite="lax",
+            secure=https,
+        )
+
+    def set_lang(response: Response, lang: Lang) -> None:
+        response.set_cookie(
+            LANG_COOKIE,
+            lang,
+            max_age=365 * 24 * 3600,
+            path="/t",
+            httponly=True,
+            samesite="lax",
+            secure=https,
+        )
+
+    def redirect(test: Test, target: str, state: tc.TestState | None = None) -> Response:
+        response = RedirectResponse(target, 303, headers=NO_STORE)
+        if state is not None:
+            set_state(response, test, state)
+        return response
+
+    def render(
+        request: Request,
+        template: str,
+        *,
+        lang: Lang,
+        org: Organisation,
+        org_name: str,
+        test: Test | None = None,
+        state: tc.TestState | None = None,
+        status: int = 200,
+        here: str | None = None,
+        show_nav: bool = True,
+        feedback_anchor: bool = False,
+        lang_chosen: bool = False,
+        **context: Any,
+    ) -> HTMLResponse:
+        _ = translator(lang)
+        other = "sv" if lang == "en" else "en"
+        path = here or request.url.path
+        consented = bool(state and state.consented)
+        urls = {
+            "lang": f"{path}?{urlencode({'lang': other})}" if len(path) <= 200 else None,
+            "task": routes.citizen_task_path(test.code) if test else None,
+            "feedback_anchor": "#ms-feedback" if feedback_anchor else None,
+            "done": routes.citizen_done_path(test.code)
+            if test and consented and not (state and state.ended)
+            else None,
+        }
+        html = pages.render(
+            template,
+            org=org,
+            nonce=nonce_of(request.scope),
+            org_name=org_name,
+            lang=lang,
+            _=_,
+            skip_text=_("skip"),
+            banner_label=_("banner.label"),
+            show_nav=show_nav and test is not None,
+            has_task=bool(test and test.link.task),
+            urls=urls,
+            journey_lang=test.journey.language if test else "sv",
+            **context,
+        )
+        response = HTMLResponse(html, status_code=status, headers=NO_STORE)
+        if test is not None and state is not None:
+            set_state(response, test, state)
+        if lang_chosen:
+            set_lang(response, lang)
+        return response
+
+    def test_page(
+        test: Test, template: str, *, state: tc.TestState | None = None, **context: Any
+    ) -> HTMLResponse:
+        return render(
+            test.request,
+            template,
+            lang=test.lang,
+            org=test.org,
+            org_name=test.org_name,
+            test=test,
+            state=state,
+            lang_chosen=test.lang_chosen,
+            **context,
+        )
+
+    def message(
+        request: Request,
+        status: int,
+        heading: str,
+        *paragraphs: str,
+        action: str | None = None,
+        lang: Lang = "sv",
+        org: Organisation | None = None,
+        org_name: str | None = None,
+        test: Test | None = None,
+        link: dict[str, str] | None = None,
+    ) -> HTMLResponse:
+        organisation = org or Organisation()
+        return render(
+            request,
+            "citizen/message.html",
+            lang=lang,
+            org=organisation,
+            org_name=org_name or organisation.name or "Medskapa",
+            test=test,
+            status=status,
+            show_nav=False,
+            title=heading,
+            heading=heading,
+            paragraphs=list(paragraphs),
+            action=action,
+            link=link,
+        )
+
+    def test_message(test: Test, status: int, key: str, *body: str, action: str | None = None):
+        return message(
+            test.request,
+            status,
+            test._(key),
+            *body,
+            action=action,
+            lang=test.lang,
+            org=test.org,
+            org_name=test.org_name,
+            test=test,
+        )
+
+    def refuse_csrf(test: Test) -> Response:
+        if wants_json(test.request):
+            return JSONResponse({"ok": False, "error": test._("csrf.heading")}, 400)
+        return message(
+            test.request,
+            400,
+            test._("csrf.heading"),
+            test._("csrf.body"),
+            action=test._("csrf.action"),
+            lang=test.lang,
+            org=test.org,
+            org_name=test.org_name,
+            test=test,
+            link={"href": routes.citizen_path(test.code), "text": test.journey.title},
+        )
+
+    def org_of(request: Request) -> tuple[Organisation, Lang]:
+        lang, _chosen = choose_lang(request)
+        try:
+            with site.db() as db:
+                return get_organisation(db), lang
+        except Exception:  # an error page must render even when the database is the error
+            return Organisation(), lang
+
+    def body_problem(request: Request, problem: Exception) -> Response:
+        org, lang = org_of(request)
+        _ = translator(lang)
+        too_large = isinstance(problem, _TooLarge)
+        if wants_json(request):
+            status = 413 if too_large else 400
+            key = "large.heading" if too_large else "bad.heading"
+            return JSONResponse({"ok": False, "error": _(key)}, status)
+        if too_large:
+            return message(request, 413, _("large.heading"), _("large.body"), lang=lang, org=org)
+        return message(request, 400, _("bad.heading"), _("bad.body"), lang=lang, org=org)
+
+    # --- opening a test -------------------------------------------------------------------
+
+    def open_test(request: Request, db: Database) -> Test:
+        """The share link, version, journey and cookie state, or :class:`Stop` with the
+        friendly 404/410 page."""
+        raw = str(request.path_params.get("code", ""))
+        lang, chosen = choose_lang(request)
+        _ = translator(lang)
+        org = get_organisation(db)
+        now = site.clock()
+
+        def unknown() -> Stop:
+            shown = raw if len(raw) <= 40 else raw[:39] + "…"
+            return Stop(
+                message(
+                    request,
+                    404,
+                    _("unknown.heading"),
+                    _("unknown.body", code=shown),
+                    _("unknown.check"),
+                    action=_("ask"),
+                    lang=lang,
+                    org=org,
+                )
+            )
+
+        if len(raw) > MAX_CODE_CHARS:
+            raise unknown()
+        resolution = prototypes.resolve_share_link(db, raw, now=now)
+        link, version = resolution.link, resolution.version
+        if resolution.status == "unknown" or link is None or version is None:
+            raise unknown()
+        journey = journey_of(version)
+        name = org.name or journey.organisation
+        if resolution.status == "revoked":
+            raise Stop(
+                message(
+                    request,
+                    410,
+                    _("revoked.heading"),
+                    _("revoked.body"),
+                    action=_("ask"),
+                    lang=lang,
+                    org=org,
+                    org_name=name,
+                )
+            )
+        if resolution.status == "expired":
+            when = ""
+            if link.expires_at:
+                closing = link.expires_at.astimezone(local_zone())
+                last = (closing - dt.timedelta(microseconds=1)).date()
+                when = (
+                    f" den {pages.swedish_date(last)}"
+                    if lang == "sv"
+                    else f" {last.day} {last.strftime('%B')} {last.year}"
+                )
+            raise Stop(
+                message(
+                    request,
+                    410,
+                    _("expired.heading"),
+                    _("expired.body", when=when),
+                    action=_("ask"),
+                    lang=lang,
+                    org=org,
+                    org_name=name,
+                )
+            )
+        state = tc.decode(request.cookies.get(tc.COOKIE), secret, code=link.code)
+        return Test(
+            request=request,
+            code=link.code,
+            link=link,
+            version=version,
+            journey=journey,
+            org=org,
+            lang=lang,
+            lang_chosen=chosen,
+            state=state,
+            now=now,
+        )
+
+    def alive(test: Test, db: Database) -> bool:
+        state = test.state
+        return bool(
+            state and state.session_id and feedback.get_session(db, state.session_id) is not None
+        )
+
+    def require_consent(test: Test, db: Database) -> tc.TestState:
+        """The state of a test with a live session, or :class:`Stop` with a redirect to the
+        welcome page (no consent yet, or the session was withdrawn)."""
+        if not alive(test, db):
+            raise Stop(redirect(test, routes.citizen_path(test.code)))
+        assert test.state is not None
+        return test.state
+
+    def check_csrf(test: Test, form: Mapping[str, list[str]]) -> tc.TestState:
+        state = test.state
+        token = _first(form, "csrf")
+        if state is None or not token or not hmac.compare_digest(token, state.csrf):
+            raise Stop(refuse_csrf(test))
+        return state
+
+    def find_step(test: Test, step_id: str) -> Any:
+        step = test.journey.step(step_id) if len(step_id) <= MAX_STEP_CHARS else None
+        if step is None:
+            raise Stop(
+                test_message(
+                    test,
+                    404,
+                    "missing.heading",
+                    test._("missing.step"),
+                    action=test._("missing.action"),
+                )
+            )
+        return step
+
+    def event(
+        test: Test,
+        state: tc.TestState,
+        kind: str,
+        step_id: str | None = None,
+        field_id: str | None = None,
+        detail: dict[str, Any] | None = None,
+        event_id: str | None = None,
+    ) -> feedback.Event:
+        return feedback.Event(
+            id=event_id or _new_id(),
+            session_id=str(state.session_id),
+            kind=kind,
+            step_id=step_id,
+            field_id=field_id,
+            detail=detail or {},
+            at=test.now,
+        )
+
+    # --- handler plumbing -----------------------------------------------------------------
+
+    def page_endpoint(fn: Callable[[Request, Database], Response]) -> Callable[..., Any]:
+        """A GET endpoint: run ``fn(request, db)`` in the thread pool; :class:`Stop` answers."""
+
+        @functools.wraps(fn)
+        def endpoint(request: Request) -> Response:
+            try:
+                with site.db() as db:
+                    return fn(request, db)
+            except Stop as stop:
+                return stop.response
+
+        return endpoint
+
+    def form_endpoint(
+        fn: Callable[[Request, Database, dict[str, list[str]]], Response],
+    ) -> Callable[[Request], Awaitable[Response]]:
+        """A POST endpoint: read the form (64 KB at most), then ``fn(request, db, form)``."""
+
+        @functools.wraps(fn)
+        async def endpoint(request: Request) -> Response:
+            try:
+                form = await read_body_form(request)
+            except (_TooLarge, _Unreadable) as problem:
+                return await run_in_threadpool(body_problem, request, problem)
+
+            def work() -> Response:
+                try:
+                    with site.db() as db:
+                        return fn(request, db, form)
+                except Stop as stop:
+                    return stop.response
+
+            return await run_in_threadpool(work)
+
+        return endpoint
+
+    # --- welcome and consent ----------------------------------------------------------------
+
+    def minutes(journey: Journey) -> int:
+        path = prototypes.planned_path(journey, {})
+        screens = sum(1 for s in path if isinstance(journey.step(s), ScreenStep))
+        return max(5, 5 * math.ceil((screens * 0.75 + 2) / 5))
+
+    def welcome_page(
+        test: Test,
+        state: tc.TestState,
+        *,
+        resume: str | None = None,
+        errors: list[tuple[str, str]] | None = None,
+        age: str = "",
+        consent: bool = False,
+        status: int = 200,
+    ) -> Response:
+        _ = test._
+        journey = test.journey
+        published = test.version.created_at.astimezone(local_zone())
+        version_label = f"Version {test.version.number}, {pages.swedish_date(published)}"
+        found = errors or []
+        return test_page(
+            test,
+            "citizen/welcome.html",
+            state=state,
+            status=status,
+            here=routes.citizen_path(test.code),
+            journey_title=journey.title,
+            description=journey.description,
+            organisation=journey.organisation,
+            task=test.link.task,
+            minutes=minutes(journey),
+            facts=[
+                (pick(("Tjänst", "Service"), test.lang), journey.title),
+                ("Version", version_label),
+                (pick(("Organisation", "Organisation"), test.lang), journey.organisation),
+            ],
+            resume=resume,
+            action=routes.citizen_start_path(test.code),
+            csrf=state.csrf,
+            retention_months=RETENTION_MONTHS,
+            age_options=[(value, pick((sv, en), test.lang)) for value, sv, en in AGE_BANDS],
+            age=age,
+            consent=consent,
+            errors=[(target, text) for target, text in found],
+            field_errors={key.split("-")[0]: text for key, text in found},
+        )
+
+    @page_endpoint
+    def welcome(request: Request, db: Database) -> Response:
+        test = open_test(request, db)
+        typed = str(request.path_params.get("code", ""))
+        if typed != test.code:  # ABCDE-FGHJK from a card: the cookie path needs the real code
+            query = f"?{request.url.query}" if request.url.query else ""
+            return RedirectResponse(routes.citizen_path(test.code) + query, 303, headers=NO_STORE)
+        if alive(test, db):
+            state = test.state
+            assert state is not None
+            current = state.current_step() or test.journey.first_step().id
+            return welcome_page(test, state, resume=routes.citizen_step_path(test.code, current))
+        return welcome_page(test, tc.TestState(code=test.code))
+
+    @form_endpoint
+    def start(request: Request, db: Database, form: dict[str, list[str]]) -> Response:
+        test = open_test(request, db)
+        state = check_csrf(test, form)
+        age = _first(form, "age")
+        consent = _first(form, "consent") == "ja"
+        errors = []
+        if age not in feedback.AGE_BANDS:
+            errors.append(("age-1", test._("age.error")))
+            age = ""
+        if not consent:
+            errors.append(("consent", test._("consent.error")))
+        if errors:
+            return welcome_page(test, state, errors=errors, age=age, consent=consent, status=422)
+        try:
+            session = feedback.start_session(
+                db,
+                share_code=test.link.code,
+                version_id=test.version.id,
+                journey_id=test.journey.id,
+                age_band=age,
+                allow_under_13=test.link.allow_under_13,
+                user_agent=request.headers.get("user-agent", "")[:500],
+                now=test.now,
+            )
+        except feedback.ConsentError:
+            return test_message(
+                test,
+                403,
+                "young.heading",
+                test._("young.body"),
+                test._("young.nothing"),
+            )
+        except feedback.FeedbackError:
+            return test_message(test, 410, "revoked.heading", test._("revoked.body"))
+        fresh = tc.TestState(
+            code=test.code,
+            session_id=session.id,
+            withdrawal_code=session.withdrawal_code,
+        )
+        first = test.journey.first_step().id
+        return redirect(test, routes.citizen_step_path(test.code, first), fresh)
+
+    # --- steps ----------------------------------------------------------------------------
+
+    def feedback_context(
+        test: Test,
+        state: tc.TestState,
+        step_id: str,
+        *,
+        rating: str = "",
+        comment: str = "",
+        error: str | None = None,
+        comment_error: str | None = None,
+        thanks: bool = False,
+    ) -> dict[str, Any]:
+        labels = [pick(pair, test.lang) for pair in RATING_LABELS]
+        return {
+            "action": routes.citizen_feedback_path(test.code),
+            "csrf": state.csrf,
+            "id": _new_id(),
+            "step_id": step_id,
+            "labels": labels,
+            "scale_hint": f"1 = {labels[0]}, 5 = {labels[-1]}",
+            "rating": rating,
+            "comment": comment,
+            "error": error,
+            "comment_error": comment_error,
+            "thanks": thanks,
+        }
+
+    def button_text(test: Test, step: Any, ends: bool) -> str:
+        if getattr(step, "button", None):
+            return str(step.button)
+        if ends:
+            return test._("end.button")
+        return pick(("Fortsätt", "Continue"), test.journey.language)
+
+    def step_page(
+        test: Test,
+        state: tc.TestState,
+        step: Any,
+        *,
+        values: Mapping[str, Any] | None = None,
+        field_errors: list[prototypes.FieldError] | None = None,
+        fb: dict[str, Any] | None = None,
+        seq_thanks: bool = False,
+        status: int = 200,
+    ) -> Response:
+        _ = test._
+        journey = test.journey
+        code = test.code
+        pattern = str(step.pattern) if isinstance(step, ScreenStep) and step.pattern else None
+        messages = {e.field_id: e.message for e in field_errors or []}
+        answers = state.answers if values is None else values
+        questions = []
+        summary_errors: list[tuple[str, str]] = []
+        if isinstance(step, ScreenStep):
+            for f in step.fields:
+                error = messages.get(f.id)
+                questions.append({"field": f, "value": answers.get(f.id), "error": error})
+                if error:
+                    summary_errors.append((anchor(f), error))
+        fb = fb or feedback_context(test, state, step.id)
+        if fb.get("error"):
+            summary_errors.append(("ms-rating-1", fb["error"]))
+        if fb.get("comment_error"):
+            summary_errors.append(("ms-comment", fb["comment_error"]))
+        # back link: to check-answers while changing an answer, else the step before
+        if state.from_summary and state.from_summary != step.id:
+            back_to: str | None = state.from_summary
+        else:
+            back_to = state.previous_step()
+        back_href = routes.citizen_step_path(code, back_to, back="1") if back_to else None
+        progress = None
+        if isinstance(step, ScreenStep) and pattern not in ("start", "confirmation"):
+            n, total = prototypes.progress(journey, state.answers, step.id)
+            progress = _("progress", n=n, total=total)
+        rows: list[dict[str, str]] = []
+        shortened = ""
+        if pattern == "check-answers":
+            path = prototypes.planned_path(journey, state.answers)
+            if step.id in path:
+                path = path[: path.index(step.id)]
+            on_path = prototypes.answers_on_path(journey, state.answers, path)
+            fields = journey.fields()
+            for row in prototypes.summary_rows(journey, on_path, path):
+                target = fields.get(row.field_id)
+                frag = anchor(target[1]) if target else row.field_id
+                rows.append(
+                    {
+                        "label": row.label,
+                        "value": row.value,
+                        "href": routes.citizen_step_path(code, row.step_id, andra=row.field_id)
+                        + f"#{frag}",
+                    }
+                )
+            shortened = ", ".join(fields[k][1].label for k in state.shortened if k in fields)
+        offline_rows: list[tuple[str, str]] = []
+        if isinstance(step, OfflineStep):
+            channel = CHANNELS.get(str(step.channel))
+            offline_rows.append(
+                (_("offline.how"), pick(channel, test.lang) if channel else str(step.channel))
+            )
+            if step.duration:
+                offline_rows.append((_("offline.duration"), step.duration))
+        decision = None
+        if isinstance(step, DecisionStep):
+            decision = prototypes.decide(step, state.answers)
+        seq = None
+        if test.link.task and test.link.success_step == step.id and state.task_done:
+            if seq_thanks:
+                seq = {"thanks": True}
+            elif not state.seq_done:
+                seq = {
+                    "thanks": False,
+                    "action": routes.citizen_seq_path(code),
+                    "id": _new_id(),
+                    "labels": seq_labels(test),
+                }
+        ends = prototypes.next_step(journey, step.id, state.answers) is None
+        return test_page(
+            test,
+            "citizen/step.html",
+            state=state,
+            status=status,
+            here=routes.citizen_step_path(code, step.id),
+            feedback_anchor=True,
+            step=step,
+            pattern=pattern,
+            body_html=pages.markdown(getattr(step, "body", None)),
+            questions=questions,
+            errors=summary_errors,
+            back_href=back_href,
+            progress=progress,
+            rows=rows,
+            shortened=shortened,
+            case=state.case or "",
+            offline_rows=offline_rows,
+            decision=decision,
+            seq=seq,
+            action=routes.citizen_step_path(code, step.id),
+            csrf=state.csrf,
+            button=button_text(test, step, ends),
+            fb=fb,
+        )
+
+    @page_endpoint
+    def show_step(request: Request, db: Database) -> Response:
+        test = open_test(request, db)
+        state = require_consent(test, db)
+        step = find_step(test, str(request.path_params.get("step_id", "")))
+        query = request.query_params
+        events: list[feedback.Event] = []
+        leaving = state.current_step()
+        if query.get("back") and leaving and leaving != step.id:
+            events.append(event(test, state, "back", leaving, detail={"to": step.id}))
+        changing = query.get("andra")
+        if changing is not None:
+            asked = {f.id for f in getattr(step, "fields", [])}
+            summary = journey_step(test, leaving)
+            if isinstance(summary, ScreenStep) and str(summary.pattern) == "check-answers":
+                state.from_summary = summary.id
+            events.append(
+                event(
+                    test,
+                    state,
+                    "change_from_summary",
+                    step.id,
+                    changing if changing in asked else None,
+                    detail={"from": leaving},
+                )
+            )
+        if state.from_summary == step.id:
+            state.from_summary = None
+        state.visit(step.id)
+        thanks = query.get("tack")
+        if not thanks:
+            events.append(event(test, state, "screen_viewed", step.id))
+        if test.link.success_step == step.id and not state.task_done:
+            state.task_done = True
+            events.append(event(test, state, "task_completed", step.id))
+        if isinstance(step, ScreenStep) and str(step.pattern) == "confirmation" and not state.case:
+            state.case = prototypes.case_number(now=test.now, rng=secrets.SystemRandom())
+        feedback.record_events(db, events)
+        fb = feedback_context(test, state, step.id, thanks=thanks == "1")
+        return step_page(test, state, step, fb=fb, seq_thanks=thanks == "seq")
+
+    def journey_step(test: Test, step_id: str | None) -> Any:
+        return test.journey.step(step_id) if step_id else None
+
+    def back_to_summary(test: Test, state: tc.TestState, target: str) -> str:
+        """After changing an answer from check-answers: back there, unless the new answer
+        leads to questions not answered yet (then to the first of them)."""
+        summary = state.from_summary
+        assert summary is not None
+        path = prototypes.planned_path(test.journey, state.answers, start=target)
+        if summary not in path:
+            state.from_summary = None
+            return target
+        for step_id in path[: path.index(summary)]:
+            step = test.journey.step(step_id)
+            if isinstance(step, ScreenStep) and any(
+                f.is_required and f.id not in state.answers for f in step.fields
+            ):
+                return step_id
+        return summary
+
+    def after_end(test: Test, state: tc.TestState) -> str:
+        """Where the test goes after the journey's end: SEQ (a task), SUS, the last page."""
+        if test.link.task and not state.seq_done:
+            return routes.citizen_seq_path(test.code, after="end")
+        if not state.sus_done:
+            return routes.citizen_sus_path(test.code)
+        return routes.citizen_done_path(test.code)
+
+    @form_endpoint
+    def submit_step(request: Request, db: Database, form: dict[str, list[str]]) -> Response:
+        test = open_test(request, db)
+        state = check_csrf(test, form)
+        state = require_consent(test, db)
+        step = find_step(test, str(request.path_params.get("step_id", "")))
+        events: list[feedback.Event] = []
+        answers = dict(state.answers)
+        if isinstance(step, ScreenStep) and step.fields:
+            submission = prototypes.read_form(step, form, today=test.today)
+            messages = {e.field_id: e.message for e in submission.errors}
+            events.append(
+                event(
+                    test,
+                    state,
+                    "submitted",
+                    step.id,
+                    detail={"ok": submission.ok, "errors": len(submission.errors)},
+                )
+            )
+            for status in submission.statuses:
+                if status.status == "error":
+                    detail: dict[str, Any] = {
+                        "status": "error",
+                        "message": messages.get(status.field_id, ""),
+                    }
+                    kind = "validation_error"
+                else:
+                    detail = {"status": status.status}
+                    if status.option is not None:
+                        detail["option"] = status.option
+                    kind = "submitted"
+                events.append(event(test, state, kind, step.id, status.field_id, detail))
+            if not submission.ok:
+                feedback.record_events(db, events)
+                shown: dict[str, Any] = dict(state.answers)
+                for f in step.fields:
+                    sent = [v for v in form.get(f.id, []) if v]
+                    shown[f.id] = (
+                        sent if f.type == FieldType.checkboxes else (sent[0] if sent else "")
+                    )
+                return step_page(
+                    test,
+                    state,
+                    step,
+                    values=shown,
+                    field_errors=submission.errors,
+                    status=422,
+                )
+            for f in step.fields:
+                if f.id in submission.answers:
+                    answers[f.id] = submission.answers[f.id]
+                else:
+                    answers.pop(f.id, None)
+            state.shortened = [k for k in state.shortened if k not in {f.id for f in step.fields}]
+        else:
+            events.append(event(test, state, "submitted", step.id, detail={"ok": True}))
+        state.answers = answers
+        state.visit(step.id)
+        target = prototypes.next_step(test.journey, step.id, answers)
+        if target is None:
+            if not state.finished:
+                state.finished = True
+                success = state.task_done if test.link.success_step else None
+                events.append(
+                    event(test, state, "completed", step.id, detail={"task_success": success})
+                )
+                feedback.record_events(db, events)
+                feedback.complete_session(
+                    db, str(state.session_id), task_success=success, now=test.now
+                )
+            else:
+                feedback.record_events(db, events)
+            return redirect(test, after_end(test, state), state)
+        if state.from_summary:
+            target = back_to_summary(test, state, target)
+        feedback.record_events(db, events)
+        return redirect(test, routes.citizen_step_path(test.code, target), state)
+
+    # --- feedback on a step ---------------------------------------------------------------
+
+    @form_endpoint
+    def step_feedback(request: Request, db: Database, form: dict[str, list[str]]) -> Response:
+        test = open_test(request, db)
+        state = check_csrf(test, form)
+        as_json = wants_json(request)
+        if not alive(test, db):
+            if as_json:  # the session is gone (withdrawn): nothing to store, do not retry
+                return JSONResponse({"ok": False, "error": "gone"}, 410)
+            raise Stop(redirect(test, routes.citizen_path(test.code)))
+        step_id = _first(form, "step_id")
+        step = test.journey.step(step_id) if len(step_id) <= MAX_STEP_CHARS else None
+        answer_id = _first(form, "id")
+        if step is None or not _is_uuid(answer_id):
+            if as_json:
+                return JSONResponse({"ok": False, "error": test._("bad.heading")}, 400)
+            return test_message(test, 400, "bad.heading", test._("bad.body"))
+        rating = _first(form, "rating").strip()
+        comment = _first(form, "comment").strip()
+        error = comment_error = None
+        if rating and rating not in {"1", "2", "3", "4", "5"}:
+            error = test._("feedback.error")
+            rating = ""
+        if not rating and not comment:
+            error = test._("feedback.error")
+        if len(comment) > feedback.MAX_COMMENT_LENGTH:
+            comment_error = test._("feedback.too_long", n=feedback.MAX_COMMENT_LENGTH)
+        if error or comment_error:
+            if as_json:
+                return JSONResponse({"ok": False, "error": error or comment_error}, 422)
+            fb = feedback_context(
+                test,
+                state,
+                step.id,
+                rating=rating,
+                comment=comment,
+                error=error,
+                comment_error=comment_error,
+            )
+            return step_page(test, state, step, fb=fb, status=422)
+        stored = False
+        try:
+            if rating:
+                stored |= feedback.record_rating(
+                    db,
+                    id=answer_id,
+                    session_id=str(state.session_id),
+                    step_id=step.id,
+                    rating=int(rating),
+                    now=test.now,
+                )
+            if comment:
+                stored |= feedback.record_comment(
+                    db,
+                    id=answer_id,
+                    session_id=str(state.session_id),
+                    step_id=step.id,
+                    text=comment,
+                    now=test.now,
+                )
+        except feedback.FeedbackError as exc:
+            log.info("Feedback refused: %s", exc)
+            if as_json:
+                return JSONResponse({"ok": False, "error": str(exc)}, 422)
+            return test_message(test, 400, "bad.heading", test._("bad.body"))
+        if as_json:
+            return JSONResponse({"ok": True, "stored": stored}, headers=NO_STORE)
+        return redirect(
+            test, routes.citizen_step_path(test.code, step.id, tack="1") + "#ms-feedback"
+        )
+
+    # --- task, SEQ, SUS -------------------------------------------------------------------
+
+    @page_endpoint
+    def task(request: Request, db: Database) -> Response:
+        test = open_test(request, db)
+        state = test.state if alive(test, db) else None
+        current = state.current_step() if state else None
+        back = (
+            routes.citizen_step_path(test.code, current, tack="task")
+            if current
+            else routes.citizen_path(test.code)
+        )
+        return test_page(test, "citizen/task.html", task=test.link.task, back_href=back)
+
+    def seq_labels(test: Test) -> list[str]:
+        scale = feedback.SEQ_SCALE_EN if test.lang == "en" else feedback.SEQ_SCALE_SV
+        ends = list(scale)
+        return [ends[0], *[""] * (SEQ_POINTS - 2), ends[1]]
+
+    def seq_page(
+        test: Test,
+        state: tc.TestState,
+        *,
+        after: str,
+        score: str = "",
+        error: str | None = None,
+        status: int = 200,
+    ) -> Response:
+        return test_page(
+            test,
+            "citizen/seq.html",
+            state=state,
+            status=status,
+            here=routes.citizen_seq_path(test.code),
+            action=routes.citizen_seq_path(test.code),
+            csrf=state.csrf,
+            id=_new_id(),
+            after=after,
+            task=test.link.task,
+            labels=seq_labels(test),
+            score=score,
+            error=error,
+            errors=[("ms-seq-1", error)] if error else [],
+        )
+
+    @page_endpoint
+    def seq_form(request: Request, db: Database) -> Response:
+        test = open_test(request, db)
+        state = require_consent(test, db)
+        after = "step" if request.query_params.get("after") == "step" else "end"
+        return seq_page(test, state, after=after)
+
+    @form_endpoint
+    def seq_submit(request: Request, db: Database, form: dict[str, list[str]]) -> Response:
+        test = open_test(request, db)
+        check_csrf(test, form)
+        state = require_consent(test, db)
+        after = "step" if _first(form, "after") == "step" else "end"
+        score = _first(form, "score")
+        answer_id = _first(form, "id")
+        if score not in {str(n) for n in range(1, SEQ_POINTS + 1)} or not _is_uuid(answer_id):
+            return seq_page(test, state, after=after, error=test._("seq.error"), status=422)
+        feedback.record_seq(
+            db,
+            id=answer_id,
+            session_id=str(state.session_id),
+            step_id=test.link.success_step or state.current_step(),
+            score=int(score),
+            now=test.now,
+        )
+        state.seq_done = True
+        current = state.current_step()
+        if after == "step" and current:
+            target = routes.citizen_step_path(test.code, current, tack="seq")
+        else:
+            target = after_end(test, state)
+        return redirect(test, target, state)
+
+    def sus_items(test: Test) -> tuple[str, ...]:
+        return feedback.SUS_ITEMS_EN if test.lang == "en" else feedback.SUS_ITEMS_SV
+
+    def sus_page(
+        test: Test,
+        state: tc.TestState,
+        *,
+        chosen: list[str] | None = None,
+        missing: list[int] | None = None,
+        status: int = 200,
+    ) -> Response:
+        _ = test._
+        scale = [pick(pair, test.lang) for pair in SUS_SCALE]
+        chosen = chosen or [""] * len(sus_items(test))
+        missing = missing or []
+        items = [
+            {
+                "text": text,
+                "value": chosen[i],
+                "error": _("sus.error", n=i + 1) if i + 1 in missing else None,
+            }
+            for i, text in enumerate(sus_items(test))
+        ]
+        return test_page(
+            test,
+            "citizen/sus.html",
+            state=state,
+            status=status,
+            here=routes.citizen_sus_path(test.code),
+            action=routes.citizen_sus_path(test.code),
+            csrf=state.csrf,
+            id=_new_id(),
+            items=items,
+            labels=scale,
+            scale_text=", ".join(f"{i} = {label}" for i, label in enumerate(scale, start=1)),
+            errors=[(f"ms-sus-{n}-1", _("sus.error", n=n)) for n in missing],
+            skip_href=routes.citizen_done_path(test.code),
+        )
+
+    @page_endpoint
+    def sus_form(request: Request, db: Database) -> Response:
+        test = open_test(request, db)
+        state = require_consent(test, db)
+        return sus_page(test, state)
+
+    @form_endpoint
+    def sus_submit(request: Request, db: Database, form: dict[str, list[str]]) -> Response:
+        test = open_test(request, db)
+        check_csrf(test, form)
+        state = require_consent(test, db)
+        count = len(sus_items(test))
+        chosen = [_first(form, f"q{n}") for n in range(1, count + 1)]
+        chosen = [c if c in {"1", "2", "3", "4", "5"} else "" for c in chosen]
+        missing = [n for n, c in enumerate(chosen, start=1) if not c]
+        answer_id = _first(form, "id")
+        if missing or not _is_uuid(answer_id):
+            return sus_page(test, state, chosen=chosen, missing=missing or [1], status=422)
+        feedback.record_sus(
+            db,
+            id=answer_id,
+            session_id=str(state.session_id),
+            answers=[int(c) for c in chosen],
+            now=test.now,
+        )
+        state.sus_done = True
+        return redirect(test, routes.citizen_done_path(test.code), state)
+
+    # --- the end, withdrawal --------------------------------------------------------------
+
+    @page_endpoint
+    def done(request: Request, db: Database) -> Response:
+        test = open_test(request, db)
+        state = require_consent(test, db)
+        if not state.ended:
+            if not state.finished:
+                feedback.record_event(
+                    db,
+                    event(
+                        test,
+                        state,
+                        "abandoned",
+                        state.current_step(),
+                        detail={"by": "tester"},
+                    ),
+                )
+            state.ended = True
+        session = feedback.get_session(db, str(state.session_id))
+        code = state.withdrawal_code or (session.withdrawal_code if session else "")
+        current = state.current_step()
+        return test_page(
+            test,
+            "citizen/done.html",
+            state=state,
+            organisation=test.journey.organisation,
+            withdrawal_code=code,
+            withdraw_url=routes.withdraw_url(site.settings.public_url),
+            sus_href=None if state.sus_done else routes.citizen_sus_path(test.code),
+            continue_href=routes.citizen_step_path(test.code, current)
+            if current and not state.finished
+            else None,
+            withdraw_action=routes.citizen_withdraw_path(test.code),
+            csrf=state.csrf,
+        )
+
+    def withdrawn(request: Request, lang: Lang, org: Organisation, name: str) -> HTMLResponse:
+        _ = translator(lang)
+        return message(
+            request,
+            200,
+            _("withdrawn.heading"),
+            _("withdrawn.body"),
+            lang=lang,
+            org=org,
+            org_name=name,
+        )
+
+    @form_endpoint
+    def withdraw_now(request: Request, db: Database, form: dict[str, list[str]]) -> Response:
+        test = open_test(request, db)
+        check_csrf(test, form)
+        code = _first(form, "code")
+        if code and feedback.withdraw(db, code, now=test.now):
+            response = withdrawn(request, test.lang, test.org, test.org_name)
+            response.delete_cookie(tc.COOKIE, path=routes.citizen_path(test.code), samesite="lax")
+            return response
+        return withdraw_form_page(
+            request,
+            db,
+            error=test._("withdraw.unknown"),
+            code=code,
+            status=422,
+        )
+
+    def withdraw_form_page(
+        request: Request,
+        db: Database,
+        *,
+        error: str | None = None,
+        code: str = "",
+        status: int = 200,
+    ) -> Response:
+        lang, chosen = choose_lang(request)
+        org = get_organisation(db)
+        token = request.cookies.get(WITHDRAW_COOKIE) or ""
+        if len(token) < 20 or len(token) > 64:
+            token = secrets.token_urlsafe(18)
+        response = render(
+            request,
+            "citizen/withdraw.html",
+            lang=lang,
+            org=org,
+            org_name=org.name or "Medskapa",
+            status=status,
+            here=routes.withdraw_path(),
+            show_nav=False,
+            lang_chosen=chosen,
+            action=routes.withdraw_path(),
+            csrf=token,
+            error=error,
+            code=code[:40],
+        )
+        response.set_cookie(
+            WITHDRAW_COOKIE,
+            token,
+            path=routes.withdraw_path(),
+            httponly=True,
+            samesite="lax",
+            secure=https,
+        )
+        return response
+
+    @page_endpoint
+    def withdraw_form(request: Request, db: Database) -> Response:
+        return withdraw_form_page(request, db)
+
+    @form_endpoint
+    def withdraw_later(request: Request, db: Database, form: dict[str, list[str]]) -> Response:
+        lang, _chosen = choose_lang(request)
+        _ = translator(lang)
+        org = get_organisation(db)
+        token = _first(form, "csrf")
+        cookie = request.cookies.get(WITHDRAW_COOKIE) or ""
+        if not token or not cookie or not hmac.compare_digest(token, cookie):
+            return message(
+                request,
+                400,
+                _("csrf.heading"),
+                _("csrf.body"),
+                action=_("csrf.action"),
+                lang=lang,
+                org=org,
+            )
+        code = _first(form, "code").strip()
+        if not code:
+            return withdraw_form_page(request, db, error=_("withdraw.empty"), status=422)
+        if not feedback.withdraw(db, code, now=site.clock()):
+            return withdraw_form_page(
+                request, db, error=_("withdraw.unknown"), code=code, status=422
+            )
+        return withdrawn(request, lang, org, org.name or "Medskapa")
+
+    return [
+        Route(routes.WITHDRAW, withdraw_form, methods=["GET"]),
+        Route(routes.WITHDRAW, withdraw_later, methods=["POST"]),
+        Route(routes.CITIZEN, welcome, methods=["GET"]),
+        Route(routes.CITIZEN_START, start, methods=["POST"]),
+        Route(routes.CITIZEN_STEP, show_step, methods=["GET"]),
+        Route(routes.CITIZEN_STEP, submit_step, methods=["POST"]),
+        Route(routes.CITIZEN_TASK, task, methods=["GET"]),
+        Route(routes.CITIZEN_FEEDBACK, step_feedback, methods=["POST"]),
+        Route(routes.CITIZEN_SEQ, seq_form, methods=["GET"]),
+        Route(routes.CITIZEN_SEQ, seq_submit, methods=["POST"]),
+        Route(routes.CITIZEN_SUS, sus_form, methods=["GET"]),
+        Route(routes.CITIZEN_SUS, sus_submit, methods=["POST"]),
+        Route(routes.CITIZEN_DONE, done, methods=["GET"]),
+        Route(routes.CITIZEN_WITHDRAW, withdraw_now, methods=["POST"]),
+    ]
+
+
+__all__ = ["MAX_BODY_BYTES", "Site", "citizen_routes", "journey_of"]
