@@ -164,7 +164,7 @@ class LengthRule(_Model):
 class NumberRule(_Model):
     """A lowest or highest number, with the message shown when broken."""
 
-    value: float
+    value: float = Field(allow_inf_nan=False)
     message: str = Field(min_length=1)
 
 
@@ -201,7 +201,7 @@ class FormField(_Model):
     label: str = Field(min_length=1)
     hint: str | None = None
     options: list[str | Option] | None = None
-    required: str | bool | None = Field(
+    required: Annotated[str, Field(min_length=1)] | bool | None = Field(
         default=None,
         description=(
             "The message shown when no answer is given, e.g. 'Välj om du själv ska köra "
