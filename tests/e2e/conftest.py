@@ -198,6 +198,41 @@ def laptop(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
+PHONE_UA = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0 Mobile Safari/537.36"
+)
+
+
+def _phone_context(browser, *, javascript: bool):  # type: ignore[no-untyped-def]
+    return browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="sv-SE",
+        user_agent=PHONE_UA,
+        java_script_enabled=javascript,
+    )
+
+
+@pytest.fixture
+def phone(browser):  # type: ignore[no-untyped-def]
+    """A fresh phone-sized page (390 px wide, a phone's user agent), no cookies."""
+    context = _phone_context(browser, javascript=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_without_js(browser):  # type: ignore[no-untyped-def]
+    """The same phone with JavaScript turned off: plain forms only."""
+    context = _phone_context(browser, javascript=False)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
 def shot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     """Save a full-page screenshot under test-artifacts/ and return its path."""
     ARTIFACTS.mkdir(exist_ok=True)

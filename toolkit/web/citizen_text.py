@@ -262,9 +262,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "done.code": ("Din kod för att ta bort svaren", "Your code for deleting your answers"),
     "done.keep": (
         "Spara koden: skriv av den eller ta en skärmbild. Vill du ta bort dina svar senare, "
-        "skriv koden på {url}",
+        "skriv koden på",
         "Keep the code: write it down or take a screenshot. To delete your answers later, "
-        "enter the code at {url}",
+        "enter the code at",
     ),
     "done.sus": (
         "Vill du svara på tio korta frågor om tjänsten?",
