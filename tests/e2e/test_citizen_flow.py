@@ -261,3 +261,44 @@ def test_feedback_sent_without_network_arrives_once_when_it_is_back(phone, serve
     phone.wait_for_timeout(1_500)
     assert query(server, rows, session[0]) == [(1,)]
     assert phone.evaluate("localStorage.getItem('medskapa-outbox')") == "[]"
+
+
+REFLOW_PAGES = [
+    "",
+    "/s/start",
+    "/s/ska-du-kora",
+    "/s/gangformaga",
+    "/s/logga-in",
+    "/s/kontrollera-svar",
+    "/s/skickad",
+    "/s/beslut",
+    "/s/besok-kontaktcenter",
+    "/task",
+    "/seq",
+    "/sus",
+    "/klart",
+]
+
+
+@pytest.mark.parametrize("width", [320, 195], ids=["320px", "390px-at-200pct"])
+def test_every_page_reflows_without_sideways_scrolling(browser, server: Server, width: int) -> None:
+    """320 CSS px is WCAG's reflow width (1280 px at 400 %); 195 px is a 390 px phone
+    zoomed to 200 %. Nothing may need scrolling sideways, and every page still works."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="sv-SE")
+    page = context.new_page()
+    try:
+        url = share(server)
+        page.goto(url)
+        page.get_by_label("18–29 år", exact=True).check()
+        page.get_by_label("Jag har läst vad som sparas och vill vara med i testet").check()
+        page.get_by_role("button", name="Starta testet").click()
+        page.wait_for_url("**/s/start")
+        for suffix in REFLOW_PAGES:
+            response = page.goto(url + suffix)
+            assert response is not None and response.status == 200, suffix
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            assert wide <= width, f"{suffix or 'welcome'}: {wide} px at {width} px"
+            if suffix in ("", "/s/kontrollera-svar", "/sus"):
+                shot(page, f"citizen-reflow-{width}{suffix.replace('/', '-') or '-welcome'}")
+    finally:
+        context.close()

@@ -853,6 +853,8 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
         if state.from_summary == step.id:
             state.from_summary = None
         state.visit(step.id)
+        if state.ended and not state.finished:  # back from 'Avsluta testet': the test goes on
+            state.ended = False
         thanks = query.get("tack")
         if not thanks:
             events.append(event(test, state, "screen_viewed", step.id))

@@ -278,6 +278,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Enter the code you got at the end of the test. We then delete everything you answered.",
     ),
     "withdraw.label": ("Kod", "Code"),
+    "withdraw.hint": ("Till exempel ABCD-EFGH-JKLM", "For example ABCD-EFGH-JKLM"),
     "withdraw.empty": ("Ange koden du fick i slutet av testet", "Enter the code you got"),
     "withdraw.unknown": (
         "Vi hittar inga svar med den koden. Kontrollera koden och försök igen",
