@@ -1069,3 +1069,15 @@ def test_the_session_carries_the_version_and_age_band(world: World, client: Clie
         "16-17",
         world.code,
     )
+
+
+def test_a_step_in_english_keeps_the_prototype_in_swedish(world: World, client: Client) -> None:
+    t = Tester(client, world.code)
+    t.start()
+    t.go("start")
+    page = t.step("ska-du-kora", lang="en")
+    text = text_of(page)
+    assert "Step 2 of" in text and "Back" in text and "Give feedback on this step" in text
+    assert "Ska du själv köra bilen?" in text  # journey content is not translated
+    views = [e for e in world.events("screen_viewed") if e["step_id"] == "ska-du-kora"]
+    assert len(views) == 1  # switching language is not a new view

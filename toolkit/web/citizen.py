@@ -221,25 +221,69 @@ class _Unreadable(Exception):
     pass
 
 
-def citizen_routes(site: Site) -> list[BaseRoute]:
-    """The routes of the citizen test pages, to put before any catch-all under ``/t/``."""
-    secret = site.secret
-    https = site.settings.public_url.startswith("https://")
+Handler = Callable[..., Response]
+
+
+def _page(fn: Handler) -> Callable[[Any, Request], Response]:
+    """A GET endpoint: ``fn(self, request, db)`` with a short connection, run in the thread
+    pool by Starlette; :class:`Stop` answers with its response."""
+
+    @functools.wraps(fn)
+    def endpoint(self: CitizenPages, request: Request) -> Response:
+        try:
+            with self.site.db() as db:
+                return fn(self, request, db)
+        except Stop as stop:
+            return stop.response
+
+    return endpoint
+
+
+def _form(fn: Handler) -> Callable[[Any, Request], Awaitable[Response]]:
+    """A POST endpoint: read the form (64 KB at most), then ``fn(self, request, db, form)``
+    in the thread pool; :class:`Stop` answers with its response."""
+
+    @functools.wraps(fn)
+    async def endpoint(self: CitizenPages, request: Request) -> Response:
+        try:
+            form = await read_body_form(request)
+        except (_TooLarge, _Unreadable) as problem:
+            return await run_in_threadpool(self.body_problem, request, problem)
+
+        def work() -> Response:
+            try:
+                with self.site.db() as db:
+                    return fn(self, request, db, form)
+            except Stop as stop:
+                return stop.response
+
+        return await run_in_threadpool(work)
+
+    return endpoint
+
+
+class CitizenPages:
+    """The handlers of the citizen test pages for one app (see the module docstring)."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.secret = site.secret
+        self.https = site.settings.public_url.startswith("https://")
 
     # --- responses ------------------------------------------------------------------------
 
-    def set_state(response: Response, test: Test, state: tc.TestState) -> None:
+    def set_state(self, response: Response, test: Test, state: tc.TestState) -> None:
         response.set_cookie(
             tc.COOKIE,
-            tc.encode(state, secret),
+            tc.encode(state, self.secret),
             max_age=COOKIE_MAX_AGE,
             path=routes.citizen_path(test.code),
             httponly=True,
             samesite="lax",
-            secure=https,
+            secure=self.https,
         )
 
-    def set_lang(response: Response, lang: Lang) -> None:
+    def set_lang(self, response: Response, lang: Lang) -> None:
         response.set_cookie(
             LANG_COOKIE,
             lang,
@@ -247,16 +291,17 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             path="/t",
             httponly=True,
             samesite="lax",
-            secure=https,
+            secure=self.https,
         )
 
-    def redirect(test: Test, target: str, state: tc.TestState | None = None) -> Response:
+    def redirect(self, test: Test, target: str, state: tc.TestState | None = None) -> Response:
         response = RedirectResponse(target, 303, headers=NO_STORE)
         if state is not None:
-            set_state(response, test, state)
+            self.set_state(response, test, state)
         return response
 
     def render(
+        self,
         request: Request,
         template: str,
         *,
@@ -301,15 +346,15 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
         )
         response = HTMLResponse(html, status_code=status, headers=NO_STORE)
         if test is not None and state is not None:
-            set_state(response, test, state)
+            self.set_state(response, test, state)
         if lang_chosen:
-            set_lang(response, lang)
+            self.set_lang(response, lang)
         return response
 
     def test_page(
-        test: Test, template: str, *, state: tc.TestState | None = None, **context: Any
+        self, test: Test, template: str, *, state: tc.TestState | None = None, **context: Any
     ) -> HTMLResponse:
-        return render(
+        return self.render(
             test.request,
             template,
             lang=test.lang,
@@ -322,6 +367,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
         )
 
     def message(
+        self,
         request: Request,
         status: int,
         heading: str,
@@ -334,7 +380,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
         link: dict[str, str] | None = None,
     ) -> HTMLResponse:
         organisation = org or Organisation()
-        return render(
+        return self.render(
             request,
             "citizen/message.html",
             lang=lang,
@@ -350,8 +396,10 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             link=link,
         )
 
-    def test_message(test: Test, status: int, key: str, *body: str, action: str | None = None):
-        return message(
+    def test_message(
+        self, test: Test, status: int, key: str, *body: str, action: str | None = None
+    ):
+        return self.message(
             test.request,
             status,
             test._(key),
@@ -363,10 +411,10 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             test=test,
         )
 
-    def refuse_csrf(test: Test) -> Response:
+    def refuse_csrf(self, test: Test) -> Response:
         if wants_json(test.request):
             return JSONResponse({"ok": False, "error": test._("csrf.heading")}, 400)
-        return message(
+        return self.message(
             test.request,
             400,
             test._("csrf.heading"),
@@ -379,16 +427,16 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             link={"href": routes.citizen_path(test.code), "text": test.journey.title},
         )
 
-    def org_of(request: Request) -> tuple[Organisation, Lang]:
+    def org_of(self, request: Request) -> tuple[Organisation, Lang]:
         lang, _chosen = choose_lang(request)
         try:
-            with site.db() as db:
+            with self.site.db() as db:
                 return get_organisation(db), lang
         except Exception:  # an error page must render even when the database is the error
             return Organisation(), lang
 
-    def body_problem(request: Request, problem: Exception) -> Response:
-        org, lang = org_of(request)
+    def body_problem(self, request: Request, problem: Exception) -> Response:
+        org, lang = self.org_of(request)
         _ = translator(lang)
         too_large = isinstance(problem, _TooLarge)
         if wants_json(request):
@@ -396,24 +444,26 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             key = "large.heading" if too_large else "bad.heading"
             return JSONResponse({"ok": False, "error": _(key)}, status)
         if too_large:
-            return message(request, 413, _("large.heading"), _("large.body"), lang=lang, org=org)
-        return message(request, 400, _("bad.heading"), _("bad.body"), lang=lang, org=org)
+            return self.message(
+                request, 413, _("large.heading"), _("large.body"), lang=lang, org=org
+            )
+        return self.message(request, 400, _("bad.heading"), _("bad.body"), lang=lang, org=org)
 
     # --- opening a test -------------------------------------------------------------------
 
-    def open_test(request: Request, db: Database) -> Test:
+    def open_test(self, request: Request, db: Database) -> Test:
         """The share link, version, journey and cookie state, or :class:`Stop` with the
         friendly 404/410 page."""
         raw = str(request.path_params.get("code", ""))
         lang, chosen = choose_lang(request)
         _ = translator(lang)
         org = get_organisation(db)
-        now = site.clock()
+        now = self.site.clock()
 
         def unknown() -> Stop:
             shown = raw if len(raw) <= 40 else raw[:39] + "…"
             return Stop(
-                message(
+                self.message(
                     request,
                     404,
                     _("unknown.heading"),
@@ -435,7 +485,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
         name = org.name or journey.organisation
         if resolution.status == "revoked":
             raise Stop(
-                message(
+                self.message(
                     request,
                     410,
                     _("revoked.heading"),
@@ -457,7 +507,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
                     else f" {last.day} {last.strftime('%B')} {last.year}"
                 )
             raise Stop(
-                message(
+                self.message(
                     request,
                     410,
                     _("expired.heading"),
@@ -468,7 +518,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
                     org_name=name,
                 )
             )
-        state = tc.decode(request.cookies.get(tc.COOKIE), secret, code=link.code)
+        state = tc.decode(request.cookies.get(tc.COOKIE), self.secret, code=link.code)
         return Test(
             request=request,
             code=link.code,
@@ -482,32 +532,32 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             now=now,
         )
 
-    def alive(test: Test, db: Database) -> bool:
+    def alive(self, test: Test, db: Database) -> bool:
         state = test.state
         return bool(
             state and state.session_id and feedback.get_session(db, state.session_id) is not None
         )
 
-    def require_consent(test: Test, db: Database) -> tc.TestState:
+    def require_consent(self, test: Test, db: Database) -> tc.TestState:
         """The state of a test with a live session, or :class:`Stop` with a redirect to the
         welcome page (no consent yet, or the session was withdrawn)."""
-        if not alive(test, db):
-            raise Stop(redirect(test, routes.citizen_path(test.code)))
+        if not self.alive(test, db):
+            raise Stop(self.redirect(test, routes.citizen_path(test.code)))
         assert test.state is not None
         return test.state
 
-    def check_csrf(test: Test, form: Mapping[str, list[str]]) -> tc.TestState:
+    def check_csrf(self, test: Test, form: Mapping[str, list[str]]) -> tc.TestState:
         state = test.state
         token = _first(form, "csrf")
         if state is None or not token or not hmac.compare_digest(token, state.csrf):
-            raise Stop(refuse_csrf(test))
+            raise Stop(self.refuse_csrf(test))
         return state
 
-    def find_step(test: Test, step_id: str) -> Any:
+    def find_step(self, test: Test, step_id: str) -> Any:
         step = test.journey.step(step_id) if len(step_id) <= MAX_STEP_CHARS else None
         if step is None:
             raise Stop(
-                test_message(
+                self.test_message(
                     test,
                     404,
                     "missing.heading",
@@ -518,6 +568,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
         return step
 
     def event(
+        self,
         test: Test,
         state: tc.TestState,
         kind: str,
@@ -536,52 +587,15 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             at=test.now,
         )
 
-    # --- handler plumbing -----------------------------------------------------------------
-
-    def page_endpoint(fn: Callable[[Request, Database], Response]) -> Callable[..., Any]:
-        """A GET endpoint: run ``fn(request, db)`` in the thread pool; :class:`Stop` answers."""
-
-        @functools.wraps(fn)
-        def endpoint(request: Request) -> Response:
-            try:
-                with site.db() as db:
-                    return fn(request, db)
-            except Stop as stop:
-                return stop.response
-
-        return endpoint
-
-    def form_endpoint(
-        fn: Callable[[Request, Database, dict[str, list[str]]], Response],
-    ) -> Callable[[Request], Awaitable[Response]]:
-        """A POST endpoint: read the form (64 KB at most), then ``fn(request, db, form)``."""
-
-        @functools.wraps(fn)
-        async def endpoint(request: Request) -> Response:
-            try:
-                form = await read_body_form(request)
-            except (_TooLarge, _Unreadable) as problem:
-                return await run_in_threadpool(body_problem, request, problem)
-
-            def work() -> Response:
-                try:
-                    with site.db() as db:
-                        return fn(request, db, form)
-                except Stop as stop:
-                    return stop.response
-
-            return await run_in_threadpool(work)
-
-        return endpoint
-
     # --- welcome and consent ----------------------------------------------------------------
 
-    def minutes(journey: Journey) -> int:
+    def minutes(self, journey: Journey) -> int:
         path = prototypes.planned_path(journey, {})
         screens = sum(1 for s in path if isinstance(journey.step(s), ScreenStep))
         return max(5, 5 * math.ceil((screens * 0.75 + 2) / 5))
 
     def welcome_page(
+        self,
         test: Test,
         state: tc.TestState,
         *,
@@ -596,7 +610,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
         published = test.version.created_at.astimezone(local_zone())
         version_label = f"Version {test.version.number}, {pages.swedish_date(published)}"
         found = errors or []
-        return test_page(
+        return self.test_page(
             test,
             "citizen/welcome.html",
             state=state,
@@ -606,7 +620,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             description=journey.description,
             organisation=journey.organisation,
             task=test.link.task,
-            minutes=minutes(journey),
+            minutes=self.minutes(journey),
             facts=[
                 (pick(("Tjänst", "Service"), test.lang), journey.title),
                 ("Version", version_label),
@@ -623,24 +637,26 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             field_errors={key.split("-")[0]: text for key, text in found},
         )
 
-    @page_endpoint
-    def welcome(request: Request, db: Database) -> Response:
-        test = open_test(request, db)
+    @_page
+    def welcome(self, request: Request, db: Database) -> Response:
+        test = self.open_test(request, db)
         typed = str(request.path_params.get("code", ""))
         if typed != test.code:  # ABCDE-FGHJK from a card: the cookie path needs the real code
             query = f"?{request.url.query}" if request.url.query else ""
             return RedirectResponse(routes.citizen_path(test.code) + query, 303, headers=NO_STORE)
-        if alive(test, db):
+        if self.alive(test, db):
             state = test.state
             assert state is not None
             current = state.current_step() or test.journey.first_step().id
-            return welcome_page(test, state, resume=routes.citizen_step_path(test.code, current))
-        return welcome_page(test, tc.TestState(code=test.code))
+            return self.welcome_page(
+                test, state, resume=routes.citizen_step_path(test.code, current)
+            )
+        return self.welcome_page(test, tc.TestState(code=test.code))
 
-    @form_endpoint
-    def start(request: Request, db: Database, form: dict[str, list[str]]) -> Response:
-        test = open_test(request, db)
-        state = check_csrf(test, form)
+    @_form
+    def start(self, request: Request, db: Database, form: dict[str, list[str]]) -> Response:
+        test = self.open_test(request, db)
+        state = self.check_csrf(test, form)
         age = _first(form, "age")
         consent = _first(form, "consent") == "ja"
         errors = []
@@ -650,7 +666,9 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
         if not consent:
             errors.append(("consent", test._("consent.error")))
         if errors:
-            return welcome_page(test, state, errors=errors, age=age, consent=consent, status=422)
+            return self.welcome_page(
+                test, state, errors=errors, age=age, consent=consent, status=422
+            )
         try:
             session = feedback.start_session(
                 db,
@@ -663,7 +681,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
                 now=test.now,
             )
         except feedback.ConsentError:
-            return test_message(
+            return self.test_message(
                 test,
                 403,
                 "young.heading",
@@ -671,18 +689,19 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
                 test._("young.nothing"),
             )
         except feedback.FeedbackError:
-            return test_message(test, 410, "revoked.heading", test._("revoked.body"))
+            return self.test_message(test, 410, "revoked.heading", test._("revoked.body"))
         fresh = tc.TestState(
             code=test.code,
             session_id=session.id,
             withdrawal_code=session.withdrawal_code,
         )
         first = test.journey.first_step().id
-        return redirect(test, routes.citizen_step_path(test.code, first), fresh)
+        return self.redirect(test, routes.citizen_step_path(test.code, first), fresh)
 
     # --- steps ----------------------------------------------------------------------------
 
     def feedback_context(
+        self,
         test: Test,
         state: tc.TestState,
         step_id: str,
@@ -708,7 +727,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             "thanks": thanks,
         }
 
-    def button_text(test: Test, step: Any, ends: bool) -> str:
+    def button_text(self, test: Test, step: Any, ends: bool) -> str:
         if getattr(step, "button", None):
             return str(step.button)
         if ends:
@@ -716,6 +735,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
         return pick(("Fortsätt", "Continue"), test.journey.language)
 
     def step_page(
+        self,
         test: Test,
         state: tc.TestState,
         step: Any,
@@ -740,7 +760,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
                 questions.append({"field": f, "value": answers.get(f.id), "error": error})
                 if error:
                     summary_errors.append((anchor(f), error))
-        fb = fb or feedback_context(test, state, step.id)
+        fb = fb or self.feedback_context(test, state, step.id)
         if fb.get("error"):
             summary_errors.append(("ms-rating-1", fb["error"]))
         if fb.get("comment_error"):
@@ -795,10 +815,10 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
                     "thanks": False,
                     "action": routes.citizen_seq_path(code),
                     "id": _new_id(),
-                    "labels": seq_labels(test),
+                    "labels": self.seq_labels(test),
                 }
         ends = prototypes.next_step(journey, step.id, state.answers) is None
-        return test_page(
+        return self.test_page(
             test,
             "citizen/step.html",
             state=state,
@@ -820,28 +840,28 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             seq=seq,
             action=routes.citizen_step_path(code, step.id),
             csrf=state.csrf,
-            button=button_text(test, step, ends),
+            button=self.button_text(test, step, ends),
             fb=fb,
         )
 
-    @page_endpoint
-    def show_step(request: Request, db: Database) -> Response:
-        test = open_test(request, db)
-        state = require_consent(test, db)
-        step = find_step(test, str(request.path_params.get("step_id", "")))
+    @_page
+    def show_step(self, request: Request, db: Database) -> Response:
+        test = self.open_test(request, db)
+        state = self.require_consent(test, db)
+        step = self.find_step(test, str(request.path_params.get("step_id", "")))
         query = request.query_params
         events: list[feedback.Event] = []
         leaving = state.current_step()
         if query.get("back") and leaving and leaving != step.id:
-            events.append(event(test, state, "back", leaving, detail={"to": step.id}))
+            events.append(self.event(test, state, "back", leaving, detail={"to": step.id}))
         changing = query.get("andra")
         if changing is not None:
             asked = {f.id for f in getattr(step, "fields", [])}
-            summary = journey_step(test, leaving)
+            summary = self.journey_step(test, leaving)
             if isinstance(summary, ScreenStep) and str(summary.pattern) == "check-answers":
                 state.from_summary = summary.id
             events.append(
-                event(
+                self.event(
                     test,
                     state,
                     "change_from_summary",
@@ -856,21 +876,21 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
         if state.ended and not state.finished:  # back from 'Avsluta testet': the test goes on
             state.ended = False
         thanks = query.get("tack")
-        if not thanks:
-            events.append(event(test, state, "screen_viewed", step.id))
+        if not thanks and not test.lang_chosen and request.method == "GET":  # not a HEAD
+            events.append(self.event(test, state, "screen_viewed", step.id))
         if test.link.success_step == step.id and not state.task_done:
             state.task_done = True
-            events.append(event(test, state, "task_completed", step.id))
+            events.append(self.event(test, state, "task_completed", step.id))
         if isinstance(step, ScreenStep) and str(step.pattern) == "confirmation" and not state.case:
             state.case = prototypes.case_number(now=test.now, rng=secrets.SystemRandom())
         feedback.record_events(db, events)
-        fb = feedback_context(test, state, step.id, thanks=thanks == "1")
-        return step_page(test, state, step, fb=fb, seq_thanks=thanks == "seq")
+        fb = self.feedback_context(test, state, step.id, thanks=thanks == "1")
+        return self.step_page(test, state, step, fb=fb, seq_thanks=thanks == "seq")
 
-    def journey_step(test: Test, step_id: str | None) -> Any:
+    def journey_step(self, test: Test, step_id: str | None) -> Any:
         return test.journey.step(step_id) if step_id else None
 
-    def back_to_summary(test: Test, state: tc.TestState, target: str) -> str:
+    def back_to_summary(self, test: Test, state: tc.TestState, target: str) -> str:
         """After changing an answer from check-answers: back there, unless the new answer
         leads to questions not answered yet (then to the first of them)."""
         summary = state.from_summary
@@ -887,7 +907,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
                 return step_id
         return summary
 
-    def after_end(test: Test, state: tc.TestState) -> str:
+    def after_end(self, test: Test, state: tc.TestState) -> str:
         """Where the test goes after the journey's end: SEQ (a task), SUS, the last page."""
         if test.link.task and not state.seq_done:
             return routes.citizen_seq_path(test.code, after="end")
@@ -895,19 +915,19 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             return routes.citizen_sus_path(test.code)
         return routes.citizen_done_path(test.code)
 
-    @form_endpoint
-    def submit_step(request: Request, db: Database, form: dict[str, list[str]]) -> Response:
-        test = open_test(request, db)
-        state = check_csrf(test, form)
-        state = require_consent(test, db)
-        step = find_step(test, str(request.path_params.get("step_id", "")))
+    @_form
+    def submit_step(self, request: Request, db: Database, form: dict[str, list[str]]) -> Response:
+        test = self.open_test(request, db)
+        state = self.check_csrf(test, form)
+        state = self.require_consent(test, db)
+        step = self.find_step(test, str(request.path_params.get("step_id", "")))
         events: list[feedback.Event] = []
         answers = dict(state.answers)
         if isinstance(step, ScreenStep) and step.fields:
             submission = prototypes.read_form(step, form, today=test.today)
             messages = {e.field_id: e.message for e in submission.errors}
             events.append(
-                event(
+                self.event(
                     test,
                     state,
                     "submitted",
@@ -927,7 +947,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
                     if status.option is not None:
                         detail["option"] = status.option
                     kind = "submitted"
-                events.append(event(test, state, kind, step.id, status.field_id, detail))
+                events.append(self.event(test, state, kind, step.id, status.field_id, detail))
             if not submission.ok:
                 feedback.record_events(db, events)
                 shown: dict[str, Any] = dict(state.answers)
@@ -936,7 +956,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
                     shown[f.id] = (
                         sent if f.type == FieldType.checkboxes else (sent[0] if sent else "")
                     )
-                return step_page(
+                return self.step_page(
                     test,
                     state,
                     step,
@@ -951,7 +971,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
                     answers.pop(f.id, None)
             state.shortened = [k for k in state.shortened if k not in {f.id for f in step.fields}]
         else:
-            events.append(event(test, state, "submitted", step.id, detail={"ok": True}))
+            events.append(self.event(test, state, "submitted", step.id, detail={"ok": True}))
         state.answers = answers
         state.visit(step.id)
         target = prototypes.next_step(test.journey, step.id, answers)
@@ -960,7 +980,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
                 state.finished = True
                 success = state.task_done if test.link.success_step else None
                 events.append(
-                    event(test, state, "completed", step.id, detail={"task_success": success})
+                    self.event(test, state, "completed", step.id, detail={"task_success": success})
                 )
                 feedback.record_events(db, events)
                 feedback.complete_session(
@@ -968,30 +988,30 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
                 )
             else:
                 feedback.record_events(db, events)
-            return redirect(test, after_end(test, state), state)
+            return self.redirect(test, self.after_end(test, state), state)
         if state.from_summary:
-            target = back_to_summary(test, state, target)
+            target = self.back_to_summary(test, state, target)
         feedback.record_events(db, events)
-        return redirect(test, routes.citizen_step_path(test.code, target), state)
+        return self.redirect(test, routes.citizen_step_path(test.code, target), state)
 
     # --- feedback on a step ---------------------------------------------------------------
 
-    @form_endpoint
-    def step_feedback(request: Request, db: Database, form: dict[str, list[str]]) -> Response:
-        test = open_test(request, db)
-        state = check_csrf(test, form)
+    @_form
+    def step_feedback(self, request: Request, db: Database, form: dict[str, list[str]]) -> Response:
+        test = self.open_test(request, db)
+        state = self.check_csrf(test, form)
         as_json = wants_json(request)
-        if not alive(test, db):
+        if not self.alive(test, db):
             if as_json:  # the session is gone (withdrawn): nothing to store, do not retry
                 return JSONResponse({"ok": False, "error": "gone"}, 410)
-            raise Stop(redirect(test, routes.citizen_path(test.code)))
+            raise Stop(self.redirect(test, routes.citizen_path(test.code)))
         step_id = _first(form, "step_id")
         step = test.journey.step(step_id) if len(step_id) <= MAX_STEP_CHARS else None
         answer_id = _first(form, "id")
         if step is None or not _is_uuid(answer_id):
             if as_json:
                 return JSONResponse({"ok": False, "error": test._("bad.heading")}, 400)
-            return test_message(test, 400, "bad.heading", test._("bad.body"))
+            return self.test_message(test, 400, "bad.heading", test._("bad.body"))
         rating = _first(form, "rating").strip()
         comment = _first(form, "comment").strip()
         error = comment_error = None
@@ -1005,7 +1025,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
         if error or comment_error:
             if as_json:
                 return JSONResponse({"ok": False, "error": error or comment_error}, 422)
-            fb = feedback_context(
+            fb = self.feedback_context(
                 test,
                 state,
                 step.id,
@@ -1014,7 +1034,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
                 error=error,
                 comment_error=comment_error,
             )
-            return step_page(test, state, step, fb=fb, status=422)
+            return self.step_page(test, state, step, fb=fb, status=422)
         stored = False
         try:
             if rating:
@@ -1039,33 +1059,34 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             log.info("Feedback refused: %s", exc)
             if as_json:
                 return JSONResponse({"ok": False, "error": str(exc)}, 422)
-            return test_message(test, 400, "bad.heading", test._("bad.body"))
+            return self.test_message(test, 400, "bad.heading", test._("bad.body"))
         if as_json:
             return JSONResponse({"ok": True, "stored": stored}, headers=NO_STORE)
-        return redirect(
+        return self.redirect(
             test, routes.citizen_step_path(test.code, step.id, tack="1") + "#ms-feedback"
         )
 
     # --- task, SEQ, SUS -------------------------------------------------------------------
 
-    @page_endpoint
-    def task(request: Request, db: Database) -> Response:
-        test = open_test(request, db)
-        state = test.state if alive(test, db) else None
+    @_page
+    def task(self, request: Request, db: Database) -> Response:
+        test = self.open_test(request, db)
+        state = test.state if self.alive(test, db) else None
         current = state.current_step() if state else None
         back = (
             routes.citizen_step_path(test.code, current, tack="task")
             if current
             else routes.citizen_path(test.code)
         )
-        return test_page(test, "citizen/task.html", task=test.link.task, back_href=back)
+        return self.test_page(test, "citizen/task.html", task=test.link.task, back_href=back)
 
-    def seq_labels(test: Test) -> list[str]:
+    def seq_labels(self, test: Test) -> list[str]:
         scale = feedback.SEQ_SCALE_EN if test.lang == "en" else feedback.SEQ_SCALE_SV
         ends = list(scale)
         return [ends[0], *[""] * (SEQ_POINTS - 2), ends[1]]
 
     def seq_page(
+        self,
         test: Test,
         state: tc.TestState,
         *,
@@ -1074,7 +1095,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
         error: str | None = None,
         status: int = 200,
     ) -> Response:
-        return test_page(
+        return self.test_page(
             test,
             "citizen/seq.html",
             state=state,
@@ -1085,29 +1106,29 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             id=_new_id(),
             after=after,
             task=test.link.task,
-            labels=seq_labels(test),
+            labels=self.seq_labels(test),
             score=score,
             error=error,
             errors=[("ms-seq-1", error)] if error else [],
         )
 
-    @page_endpoint
-    def seq_form(request: Request, db: Database) -> Response:
-        test = open_test(request, db)
-        state = require_consent(test, db)
+    @_page
+    def seq_form(self, request: Request, db: Database) -> Response:
+        test = self.open_test(request, db)
+        state = self.require_consent(test, db)
         after = "step" if request.query_params.get("after") == "step" else "end"
-        return seq_page(test, state, after=after)
+        return self.seq_page(test, state, after=after)
 
-    @form_endpoint
-    def seq_submit(request: Request, db: Database, form: dict[str, list[str]]) -> Response:
-        test = open_test(request, db)
-        check_csrf(test, form)
-        state = require_consent(test, db)
+    @_form
+    def seq_submit(self, request: Request, db: Database, form: dict[str, list[str]]) -> Response:
+        test = self.open_test(request, db)
+        self.check_csrf(test, form)
+        state = self.require_consent(test, db)
         after = "step" if _first(form, "after") == "step" else "end"
         score = _first(form, "score")
         answer_id = _first(form, "id")
         if score not in {str(n) for n in range(1, SEQ_POINTS + 1)} or not _is_uuid(answer_id):
-            return seq_page(test, state, after=after, error=test._("seq.error"), status=422)
+            return self.seq_page(test, state, after=after, error=test._("seq.error"), status=422)
         feedback.record_seq(
             db,
             id=answer_id,
@@ -1121,13 +1142,14 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
         if after == "step" and current:
             target = routes.citizen_step_path(test.code, current, tack="seq")
         else:
-            target = after_end(test, state)
-        return redirect(test, target, state)
+            target = self.after_end(test, state)
+        return self.redirect(test, target, state)
 
-    def sus_items(test: Test) -> tuple[str, ...]:
+    def sus_items(self, test: Test) -> tuple[str, ...]:
         return feedback.SUS_ITEMS_EN if test.lang == "en" else feedback.SUS_ITEMS_SV
 
     def sus_page(
+        self,
         test: Test,
         state: tc.TestState,
         *,
@@ -1137,7 +1159,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
     ) -> Response:
         _ = test._
         scale = [pick(pair, test.lang) for pair in SUS_SCALE]
-        chosen = chosen or [""] * len(sus_items(test))
+        chosen = chosen or [""] * len(self.sus_items(test))
         missing = missing or []
         items = [
             {
@@ -1145,9 +1167,9 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
                 "value": chosen[i],
                 "error": _("sus.error", n=i + 1) if i + 1 in missing else None,
             }
-            for i, text in enumerate(sus_items(test))
+            for i, text in enumerate(self.sus_items(test))
         ]
-        return test_page(
+        return self.test_page(
             test,
             "citizen/sus.html",
             state=state,
@@ -1163,24 +1185,24 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             skip_href=routes.citizen_done_path(test.code),
         )
 
-    @page_endpoint
-    def sus_form(request: Request, db: Database) -> Response:
-        test = open_test(request, db)
-        state = require_consent(test, db)
-        return sus_page(test, state)
+    @_page
+    def sus_form(self, request: Request, db: Database) -> Response:
+        test = self.open_test(request, db)
+        state = self.require_consent(test, db)
+        return self.sus_page(test, state)
 
-    @form_endpoint
-    def sus_submit(request: Request, db: Database, form: dict[str, list[str]]) -> Response:
-        test = open_test(request, db)
-        check_csrf(test, form)
-        state = require_consent(test, db)
-        count = len(sus_items(test))
+    @_form
+    def sus_submit(self, request: Request, db: Database, form: dict[str, list[str]]) -> Response:
+        test = self.open_test(request, db)
+        self.check_csrf(test, form)
+        state = self.require_consent(test, db)
+        count = len(self.sus_items(test))
         chosen = [_first(form, f"q{n}") for n in range(1, count + 1)]
         chosen = [c if c in {"1", "2", "3", "4", "5"} else "" for c in chosen]
         missing = [n for n, c in enumerate(chosen, start=1) if not c]
         answer_id = _first(form, "id")
         if missing or not _is_uuid(answer_id):
-            return sus_page(test, state, chosen=chosen, missing=missing or [1], status=422)
+            return self.sus_page(test, state, chosen=chosen, missing=missing or [1], status=422)
         feedback.record_sus(
             db,
             id=answer_id,
@@ -1189,19 +1211,19 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             now=test.now,
         )
         state.sus_done = True
-        return redirect(test, routes.citizen_done_path(test.code), state)
+        return self.redirect(test, routes.citizen_done_path(test.code), state)
 
     # --- the end, withdrawal --------------------------------------------------------------
 
-    @page_endpoint
-    def done(request: Request, db: Database) -> Response:
-        test = open_test(request, db)
-        state = require_consent(test, db)
+    @_page
+    def done(self, request: Request, db: Database) -> Response:
+        test = self.open_test(request, db)
+        state = self.require_consent(test, db)
         if not state.ended:
             if not state.finished:
                 feedback.record_event(
                     db,
-                    event(
+                    self.event(
                         test,
                         state,
                         "abandoned",
@@ -1213,13 +1235,13 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
         session = feedback.get_session(db, str(state.session_id))
         code = state.withdrawal_code or (session.withdrawal_code if session else "")
         current = state.current_step()
-        return test_page(
+        return self.test_page(
             test,
             "citizen/done.html",
             state=state,
             organisation=test.journey.organisation,
             withdrawal_code=code,
-            withdraw_url=routes.withdraw_url(site.settings.public_url),
+            withdraw_url=routes.withdraw_url(self.site.settings.public_url),
             sus_href=None if state.sus_done else routes.citizen_sus_path(test.code),
             continue_href=routes.citizen_step_path(test.code, current)
             if current and not state.finished
@@ -1228,9 +1250,9 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             csrf=state.csrf,
         )
 
-    def withdrawn(request: Request, lang: Lang, org: Organisation, name: str) -> HTMLResponse:
+    def withdrawn(self, request: Request, lang: Lang, org: Organisation, name: str) -> HTMLResponse:
         _ = translator(lang)
-        return message(
+        return self.message(
             request,
             200,
             _("withdrawn.heading"),
@@ -1240,16 +1262,16 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             org_name=name,
         )
 
-    @form_endpoint
-    def withdraw_now(request: Request, db: Database, form: dict[str, list[str]]) -> Response:
-        test = open_test(request, db)
-        check_csrf(test, form)
+    @_form
+    def withdraw_now(self, request: Request, db: Database, form: dict[str, list[str]]) -> Response:
+        test = self.open_test(request, db)
+        self.check_csrf(test, form)
         code = _first(form, "code")
         if code and feedback.withdraw(db, code, now=test.now):
-            response = withdrawn(request, test.lang, test.org, test.org_name)
+            response = self.withdrawn(request, test.lang, test.org, test.org_name)
             response.delete_cookie(tc.COOKIE, path=routes.citizen_path(test.code), samesite="lax")
             return response
-        return withdraw_form_page(
+        return self.withdraw_form_page(
             request,
             db,
             error=test._("withdraw.unknown"),
@@ -1258,6 +1280,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
         )
 
     def withdraw_form_page(
+        self,
         request: Request,
         db: Database,
         *,
@@ -1270,7 +1293,7 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
         token = request.cookies.get(WITHDRAW_COOKIE) or ""
         if len(token) < 20 or len(token) > 64:
             token = secrets.token_urlsafe(18)
-        response = render(
+        response = self.render(
             request,
             "citizen/withdraw.html",
             lang=lang,
@@ -1291,23 +1314,25 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             path=routes.withdraw_path(),
             httponly=True,
             samesite="lax",
-            secure=https,
+            secure=self.https,
         )
         return response
 
-    @page_endpoint
-    def withdraw_form(request: Request, db: Database) -> Response:
-        return withdraw_form_page(request, db)
+    @_page
+    def withdraw_form(self, request: Request, db: Database) -> Response:
+        return self.withdraw_form_page(request, db)
 
-    @form_endpoint
-    def withdraw_later(request: Request, db: Database, form: dict[str, list[str]]) -> Response:
+    @_form
+    def withdraw_later(
+        self, request: Request, db: Database, form: dict[str, list[str]]
+    ) -> Response:
         lang, _chosen = choose_lang(request)
         _ = translator(lang)
         org = get_organisation(db)
         token = _first(form, "csrf")
         cookie = request.cookies.get(WITHDRAW_COOKIE) or ""
         if not token or not cookie or not hmac.compare_digest(token, cookie):
-            return message(
+            return self.message(
                 request,
                 400,
                 _("csrf.heading"),
@@ -1318,29 +1343,36 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
             )
         code = _first(form, "code").strip()
         if not code:
-            return withdraw_form_page(request, db, error=_("withdraw.empty"), status=422)
-        if not feedback.withdraw(db, code, now=site.clock()):
-            return withdraw_form_page(
+            return self.withdraw_form_page(request, db, error=_("withdraw.empty"), status=422)
+        if not feedback.withdraw(db, code, now=self.site.clock()):
+            return self.withdraw_form_page(
                 request, db, error=_("withdraw.unknown"), code=code, status=422
             )
-        return withdrawn(request, lang, org, org.name or "Medskapa")
+        return self.withdrawn(request, lang, org, org.name or "Medskapa")
 
-    return [
-        Route(routes.WITHDRAW, withdraw_form, methods=["GET"]),
-        Route(routes.WITHDRAW, withdraw_later, methods=["POST"]),
-        Route(routes.CITIZEN, welcome, methods=["GET"]),
-        Route(routes.CITIZEN_START, start, methods=["POST"]),
-        Route(routes.CITIZEN_STEP, show_step, methods=["GET"]),
-        Route(routes.CITIZEN_STEP, submit_step, methods=["POST"]),
-        Route(routes.CITIZEN_TASK, task, methods=["GET"]),
-        Route(routes.CITIZEN_FEEDBACK, step_feedback, methods=["POST"]),
-        Route(routes.CITIZEN_SEQ, seq_form, methods=["GET"]),
-        Route(routes.CITIZEN_SEQ, seq_submit, methods=["POST"]),
-        Route(routes.CITIZEN_SUS, sus_form, methods=["GET"]),
-        Route(routes.CITIZEN_SUS, sus_submit, methods=["POST"]),
-        Route(routes.CITIZEN_DONE, done, methods=["GET"]),
-        Route(routes.CITIZEN_WITHDRAW, withdraw_now, methods=["POST"]),
-    ]
+    def routes(self) -> list[BaseRoute]:
+        """The routes, to put before any catch-all under ``/t/``."""
+        return [
+            Route(routes.WITHDRAW, self.withdraw_form, methods=["GET"]),
+            Route(routes.WITHDRAW, self.withdraw_later, methods=["POST"]),
+            Route(routes.CITIZEN, self.welcome, methods=["GET"]),
+            Route(routes.CITIZEN_START, self.start, methods=["POST"]),
+            Route(routes.CITIZEN_STEP, self.show_step, methods=["GET"]),
+            Route(routes.CITIZEN_STEP, self.submit_step, methods=["POST"]),
+            Route(routes.CITIZEN_TASK, self.task, methods=["GET"]),
+            Route(routes.CITIZEN_FEEDBACK, self.step_feedback, methods=["POST"]),
+            Route(routes.CITIZEN_SEQ, self.seq_form, methods=["GET"]),
+            Route(routes.CITIZEN_SEQ, self.seq_submit, methods=["POST"]),
+            Route(routes.CITIZEN_SUS, self.sus_form, methods=["GET"]),
+            Route(routes.CITIZEN_SUS, self.sus_submit, methods=["POST"]),
+            Route(routes.CITIZEN_DONE, self.done, methods=["GET"]),
+            Route(routes.CITIZEN_WITHDRAW, self.withdraw_now, methods=["POST"]),
+        ]
+
+
+def citizen_routes(site: Site) -> list[BaseRoute]:
+    """The routes of the citizen test pages, to put before any catch-all under ``/t/``."""
+    return CitizenPages(site).routes()
 
 
 __all__ = ["MAX_BODY_BYTES", "Site", "citizen_routes", "journey_of"]
