@@ -302,3 +302,31 @@ def test_every_page_reflows_without_sideways_scrolling(browser, server: Server, 
                 shot(page, f"citizen-reflow-{width}{suffix.replace('/', '-') or '-welcome'}")
     finally:
         context.close()
+
+
+def test_the_other_pages_are_accessible_on_a_phone(phone, server: Server) -> None:
+    """The pages the main run does not pass: English, a link that does not work, a tester
+    under 13 without a guardian's consent, SEQ on its own page."""
+    walk = Walk(phone, "other", axe=True)
+    url = share(server)
+    phone.goto(url + "?lang=en")
+    assert phone.get_by_role("button", name="Start the test").is_visible()
+    walk.check("welcome-en")
+    phone.goto(url + "?lang=sv")
+    phone.goto(server.url + "/t/abcdefghjk")
+    assert phone.get_by_role("heading", level=1).inner_text() == "Länken fungerar inte"
+    walk.check("unknown-link")
+    phone.goto(url)
+    walk.choose("Yngre än 13 år")
+    walk.choose("Jag har läst vad som sparas och vill vara med i testet")
+    walk.button("Starta testet")
+    assert "minst 13 år" in phone.get_by_role("heading", level=1).inner_text()
+    walk.check("under-13")
+    phone.goto(url)
+    walk.choose("65–79 år")
+    walk.choose("Jag har läst vad som sparas och vill vara med i testet")
+    walk.button("Starta testet")
+    phone.goto(url + "/seq")
+    walk.button("Skicka svar")
+    assert phone.get_by_role("link", name="Välj hur lätt eller svårt uppgiften var").is_visible()
+    walk.check("seq-error")

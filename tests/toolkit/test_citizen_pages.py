@@ -1081,3 +1081,12 @@ def test_a_step_in_english_keeps_the_prototype_in_swedish(world: World, client: 
     assert "Ska du själv köra bilen?" in text  # journey content is not translated
     views = [e for e in world.events("screen_viewed") if e["step_id"] == "ska-du-kora"]
     assert len(views) == 1  # switching language is not a new view
+
+
+def test_pages_answering_a_post_switch_language_to_a_page_that_answers_get(
+    world: World, client: Client
+) -> None:
+    refused = Tester(client, world.code).consent(age="under-13")
+    links = re.findall(r'<a class="header__lang" href="([^"]+)"', refused.text)
+    assert links == [routes.citizen_path(world.code) + "?lang=en"]
+    assert client.get(links[0]).status_code == 200

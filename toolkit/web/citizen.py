@@ -319,10 +319,14 @@ class CitizenPages:
     ) -> HTMLResponse:
         _ = translator(lang)
         other = "sv" if lang == "en" else "en"
-        path = here or request.url.path
+        path = here
+        if path is None and request.method in ("GET", "HEAD"):
+            path = request.url.path
+        elif path is None and test is not None:  # a page answering a post: link a GET page
+            path = routes.citizen_path(test.code)
         consented = bool(state and state.consented)
         urls = {
-            "lang": f"{path}?{urlencode({'lang': other})}" if len(path) <= 200 else None,
+            "lang": f"{path}?{urlencode({'lang': other})}" if path and len(path) <= 200 else None,
             "task": routes.citizen_task_path(test.code) if test else None,
             "feedback_anchor": "#ms-feedback" if feedback_anchor else None,
             "done": routes.citizen_done_path(test.code)
