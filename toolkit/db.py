@@ -1,8 +1,8 @@
 """Open the Medskapa database and bring every package's tables up to date.
 
 Each domain package owns its tables and its ordered migrations; this module applies them
-all, bottom layer first (journeys, prototypes, feedback, then the toolkit's own), every
-time the database is opened. Opening is cheap when nothing is pending.
+all, bottom layer first (journeys, prototypes, feedback, workshops, then the toolkit's
+own), every time the database is opened. Opening is cheap when nothing is pending.
 
 The toolkit's own tables::
 
@@ -79,7 +79,8 @@ def m001_app_settings_users_sessions(db: Database) -> None:
 
 
 def migration_sets() -> tuple[Migrations, ...]:
-    """Every migration set, in dependency order: journeys, prototypes, feedback, toolkit."""
+    """Every migration set, in dependency order: journeys, prototypes, feedback, workshops,
+    toolkit."""
     try:
         import prototypes
     except ImportError as exc:  # pragma: no cover - an incomplete installation
@@ -94,8 +95,15 @@ def migration_sets() -> tuple[Migrations, ...]:
             "Installationen är ofullständig: hämta den senaste koden och kör make setup."
         )
     import feedback  # imports prototypes: after the clear error above
+    import workshops
 
-    return (journey_store.MIGRATIONS, prototype_migrations, feedback.MIGRATIONS, TOOLKIT_MIGRATIONS)
+    return (
+        journey_store.MIGRATIONS,
+        prototype_migrations,
+        feedback.MIGRATIONS,
+        workshops.MIGRATIONS,
+        TOOLKIT_MIGRATIONS,
+    )
 
 
 def open_db(path: str | Path, *, migrate: bool = True) -> Database:

@@ -197,15 +197,16 @@ def test_a_hand_edited_colour_falls_back_to_the_default(tmp_path: Path) -> None:
     assert get_organisation(db).colour == DEFAULT_COLOUR
 
 
-def test_open_db_applies_journeys_then_prototypes_then_feedback_then_toolkit_migrations(
+def test_open_db_applies_the_domain_migrations_bottom_up_then_the_toolkits(
     tmp_path: Path,
 ) -> None:
     names = [m.name for m in migration_sets()]
-    assert names == ["journeys", "prototypes", "feedback", "toolkit"]
+    assert names == ["journeys", "prototypes", "feedback", "workshops", "toolkit"]
     db = open_db(tmp_path / "m.db")
     tables = set(db.table_names())
     assert {"journeys", "prototype_versions", "share_links"} <= tables
     assert {"test_sessions", "events", "comments", "sus_answers"} <= tables
+    assert {"workshops", "workshop_notes", "workshop_votes", "step_insights"} <= tables
     assert {"app_settings", "users", "sessions"} <= tables
     for migrations in migration_sets():
         assert migrations.pending(db) == []

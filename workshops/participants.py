@@ -1,0 +1,254 @@
+"""Participants: people who join an open workshop with its code, on their own phones.
+
+Joining works like starting a citizen test: consent and an age band come first (under 13
+only when the facilitator has attested a guardian's consent for this workshop), nothing is
+stored before that, and nobody gives a name: a nickname is optional and defaults to
+"Anonym 3". Joining gives a token, the participant's capability for the rest of the
+workshop, stored only as its hash.
+
+Every function here is plain work on the database; the toolkit limits how often an address
+may try. :class:`JoinError` says whether a failure counts as a guess at a code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlite_utils import Database
+
+from feedback import AGE_BANDS, mask_personal_data
+from workshops.codes import hash_token, new_token, normalise_join_code
+from workshops.facilitation import get_activity, new_id, workshop_from_row
+from workshops.model import Activity, Joined, Participant, Workshop
+from workshops.store import WorkshopError, one, rows, stamp, write
+
+MAX_NICKNAME_LENGTH = 30
+ID_ATTEMPTS = 5
+
+UNDER_13_MESSAGE = (
+    "Du behöver vara minst 13 år för att delta, eller ha en vuxens tillåtelse som "
+    "workshopledaren har intygat."
+)
+CONSENT_MESSAGE = (
+    "Kryssa i att du vill vara med och att dina lappar och röster får sparas. Då kan du gå med."
+)
+GONE_MESSAGE = (
+    "Vi känner inte igen dig i workshoppen längre. Skanna QR-koden eller skriv koden igen "
+    "för att gå med."
+)
+
+JoinFailure = Literal["invalid", "unknown", "not-open", "closed"]
+
+
+class JoinError(WorkshopError):
+    """The code does not let anyone join now; the Swedish message says why.
+
+    ``reason`` is ``invalid`` (cannot be a code), ``unknown`` (no workshop has it),
+    ``not-open`` (not started yet) or ``closed``. The first two are what a guesser gets:
+    :attr:`counts_as_guess` tells the toolkit which failures to count against an address.
+    """
+
+    def __init__(self, message: str, *, reason: JoinFailure) -> None:
+        super().__init__(message)
+        self.reason: JoinFailure = reason
+
+    @property
+    def counts_as_guess(self) -> bool:
+        """True when the code matched no workshop at all."""
+        return self.reason in ("invalid", "unknown")
+
+
+def workshop_to_join(db: Database, code: str) -> Workshop:
+    """The open workshop this code lets people join.
+
+    Raises :class:`JoinError` (Swedish message and a ``reason``) when the code cannot be a
+    code, matches no workshop, or the workshop has not opened yet or is closed.
+    """
+    try:
+        wanted = normalise_join_code(code if isinstance(code, str) else "")
+    except ValueError as exc:
+        raise JoinError(str(exc), reason="invalid") from None
+    row = one(db, "select * from workshops where join_code = ?", [wanted])
+    if row is None:
+        raise JoinError(
+            f"Det finns ingen workshop med koden {wanted}. Titta på koden på skärmen igen.",
+            reason="unknown",
+        )
+    workshop = workshop_from_row(db, row)
+    if workshop.state == "draft":
+        raise JoinError(
+            "Workshoppen har inte börjat än. Vänta tills workshopledaren öppnar den och "
+            "försök igen.",
+            reason="not-open",
+        )
+    if workshop.state == "closed":
+        raise JoinError(
+            "Workshoppen är avslutad, så det går inte att gå med längre. Tack för att du ville "
+            "vara med!",
+            reason="closed",
+        )
+    return workshop
+
+
+def _nickname(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    nickname = " ".join(text.split())
+    if len(nickname) > MAX_NICKNAME_LENGTH:
+        raise WorkshopError(
+            f"Smeknamnet får vara högst {MAX_NICKNAME_LENGTH} tecken. Det har {len(nickname)} "
+            "nu: korta det lite."
+        )
+    return mask_personal_data(nickname)[0]
+
+
+def join(
+    db: Database,
+    code: str,
+    *,
+    age_band: str,
+    consent: bool,
+    nickname: str | None = None,
+    now: dt.datetime,
+    rng: random.Random | None = None,
+) -> Joined:
+    """Join the open workshop with this code, after consent. Returns the participant and
+    their token (give it to the phone; only its hash is kept).
+
+    Raises :class:`JoinError` for a code that does not let anyone join now, and
+    :class:`WorkshopError` without consent, without an age band, under 13 when the workshop
+    does not allow it, or for a nickname over 30 characters. Nothing is stored then.
+    """
+    workshop = workshop_to_join(db, code)
+    if age_band not in AGE_BANDS:
+        raise WorkshopError("Välj hur gammal du är för att kunna delta.")
+    if age_band == "under-13" and not workshop.allow_under_13:
+        raise WorkshopError(UNDER_13_MESSAGE)
+    if consent is not True:
+        raise WorkshopError(CONSENT_MESSAGE)
+    chosen = _nickname(nickname)
+    moment = stamp(now)
+    for _ in range(ID_ATTEMPTS):
+        token = new_token(rng)
+        participant_id = new_id(rng)
+
+        def work(token: str = token, participant_id: str = participant_id) -> dict[str, Any]:
+            current = one(db, "select state from workshops where id = ?", [workshop.id])
+            if current is None or current["state"] != "open":
+                raise JoinError(
+                    "Workshoppen är avslutad, så det går inte att gå med längre.",
+                    reason="closed",
+                )
+            number = db.execute(
+                "select coalesce(max(number), 0) + 1 from workshop_participants "
+                "where workshop_id = ?",
+                [workshop.id],
+            ).fetchone()[0]
+            row = {
+                "id": participant_id,
+                "workshop_id": workshop.id,
+                "number": number,
+                "nickname": chosen or f"Anonym {number}",
+                "age_band": age_band,
+                "consent_at": moment,
+                "token_hash": hash_token(token),
+                "joined_at": moment,
+                "last_seen_at": moment,
+            }
+            db.table("workshop_participants").insert(row)
+            return row
+
+        try:
+            row = write(db, work)
+        except sqlite3.IntegrityError:  # an id or token already taken: practically never
+            continue
+        return Joined(participant=_participant(row), token=token)
+    raise WorkshopError(f"Kunde inte gå med på {ID_ATTEMPTS} försök. Försök igen.")
+
+
+def _participant(row: dict[str, Any]) -> Participant:
+    return Participant.model_validate({k: v for k, v in row.items() if k != "token_hash"})
+
+
+def participant_row(db: Database, token: object) -> dict[str, Any] | None:
+    """The stored row of the participant with this token, or None."""
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    return one(db, "select * from workshop_participants where token_hash = ?", [hash_token(token)])
+
+
+def get_participant(db: Database, token: str) -> Participant | None:
+    """The participant with this token, or None (unknown token, or the workshop erased)."""
+    row = participant_row(db, token)
+    return _participant(row) if row else None
+
+
+def list_participants(db: Database, workshop_id: str) -> list[Participant]:
+    """Everyone who joined the workshop, in the order they joined."""
+    found = rows(
+        db,
+        "select * from workshop_participants where workshop_id = ? order by number",
+        [workshop_id],
+    )
+    return [_participant(row) for row in found]
+
+
+# --- acting as a participant ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Acting:
+    """A participant about to add something, and the workshop and activity it goes into."""
+
+    participant: dict[str, Any]
+    workshop: Workshop
+    activity: Activity
+
+
+def require_participant(db: Database, token: object) -> dict[str, Any]:
+    """The participant's row; :class:`WorkshopError` when the token is unknown."""
+    row = participant_row(db, token)
+    if row is None:
+        raise WorkshopError(GONE_MESSAGE)
+    return row
+
+
+def acting(db: Database, participant: dict[str, Any], *, doing: str) -> Acting:
+    """Check that the participant's workshop takes input now; call inside the write.
+
+    ``doing`` completes "det går inte att ..." in the messages (``lägga till lappar``).
+    Raises :class:`WorkshopError` when the workshop is not open, input is locked, or no
+    activity has started.
+    """
+    row = one(db, "select * from workshops where id = ?", [participant["workshop_id"]])
+    if row is None:
+        raise WorkshopError(GONE_MESSAGE)
+    workshop = workshop_from_row(db, row)
+    if workshop.state != "open":
+        raise WorkshopError(
+            f"Workshoppen är avslutad, så det går inte att {doing} längre. Tack för att du var med!"
+        )
+    if workshop.input_locked:
+        raise WorkshopError(
+            f"Workshopledaren har pausat just nu, så det går inte att {doing}. "
+            "Vänta tills pausen är slut och försök igen."
+        )
+    activity = get_activity(db, workshop.current_activity_id or "")
+    if activity is None:
+        raise WorkshopError(
+            f"Workshoppen har inte börjat än, så det går inte att {doing}. Vänta tills "
+            "workshopledaren startar första aktiviteten."
+        )
+    return Acting(participant=participant, workshop=workshop, activity=activity)
+
+
+def touch(db: Database, participant_id: str, now: dt.datetime) -> None:
+    """Move the participant's ``last_seen_at`` forward to ``now`` (never back)."""
+    db.execute(
+        "update workshop_participants set last_seen_at = max(last_seen_at, ?) where id = ?",
+        [stamp(now), participant_id],
+    )
