@@ -96,6 +96,25 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
     )
 
 
+_WEB_LOCK: list[object] = []
+
+
+def _web_dir() -> Path:
+    """The build folder for this run: ``.web-e2e`` (kept between runs, so the frontend
+    packages install once), or a private one when another test run is using it."""
+    import fcntl
+
+    shared = ROOT / ".web-e2e"
+    lock = open(ROOT / ".web-e2e.lock", "w")  # noqa: SIM115 - held for the whole session
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.close()
+        return ROOT / f".web-e2e-{os.getpid()}"
+    _WEB_LOCK.append(lock)
+    return shared
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The built app on a free port of 127.0.0.1, with the example journeys loaded."""
@@ -107,7 +126,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "MEDSKAPA_DB": str(home / "medskapa.db"),
         "MEDSKAPA_PUBLIC_URL": url,
         "MEDSKAPA_PORT": str(port),
-        "MEDSKAPA_WEB_DIR": str(ROOT / ".web-e2e"),
+        "MEDSKAPA_WEB_DIR": str(_web_dir()),
         "REFLEX_STATES_WORKDIR": str(home / "states"),
         "MEDSKAPA_LANG": "sv",
     }
