@@ -168,6 +168,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             yield server
         finally:
             _stop(process)
+            web = Path(env["MEDSKAPA_WEB_DIR"])
+            if web.name.startswith(".web-e2e-"):  # a private build folder: ~150 MB, remove
+                shutil.rmtree(web, ignore_errors=True)
 
 
 def _stop(process: subprocess.Popen) -> None:
