@@ -21,6 +21,22 @@ Tables::
     sus_answers    id (pk), session_id (fk, cascade, unique), version_id, answers (JSON
                    list of 10), score, at
 
+Added for the analysis (m002, see :mod:`feedback.metrics`)::
+
+    comment_moderation  comment_id (pk, fk comments, cascade), hidden (0/1), tag
+                        (pain|idea|question|praise), updated_at
+    metrics_dirty       session_id (pk): sessions whose events or outcome changed since
+                        their metrics rows were computed (kept by triggers)
+    metrics_sessions    one row per session: version_id, share_code, age_band, outcome,
+                        task_success, has_task, visits, first_at, task_seconds, last_step,
+                        path (JSON [[step, left, errors], ...]), durations (JSON seconds)
+    metrics_steps       one row per (session, step): views, seconds, went_on, dropped,
+                        backs, changes, errors
+    metrics_step_totals sums of metrics_steps per (version, share code, age band, step)
+
+The metrics tables are derived from the events and can be rebuilt from them at any time
+(:func:`feedback.metrics.rebuild_metrics`); erasing a session erases its rows there too.
+
 Every row a citizen sends carries its own id and is stored with ``INSERT OR IGNORE``, so a
 retry stores nothing twice. Times are stored as UTC ISO 8601 text with microseconds, so
 text order is time order.
@@ -159,6 +175,192 @@ def m001_create_sessions_and_feedback(db: Database) -> None:
         db.execute(f"create index {table}_version_step on {table} (version_id, step_id)")
         db.execute(f"create index {table}_session on {table} (session_id)")
     db.execute("create index sus_answers_version on sus_answers (version_id)")
+
+
+@MIGRATIONS()
+def m002_metrics_and_moderation(db: Database) -> None:
+    """Comment moderation, the derived metrics tables and the indexes the analysis reads.
+
+    Step metrics must stay fast on a million events, which SQL over the events alone cannot
+    do (time on step needs a window over every view of the version). So each session's
+    figures are derived once into ``metrics_sessions`` and ``metrics_steps``, summed per
+    step in ``metrics_step_totals``, and derived again only when the session changes:
+    triggers put its id in ``metrics_dirty`` (one small insert per event) and
+    :func:`feedback.metrics.refresh_metrics` catches up before any figure is read.
+    Deleting a session (withdrawal, purge) deletes its derived rows in the same statement.
+    """
+    db.execute(
+        """
+        create table comment_moderation (
+            comment_id text primary key references comments (id) on delete cascade,
+            hidden integer not null default 0 check (hidden in (0, 1)),
+            tag text check (tag in ('pain', 'idea', 'question', 'praise')),
+            updated_at text not null
+        )
+        """
+    )
+    db.execute(
+        """
+        create trigger comment_moderation_gone after delete on comments
+        begin
+            delete from comment_moderation where comment_id = old.id;
+        end
+        """
+    )
+    db.execute("create table metrics_dirty (session_id text primary key) without rowid")
+    db.execute(
+        """
+        create table metrics_sessions (
+            session_id text primary key,
+            version_id text not null,
+            share_code text not null,
+            age_band text not null,
+            outcome text,
+            task_success integer,
+            has_task integer not null,
+            visits integer not null,
+            first_at text,
+            task_seconds real,
+            last_step text,
+            path text not null,
+            durations text not null
+        ) without rowid
+        """
+    )
+    db.execute(
+        "create index metrics_sessions_version on metrics_sessions "
+        "(version_id, share_code, age_band, outcome, task_success, has_task)"
+    )
+    db.execute(
+        "create index metrics_sessions_path on metrics_sessions "
+        "(version_id, path, outcome, share_code, age_band)"
+    )
+    db.execute(
+        "create index metrics_sessions_task_time on metrics_sessions "
+        "(version_id, task_seconds, share_code, age_band) where task_seconds is not null"
+    )
+    db.execute(
+        """
+        create table metrics_steps (
+            session_id text not null,
+            step_id text not null,
+            version_id text not null,
+            share_code text not null,
+            age_band text not null,
+            views integer not null,
+            seconds real,
+            went_on integer not null,
+            dropped integer not null,
+            backs integer not null,
+            changes integer not null,
+            errors integer not null,
+            primary key (session_id, step_id)
+        ) without rowid
+        """
+    )
+    db.execute(
+        "create index metrics_steps_time on metrics_steps "
+        "(version_id, step_id, seconds, share_code, age_band) where seconds is not null"
+    )
+    db.execute(
+        """
+        create table metrics_step_totals (
+            version_id text not null,
+            share_code text not null,
+            age_band text not null,
+            step_id text not null,
+            reached integer not null,
+            went_on integer not null,
+            dropped integer not null,
+            backs integer not null,
+            changes integer not null,
+            errors integer not null,
+            error_sessions integer not null,
+            timed integer not null,
+            primary key (version_id, share_code, age_band, step_id)
+        ) without rowid
+        """
+    )
+    db.execute(
+        """
+        create trigger metrics_event_added after insert on events
+        begin
+            insert or ignore into metrics_dirty (session_id) values (new.session_id);
+        end
+        """
+    )
+    db.execute(
+        """
+        create trigger metrics_event_removed after delete on events
+        when exists (select 1 from test_sessions where id = old.session_id)
+        begin
+            insert or ignore into metrics_dirty (session_id) values (old.session_id);
+        end
+        """
+    )
+    db.execute(
+        """
+        create trigger metrics_session_added after insert on test_sessions
+        begin
+            insert or ignore into metrics_dirty (session_id) values (new.id);
+        end
+        """
+    )
+    db.execute(
+        """
+        create trigger metrics_outcome_changed after update of outcome, task_success
+        on test_sessions
+        when old.outcome is not new.outcome or old.task_success is not new.task_success
+        begin
+            insert or ignore into metrics_dirty (session_id) values (new.id);
+        end
+        """
+    )
+    step_sums = {
+        "reached": "s.views > 0",
+        "went_on": "s.went_on",
+        "dropped": "s.dropped",
+        "backs": "s.backs",
+        "changes": "s.changes",
+        "errors": "s.errors",
+        "error_sessions": "s.errors > 0",
+        "timed": "s.seconds is not null",
+    }
+    minus = ",\n".join(
+        f"{column} = {column} - (select coalesce(sum({value}), 0) from metrics_steps s "
+        "where s.session_id = old.id and s.step_id = metrics_step_totals.step_id)"
+        for column, value in step_sums.items()
+    )
+    db.execute(
+        f"""
+        create trigger metrics_session_removed after delete on test_sessions
+        begin
+            update metrics_step_totals set {minus}
+            where version_id = old.version_id and share_code = old.share_code
+                and age_band = old.age_band
+                and step_id in (select step_id from metrics_steps where session_id = old.id);
+            delete from metrics_steps where session_id = old.id;
+            delete from metrics_sessions where session_id = old.id;
+            delete from metrics_dirty where session_id = old.id;
+        end
+        """
+    )
+    db.execute("insert or ignore into metrics_dirty (session_id) select id from test_sessions")
+    # What the analysis reads straight from the feedback tables, covered by an index.
+    db.execute(
+        "create index events_validation_errors on events "
+        "(version_id, step_id, field_id, detail, share_code, session_id) "
+        "where kind = 'validation_error'"
+    )
+    db.execute(
+        "create index ratings_version_step_rating on ratings "
+        "(version_id, step_id, rating, session_id)"
+    )
+    db.execute(
+        "create index seq_answers_version_step_score on seq_answers "
+        "(version_id, step_id, score, session_id)"
+    )
+    db.execute("create index sus_answers_version_score on sus_answers (version_id, score)")
 
 
 def apply_migrations(db: Database) -> None:
