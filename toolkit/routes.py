@@ -46,6 +46,7 @@ QR_SHEET = "/designer/qr-sheet/{version_id}"
 EXPORT = "/designer/export/{journey_id}.{fmt}"
 FLOW_SVG = "/designer/flow/{journey_id}.svg"
 PREVIEW = "/designer/preview/{journey_id}/{step_id}"
+WORKSHOP_QR_SVG = "/designer/workshop-qr/{code}.svg"
 WHOAMI = "/designer/api/me"
 LOGOUT = "/logout"
 
@@ -56,6 +57,9 @@ JOURNEY_PAGE = "/journey"
 JOURNEY_VERSIONS_PAGE = "/journey/versions"
 JOURNEY_SHARE_PAGE = "/journey/share"
 SETTINGS_PAGE = "/settings"
+WORKSHOPS_PAGE = "/workshops"
+WORKSHOP_RUN_PAGE = "/workshop/run"
+WORKSHOP_PROJECTOR_PAGE = "/workshop/projector"
 
 
 def _seg(value: str) -> str:
@@ -215,6 +219,11 @@ def preview_path(journey_id: str, step_id: str) -> str:
     return f"/designer/preview/{_seg(journey_id)}/{_seg(step_id)}"
 
 
+def workshop_qr_svg_path(code: str) -> str:
+    """The QR code of a workshop's join address (:func:`workshop_url`) as SVG."""
+    return f"/designer/workshop-qr/{_seg(code)}.svg"
+
+
 def designer_export(journey_id: str, fmt: str) -> str:
     """Same as :func:`export_path` (the name the designer app uses)."""
     return export_path(journey_id, fmt)
@@ -255,6 +264,21 @@ def journey_share_page(journey_id: str) -> str:
 def settings_page() -> str:
     """Organisation name and colour, accounts."""
     return SETTINGS_PAGE
+
+
+def workshops_page() -> str:
+    """The facilitator's workshops: the list and the form to plan a new one."""
+    return WORKSHOPS_PAGE
+
+
+def workshop_run_page(workshop_id: str) -> str:
+    """Where the facilitator runs a workshop: ``/workshop/run?id=<id>``."""
+    return _page(WORKSHOP_RUN_PAGE, workshop_id)
+
+
+def workshop_projector_page(workshop_id: str) -> str:
+    """The projector view of a workshop: ``/workshop/projector?id=<id>``."""
+    return _page(WORKSHOP_PROJECTOR_PAGE, workshop_id)
 
 
 def whoami_path() -> str:

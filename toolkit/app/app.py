@@ -15,9 +15,12 @@ from toolkit import routes
 from toolkit.app import data
 from toolkit.app.pages.journey_map import JourneyMapState, journey_map_page
 from toolkit.app.pages.journeys import JourneysState, journeys_page
+from toolkit.app.pages.projector import ProjectorState, projector_page
 from toolkit.app.pages.settings import SettingsState, settings_page
 from toolkit.app.pages.share import ShareState, share_page
 from toolkit.app.pages.versions import VersionsState, versions_page
+from toolkit.app.pages.workshop_run import WorkshopRunState, workshop_run_page
+from toolkit.app.pages.workshops import WorkshopsState, workshops_page
 from toolkit.web import create_api
 
 
@@ -55,4 +58,22 @@ app.add_page(
     route=routes.SETTINGS_PAGE,
     title="Inställningar – Medskapa",
     on_load=SettingsState.load,
+)
+app.add_page(
+    workshops_page,
+    route=routes.WORKSHOPS_PAGE,
+    title="Workshoppar – Medskapa",
+    on_load=WorkshopsState.load,
+)
+app.add_page(
+    workshop_run_page,
+    route=routes.WORKSHOP_RUN_PAGE,
+    title="Kör workshop – Medskapa",
+    on_load=WorkshopRunState.load,
+)
+app.add_page(
+    projector_page,
+    route=routes.WORKSHOP_PROJECTOR_PAGE,
+    title="Projektorvy – Medskapa",
+    on_load=ProjectorState.load,
 )

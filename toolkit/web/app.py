@@ -46,7 +46,7 @@ from toolkit import accounts, flowdiagram, routes
 from toolkit.accounts import User
 from toolkit.db import DatabaseError, ensure_secret, get_organisation, open_db
 from toolkit.settings import Organisation, Settings, local_zone
-from toolkit.web import citizen, pages, sheet
+from toolkit.web import citizen, pages, sheet, workshop_qr
 from toolkit.web.security import SecurityHeaders, nonce_of, security_headers
 
 log = logging.getLogger("medskapa.web")
@@ -651,6 +651,7 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         Route(routes.EXPORT, export, methods=["GET"]),
         Route(routes.FLOW_SVG, flow_svg, methods=["GET"]),
         Route(routes.PREVIEW, preview, methods=["GET"]),
+        *workshop_qr.workshop_routes(public_url=ctx.settings.public_url, designer=designer),
         Mount(routes.STATIC, app=static_app, name="static"),
     ]
     own: set[object] = {r.endpoint for r in route_list if isinstance(r, Route)} | {static_app}

@@ -1,0 +1,605 @@
+"""Run a workshop: join code and QR, open/close, the agenda, lock, results, timer, and the
+notes arriving live on the journey's steps, with moderation.
+
+Notes and votes are written by the participant pages (our own routes, in the same
+process). This page notices them with a slow but safe poll: every two seconds it reads a
+cheap marker (:func:`toolkit.app.workshopdata.change_marker`) and reloads only when the
+marker moved. The loop is started from ``on_load``, so Reflex cancels it when the tab
+closes or navigates away. Next step (REFLEX-NOTES): push from the route that wrote, with
+``rx.SharedState`` and ``app.modify_state``, and keep this poll for writes from elsewhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import reflex as rx
+
+import prototypes
+import workshops
+from toolkit import routes
+from toolkit.app import data
+from toolkit.app.components import ui
+from toolkit.app.components.layout import notice, page
+from toolkit.app.components.workshop import (
+    agenda_list,
+    join_panel,
+    moderation_list,
+    results_list,
+    state_badge,
+)
+from toolkit.app.state import SessionState, tr
+from toolkit.app.workshopdata import (
+    NOTE_KIND_LABELS,
+    STATE_LABELS,
+    TIMER_CHOICES,
+    AgendaItem,
+    Choice,
+    LiveView,
+    NoteCard,
+    ResultRow,
+    StepBoard,
+    activity_prompt,
+    change_marker,
+    countdown,
+    live_view,
+    note_card,
+    result_rows,
+    step_boards,
+)
+from toolkit.i18n import t
+
+ROLES = ("designer", "facilitator")
+TICK_SECONDS = 1.0
+"""How often the countdown on the page is brought up to date."""
+POLL_TICKS = 2
+"""Every how many ticks the database is asked whether anything changed (2 s)."""
+AUTH_TICKS = 60
+"""Every how many ticks an idle page checks that its session is still valid."""
+MAX_TICKS = 16 * 3600
+"""A page left open stops polling after 16 hours (a reload starts it again)."""
+
+
+def share_labels(journey_id: str) -> dict[str, str]:
+    """What each share link of a journey is called on the agenda."""
+    return {
+        link.code: link.label or link.code
+        for link in prototypes.list_share_links(data.database(), journey_id=journey_id)
+    }
+
+
+async def keep_live(state):  # type: ignore[no-untyped-def]
+    """The body of a live page's background event: tick the countdown every second, ask
+    the database every two seconds whether anything changed and reload only then.
+
+    ``state`` is the page's State (inside its background event) with ``workshop_id``,
+    ``found``, ``_marker``, ``_refresh()`` and ``_tick()``. Started from ``on_load``, the
+    loop ends when Reflex cancels it (the tab closed or went elsewhere), when the session
+    ends (the browser is sent to the sign-in page) or after :data:`MAX_TICKS`.
+    """
+    for tick in range(1, MAX_TICKS):
+        await asyncio.sleep(TICK_SECONDS)
+        async with state:
+            if not state.found or not state.workshop_id:
+                return None
+            if tick % POLL_TICKS == 0:
+                changed = change_marker(data.database(), state.workshop_id) != state._marker
+                if (changed or tick % AUTH_TICKS == 0) and not state.authorised(*ROLES):
+                    return state.login_redirect()
+                if changed:
+                    state._refresh()
+            state._tick()
+    return None
+
+
+class WorkshopRunState(SessionState):
+    """One workshop being run by its facilitator."""
+
+    workshop_id: str = ""
+    found: bool = True
+    title: str = ""
+    journey_title: str = ""
+    date: str = ""
+    state: str = "draft"
+    state_label: str = ""
+    join_code: str = ""
+    join_url: str = ""
+    qr_src: str = ""
+    projector_href: str = ""
+    agenda: list[AgendaItem] = []
+    current_index: int = -1
+    current_title: str = ""
+    current_kind: str = ""
+    current_prompt: str = ""
+    input_locked: bool = False
+    results_revealed: bool = False
+    timer_text: str = ""
+    timer_left: int = -1
+    steps: list[StepBoard] = []
+    kinds: list[Choice] = []
+    joined: int = 0
+    active: int = 0
+    note_total: int = 0
+    vote_total: int = 0
+    results: list[ResultRow] = []
+    results_title: str = ""
+    answers: list[NoteCard] = []
+    message: str = ""
+    message_ok: bool = True
+    _marker: str = ""
+    _timer_ends_at: dt.datetime | None = None
+
+    @rx.var
+    def has_previous(self) -> bool:
+        """True when there is an activity before the current one."""
+        return self.current_index > 0
+
+    @rx.var
+    def has_next(self) -> bool:
+        """True when there is an activity after the current one (or none has started)."""
+        return self.current_index < len(self.agenda) - 1
+
+    @rx.var
+    def is_open(self) -> bool:
+        """True while participants can join."""
+        return self.state == "open"
+
+    @rx.event
+    def load(self):
+        """Refuse anonymous visitors; otherwise show ?id=… and start watching it."""
+        if not self.authorised(*ROLES):
+            return self.login_redirect()
+        self.workshop_id = self.router.url.query_parameters.get("id", "")
+        self.message = ""
+        self._refresh()
+        return WorkshopRunState.watch if self.found else None
+
+    def _lang(self) -> str:
+        return "en" if self.lang == "en" else "sv"
+
+    def _refresh(self) -> None:
+        db = data.database()
+        view: LiveView | None = None
+        if self.workshop_id:
+            found = workshops.get_workshop(db, self.workshop_id)
+            if found is not None:
+                view = live_view(
+                    db,
+                    found.id,
+                    audience="facilitator",
+                    share_labels=share_labels(found.journey_id),
+                    lang=self._lang(),
+                )
+        self.found = view is not None
+        if view is None:
+            self.title = ""
+            self.agenda, self.steps, self.results, self.answers = [], [], [], []
+            return
+        lang = self._lang()
+        w = view.workshop
+        self._marker = change_marker(db, w.id)
+        self.title = w.title
+        self.journey_title = view.journey_title
+        self.date = w.date.isoformat()
+        self.state = w.state
+        self.state_label = STATE_LABELS[lang][w.state]
+        self.join_code = workshops.format_join_code(w.join_code)
+        self.join_url = routes.workshop_url(data.settings().public_url, w.join_code)
+        self.qr_src = routes.workshop_qr_svg_path(w.join_code)
+        self.projector_href = routes.workshop_projector_page(w.id)
+        self.agenda = view.agenda
+        self.current_index = view.current_index
+        self.current_title = view.current.title if view.current else ""
+        self.current_kind = view.current.kind if view.current else ""
+        self.current_prompt = activity_prompt(view.current)
+        self.input_locked = w.input_locked
+        self.results_revealed = w.results_revealed
+        self._timer_ends_at = w.timer_ends_at
+        self._tick()
+        self.steps = step_boards(view.steps, lang=lang, moderation=True, only_with_notes=True)
+        self.kinds = [Choice(k, label) for k, label in NOTE_KIND_LABELS[lang].items()]
+        self.joined, self.active = view.joined, view.active
+        self.note_total, self.vote_total = view.notes, view.votes
+        self.results = result_rows(view.results, lang=lang) if view.results else []
+        self.results_title = view.results.title if view.results else ""
+        self.answers = [note_card(n, lang=lang) for n in view.answers]
+
+    def _tick(self) -> None:
+        """Bring the countdown up to date (only what changed is sent to the browser)."""
+        left, text = countdown(self._timer_ends_at, data.now())
+        if left != self.timer_left:
+            self.timer_left = left
+        if text != self.timer_text:
+            self.timer_text = text
+
+    @rx.event(background=True)
+    async def watch(self):
+        """Keep the page live: the countdown every second, the database every two."""
+        return await keep_live(self)
+
+    def _do(self, action, *, done: str | None = None):  # type: ignore[no-untyped-def]
+        """Run a change on the workshop; a refusal is shown, then the page is reloaded."""
+        if not self.authorised(*ROLES):
+            return self.login_redirect()
+        try:
+            action(data.database())
+        except workshops.WorkshopError as exc:
+            self.message, self.message_ok = str(exc), False
+        else:
+            self.message, self.message_ok = (done or ""), True
+        self._refresh()
+        return None
+
+    @rx.event
+    def open_workshop(self):
+        """Let participants join (the first activity starts when none has)."""
+        return self._do(lambda db: workshops.open_workshop(db, self.workshop_id, now=data.now()))
+
+    @rx.event
+    def close_workshop(self):
+        """End the workshop for everyone."""
+        return self._do(lambda db: workshops.close_workshop(db, self.workshop_id, now=data.now()))
+
+    def _go(self, index: int):  # type: ignore[no-untyped-def]
+        return self._do(lambda db: workshops.set_current_activity(db, self.workshop_id, index))
+
+    @rx.event
+    def jump(self, index: int):
+        """Go to the activity at ``index`` of the agenda."""
+        return self._go(int(index))
+
+    @rx.event
+    def previous_activity(self):
+        """Go back one activity."""
+        return self._go(max(0, self.current_index - 1))
+
+    @rx.event
+    def next_activity(self):
+        """Go on to the next activity."""
+        return self._go(self.current_index + 1)
+
+    @rx.event
+    def lock(self):
+        """Stop participants from adding notes and votes for now."""
+        return self._do(lambda db: workshops.lock_input(db, self.workshop_id))
+
+    @rx.event
+    def unlock(self):
+        """Let participants add notes and votes again."""
+        return self._do(lambda db: workshops.unlock_input(db, self.workshop_id))
+
+    @rx.event
+    def reveal(self):
+        """Show the votes to participants and on the projector."""
+        return self._do(lambda db: workshops.reveal_results(db, self.workshop_id))
+
+    @rx.event
+    def conceal(self):
+        """Hide the votes from participants and the projector again."""
+        return self._do(lambda db: workshops.hide_results(db, self.workshop_id))
+
+    @rx.event
+    def start_timer(self, minutes: int):
+        """Start (or restart) the countdown."""
+        return self._do(
+            lambda db: workshops.start_timer(db, self.workshop_id, int(minutes) * 60, data.now())
+        )
+
+    @rx.event
+    def stop_timer(self):
+        """Remove the countdown."""
+        return self._do(lambda db: workshops.stop_timer(db, self.workshop_id))
+
+    @rx.event
+    def hide_note(self, note_id: str):
+        """Hide a note from participants, the projector, the report and the journey."""
+        return self._do(
+            lambda db: workshops.hide_note(db, self.workshop_id, note_id, now=data.now())
+        )
+
+    @rx.event
+    def unhide_note(self, note_id: str):
+        """Show a hidden note again."""
+        return self._do(
+            lambda db: workshops.unhide_note(db, self.workshop_id, note_id, now=data.now())
+        )
+
+    @rx.event
+    def set_kind(self, note_id: str, kind: str):
+        """Change what kind of note it is."""
+        return self._do(
+            lambda db: workshops.set_note_kind(db, self.workshop_id, note_id, kind, now=data.now())
+        )
+
+    @rx.event
+    def merge(self, form: dict):
+        """Merge a note into another one on the same step (its votes follow)."""
+        note_id, into = str(form.get("note", "")), str(form.get("into", ""))
+        return self._do(
+            lambda db: workshops.merge_notes(db, self.workshop_id, note_id, into, now=data.now()),
+            done=t("run.merged", self._lang()),
+        )
+
+    @rx.event
+    def send_to_journey(self):
+        """Put the workshop's visible notes on the journey's steps, next to the test data."""
+        if not self.authorised(*ROLES):
+            return self.login_redirect()
+        try:
+            sent = workshops.send_notes_to_journey(data.database(), self.workshop_id, data.now())
+        except workshops.WorkshopError as exc:
+            self.message, self.message_ok = str(exc), False
+        else:
+            self.message = t("run.sent", self._lang(), count=sent)
+            self.message_ok = True
+        self._refresh()
+        return None
+
+
+def control_button(label_key: str, handler, **props) -> rx.Component:  # type: ignore[no-untyped-def]
+    """A button of the control panel."""
+    props.setdefault("variant", "outline")
+    props.setdefault("high_contrast", True)
+    return rx.button(tr(label_key), on_click=handler, **props)
+
+
+def controls() -> rx.Component:
+    """Open/close, previous/next, lock, results and the timer."""
+    s = WorkshopRunState
+    return rx.card(
+        rx.vstack(
+            rx.heading(tr("run.controls"), size="4", as_="h2"),
+            rx.hstack(
+                control_button(
+                    "run.open",
+                    s.open_workshop,
+                    disabled=s.is_open,
+                    variant="solid",
+                    id="open-workshop",
+                ),
+                control_button(
+                    "run.close",
+                    s.close_workshop,
+                    disabled=~s.is_open,
+                    color_scheme="red",
+                    id="close-workshop",
+                ),
+                spacing="2",
+                wrap="wrap",
+            ),
+            rx.box(
+                rx.text(tr("run.current"), size="2", color_scheme="gray"),
+                rx.text(
+                    rx.cond(s.current_title != "", s.current_title, tr("run.no_activity")),
+                    size="5",
+                    weight="bold",
+                    id="current-activity",
+                ),
+                rx.cond(s.current_prompt != "", rx.text(s.current_prompt, size="3")),
+            ),
+            rx.hstack(
+                control_button(
+                    "run.previous",
+                    s.previous_activity,
+                    disabled=~s.has_previous,
+                    id="previous-activity",
+                ),
+                control_button(
+                    "run.next",
+                    s.next_activity,
+                    disabled=~s.has_next,
+                    variant="solid",
+                    id="next-activity",
+                ),
+                spacing="2",
+            ),
+            rx.hstack(
+                rx.cond(
+                    s.input_locked,
+                    control_button("run.unlock", s.unlock, id="unlock-input"),
+                    control_button("run.lock", s.lock, id="lock-input"),
+                ),
+                rx.cond(
+                    s.results_revealed,
+                    control_button("run.conceal", s.conceal, id="hide-results"),
+                    control_button("run.reveal", s.reveal, id="reveal-results"),
+                ),
+                spacing="2",
+                wrap="wrap",
+            ),
+            rx.hstack(
+                rx.cond(s.input_locked, ui.badge(tr("run.locked"), color_scheme="amber")),
+                rx.cond(s.results_revealed, ui.badge(tr("run.revealed"), color_scheme="blue")),
+                spacing="2",
+            ),
+            rx.el.fieldset(
+                rx.el.legend(tr("run.timer"), style={"fontWeight": "bold"}),
+                rx.hstack(
+                    *[
+                        rx.button(
+                            f"{minutes} min",
+                            on_click=s.start_timer(minutes),
+                            variant="outline",
+                            high_contrast=True,
+                            id=f"timer-{minutes}",
+                        )
+                        for minutes in TIMER_CHOICES
+                    ],
+                    control_button(
+                        "run.stop_timer", s.stop_timer, disabled=s.timer_left < 0, id="stop-timer"
+                    ),
+                    spacing="2",
+                    wrap="wrap",
+                    align="center",
+                ),
+                rx.cond(
+                    s.timer_text != "",
+                    rx.text(
+                        s.timer_text,
+                        role="timer",
+                        id="timer",
+                        size="7",
+                        weight="bold",
+                        style={"fontVariantNumeric": "tabular-nums"},
+                    ),
+                ),
+                style={"border": "none", "padding": 0, "margin": 0},
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def stat(value: rx.Var[int], label_key: str, ident: str) -> rx.Component:
+    """A figure with its label."""
+    return rx.vstack(
+        rx.text(value, size="7", weight="bold", id=ident),
+        rx.text(tr(label_key), size="2"),
+        spacing="0",
+        align="center",
+        min_width="6em",
+    )
+
+
+def participation() -> rx.Component:
+    """Joined, active, notes, votes."""
+    s = WorkshopRunState
+    return rx.hstack(
+        stat(s.joined, "run.joined", "count-joined"),
+        stat(s.active, "run.active", "count-active"),
+        stat(s.note_total, "run.notes", "count-notes"),
+        stat(s.vote_total, "run.votes", "count-votes"),
+        spacing="5",
+        wrap="wrap",
+        aria_label=tr("run.participation"),
+        role="group",
+    )
+
+
+def workshop_run_page() -> rx.Component:
+    """The facilitator's control room."""
+    s = WorkshopRunState
+    return page(
+        rx.cond(s.found, s.title, tr("run.not_found")),
+        rx.cond(
+            s.found,
+            rx.vstack(
+                rx.hstack(
+                    rx.text(s.journey_title, " · ", s.date),
+                    state_badge(s.state, s.state_label),
+                    rx.spacer(),
+                    rx.link(
+                        tr("run.projector"),
+                        href=s.projector_href,
+                        is_external=True,
+                        id="projector-link",
+                    ),
+                    rx.link(tr("run.all"), href=routes.workshops_page()),
+                    align="center",
+                    width="100%",
+                    wrap="wrap",
+                    spacing="4",
+                ),
+                rx.cond(s.message != "", notice(s.message, ok=s.message_ok)),
+                rx.grid(
+                    rx.vstack(
+                        rx.card(join_panel(s.join_code, s.join_url, s.qr_src), width="100%"),
+                        controls(),
+                        rx.card(participation(), width="100%"),
+                        spacing="4",
+                        width="100%",
+                    ),
+                    rx.card(
+                        rx.vstack(
+                            rx.heading(tr("run.agenda"), size="4", as_="h2"),
+                            agenda_list(s.agenda, on_jump=s.jump),
+                            width="100%",
+                        ),
+                        width="100%",
+                    ),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="4",
+                    width="100%",
+                ),
+                rx.cond(
+                    s.results_title != "",
+                    rx.card(
+                        rx.vstack(
+                            rx.heading(
+                                tr("run.results"), ": ", s.results_title, size="4", as_="h2"
+                            ),
+                            rx.cond(
+                                s.results.length() > 0,
+                                results_list(s.results),
+                                rx.text(tr("run.no_votes")),
+                            ),
+                            width="100%",
+                        ),
+                        width="100%",
+                        id="results",
+                    ),
+                ),
+                rx.cond(
+                    s.current_kind == "question",
+                    rx.card(
+                        rx.vstack(
+                            rx.heading(tr("run.answers"), size="4", as_="h2"),
+                            rx.cond(
+                                s.answers.length() > 0,
+                                rx.el.ul(
+                                    rx.foreach(
+                                        s.answers,
+                                        lambda a: rx.el.li(
+                                            rx.text(a.text), rx.text(a.nickname, size="1")
+                                        ),
+                                    )
+                                ),
+                                rx.text(tr("run.no_answers")),
+                            ),
+                            width="100%",
+                        ),
+                        width="100%",
+                    ),
+                ),
+                rx.card(
+                    rx.vstack(
+                        rx.hstack(
+                            rx.heading(tr("run.live_notes"), size="4", as_="h2"),
+                            rx.spacer(),
+                            rx.button(
+                                tr("run.send"),
+                                on_click=s.send_to_journey,
+                                id="send-to-journey",
+                            ),
+                            width="100%",
+                            align="center",
+                            wrap="wrap",
+                        ),
+                        rx.text(tr("run.live_hint"), size="2"),
+                        rx.cond(
+                            s.steps.length() > 0,
+                            moderation_list(
+                                s.steps,
+                                kinds=s.kinds,
+                                on_hide=s.hide_note,
+                                on_unhide=s.unhide_note,
+                                on_kind=s.set_kind,
+                                on_merge=s.merge,
+                            ),
+                            rx.text(tr("run.no_notes"), id="no-notes"),
+                        ),
+                        spacing="3",
+                        width="100%",
+                    ),
+                    width="100%",
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            rx.link(tr("run.all"), href=routes.workshops_page()),
+        ),
+        wide=True,
+    )
