@@ -33,6 +33,16 @@ from feedback.answers import (
     session_sus,
     sus_score,
 )
+from feedback.deviations import (
+    DEVIATION_KINDS,
+    DEVIATION_LABELS_SV,
+    Deviation,
+    DeviationCounts,
+    DeviationKind,
+    Visit,
+    classify_path,
+    deviations,
+)
 from feedback.events import (
     Event,
     EventKind,
@@ -40,6 +50,12 @@ from feedback.events import (
     record_event,
     record_events,
     session_events,
+)
+from feedback.exports import (
+    actual_journeys_cjml,
+    comments_csv,
+    metrics_csv,
+    metrics_json,
 )
 from feedback.masking import mask_personal_data
 from feedback.metrics import (
@@ -105,6 +121,8 @@ __all__ = [
     "COMMENT_TAGS",
     "COMMENT_TAG_LABELS_SV",
     "DEFAULT_MIN_SESSIONS",
+    "DEVIATION_KINDS",
+    "DEVIATION_LABELS_SV",
     "MAX_COMMENT_LENGTH",
     "MIGRATIONS",
     "SEQ_QUESTION_EN",
@@ -122,6 +140,9 @@ __all__ = [
     "Comment",
     "CommentTag",
     "ConsentError",
+    "Deviation",
+    "DeviationCounts",
+    "DeviationKind",
     "Device",
     "Event",
     "EventKind",
@@ -144,9 +165,14 @@ __all__ = [
     "TestSession",
     "TimeFigures",
     "VersionSummary",
+    "Visit",
+    "actual_journeys_cjml",
     "apply_migrations",
+    "classify_path",
+    "comments_csv",
     "compare_versions",
     "complete_session",
+    "deviations",
     "device_class",
     "funnel",
     "get_session",
@@ -156,6 +182,8 @@ __all__ = [
     "mark_abandoned",
     "mask_personal_data",
     "mean_interval",
+    "metrics_csv",
+    "metrics_json",
     "normalise_withdrawal_code",
     "parse_event",
     "rebuild_metrics",

@@ -818,7 +818,8 @@ def _ordered_steps(journey: Journey, seen: Iterable[str]) -> list[str]:
     return ids + sorted({s for s in seen if s not in known})
 
 
-def _all_step_metrics(db: Database, sc: Scope) -> list[StepMetrics]:
+def all_step_metrics(db: Database, sc: Scope) -> list[StepMetrics]:
+    """:func:`step_metrics` for a selection already made with :func:`scope`."""
     journey = sc.version.journey()
     data = _step_data(db, sc)
     sessions_ok = sc.enough(session_count(db, sc))
@@ -849,7 +850,7 @@ def step_metrics(
         age_band=age_band,
         min_sessions=min_sessions,
     )
-    return _all_step_metrics(db, sc)
+    return all_step_metrics(db, sc)
 
 
 # --- paths and the funnel -------------------------------------------------------------------
@@ -1072,7 +1073,7 @@ def version_summary(
     time_shown = ok and sc.enough(timed)
     time_source = f"from metrics_sessions where {where} and task_seconds is not null"
 
-    steps = {m.step_id: m for m in _all_step_metrics(db, sc)}
+    steps = {m.step_id: m for m in all_step_metrics(db, sc)}
     path = _main_path(db, sc, along)
     success = task_rate if task_base else completion
     score = None
@@ -1283,8 +1284,8 @@ def compare_versions(
                 f"{sc.version.id} är en version av '{sc.version.journey_id}', inte av "
                 f"'{journey_id}'."
             )
-    old_metrics = {m.step_id: m for m in _all_step_metrics(db, old_sc)}
-    new_metrics = {m.step_id: m for m in _all_step_metrics(db, new_sc)}
+    old_metrics = {m.step_id: m for m in all_step_metrics(db, old_sc)}
+    new_metrics = {m.step_id: m for m in all_step_metrics(db, new_sc)}
     old_data, new_data = _step_data(db, old_sc), _step_data(db, new_sc)
     old_journey, new_journey = old_sc.version.journey(), new_sc.version.journey()
     old_ids = {s.id for s in old_journey.steps}
