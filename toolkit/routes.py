@@ -33,6 +33,12 @@ CITIZEN_DONE = "/t/{code}/klart"
 CITIZEN_WITHDRAW = "/t/{code}/withdraw"
 WITHDRAW = "/t/withdraw"
 WORKSHOP = "/w/{code}"
+WORKSHOP_ENTRY = "/w"
+WORKSHOP_JOIN = "/w/{code}/join"
+WORKSHOP_NOTE = "/w/{code}/note"
+WORKSHOP_VOTE = "/w/{code}/vote"
+WORKSHOP_UNVOTE = "/w/{code}/unvote"
+WORKSHOP_STATE = "/w/{code}/state"
 HEALTH = "/api/health"
 LOGIN = "/login"
 SESSION_API = "/api/session"
@@ -144,6 +150,41 @@ def workshop_path(code: str) -> str:
 def workshop_url(public_url: str, code: str) -> str:
     """The full join address for a workshop."""
     return _join(public_url, workshop_path(code))
+
+
+def workshop_entry_path() -> str:
+    """Where a participant types the code from the screen: ``/w``."""
+    return WORKSHOP_ENTRY
+
+
+def workshop_entry_url(public_url: str) -> str:
+    """The full address of :func:`workshop_entry_path`, shown with the code."""
+    return _join(public_url, WORKSHOP_ENTRY)
+
+
+def workshop_join_path(code: str) -> str:
+    """Where the join form (nickname, age band, consent) posts."""
+    return f"{workshop_path(code)}/join"
+
+
+def workshop_note_path(code: str) -> str:
+    """Where a participant's note on a step posts."""
+    return f"{workshop_path(code)}/note"
+
+
+def workshop_vote_path(code: str) -> str:
+    """Where a dot vote posts."""
+    return f"{workshop_path(code)}/vote"
+
+
+def workshop_unvote_path(code: str) -> str:
+    """Where taking a dot vote back posts."""
+    return f"{workshop_path(code)}/unvote"
+
+
+def workshop_state_path(code: str) -> str:
+    """The participant page's live state as JSON (polled by ``workshop.js``)."""
+    return f"{workshop_path(code)}/state"
 
 
 # --- server ---------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ from toolkit import accounts, flowdiagram, routes
 from toolkit.accounts import User
 from toolkit.db import DatabaseError, ensure_secret, get_organisation, open_db
 from toolkit.settings import Organisation, Settings, local_zone
-from toolkit.web import citizen, pages, sheet, workshop_qr
+from toolkit.web import citizen, pages, participant, sheet, workshop_qr
 from toolkit.web.security import SecurityHeaders, nonce_of, security_headers
 
 log = logging.getLogger("medskapa.web")
@@ -205,16 +205,6 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
 
     def citizen_other(request: Request) -> Response:
         return unknown_code(request, str(request.path_params.get("rest", "")))
-
-    def workshop(request: Request) -> Response:
-        code = str(request.path_params.get("code") or request.path_params.get("rest") or "")
-        return message_page(
-            request,
-            404,
-            f"Det finns ingen workshop med koden {_short(code)}",
-            "Kontrollera koden som visas på skärmen i rummet och försök igen.",
-            action="Fråga den som leder workshoppen om du inte kommer in.",
-        )
 
     def health(request: Request) -> Response:
         try:
@@ -637,8 +627,7 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         Route(routes.HEALTH, health, methods=["GET"]),
         *citizen.citizen_routes(ctx),
         Route("/t/{rest:path}", citizen_other, methods=["GET"]),
-        Route(routes.WORKSHOP, workshop, methods=["GET"]),
-        Route("/w/{rest:path}", workshop, methods=["GET"]),
+        *participant.participant_routes(ctx),
         Route(routes.LOGIN, login_form, methods=["GET"]),
         Route(routes.LOGIN, login_submit, methods=["POST"]),
         Route(routes.LOGOUT, session_end, methods=["POST"]),
