@@ -160,16 +160,25 @@ def test_moving_and_removing_planned_activities() -> None:
 def test_the_agenda_marks_the_current_activity_and_describes_each(db, workshop) -> None:
     workshops.open_workshop(db, workshop.id, now=T0)
     workshops.set_current_activity(db, workshop.id, 1)
+    workshops.add_activity(db, workshop.id, "vote", title="Det viktigaste", vote_on="steps", now=T0)
     activities = workshops.agenda(db, workshop.id)
     code = activities[2].share_code
     items = agenda_items(
         activities, current_id=activities[1].id, share_labels={code: "Rådet"}, lang="sv"
     )
-    assert [i.current for i in items] == [False, True, False, False]
-    assert [i.number for i in items] == [1, 2, 3, 4]
-    assert items[1].detail == "Prickröstning · 2 röster var på lappar"
-    assert items[2].detail == "Testa prototypen tillsammans · Rådet"
-    assert items[3].detail == "Öppen fråga · ”Vad saknas?”"
+    assert [i.current for i in items] == [False, True, False, False, False]
+    assert [i.number for i in items] == [1, 2, 3, 4, 5]
+    # a title that is the kind's own name is not repeated in the detail
+    assert [i.detail for i in items] == [
+        "",
+        "2 röster var på lappar",
+        "Rådet",
+        "”Vad saknas?”",
+        "Prickröstning · 3 röster var på steg",
+    ]
+    assert describe_activity("vote", votes_per_person=1, vote_on="steps", lang="en") == (
+        "Dot vote · 1 vote each on steps"
+    )
 
 
 def test_the_countdown_rounds_up_and_stops_at_zero() -> None:

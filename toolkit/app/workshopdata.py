@@ -177,22 +177,32 @@ def describe_activity(
     share_label: str | None = None,
     question: str | None = None,
     lang: str = "sv",
+    with_name: bool = True,
 ) -> str:
-    """The kind of an activity and its settings in a few words."""
+    """The kind of an activity and its settings in a few words ("Prickröstning · 3 röster
+    var på lappar"); without ``with_name`` only the settings ("" when it has none)."""
     lang = _lang(lang)
     name = ACTIVITY_LABELS[lang].get(kind, kind)
+    settings = ""
     if kind == "vote":
         target = {
             "sv": {"notes": "på lappar", "steps": "på steg"},
             "en": {"notes": "on notes", "steps": "on steps"},
         }[lang].get(vote_on or "notes", "")
-        each = "röster var" if lang == "sv" else "votes each"
-        return f"{name} · {votes_per_person or DEFAULT_VOTES_PER_PERSON} {each} {target}"
-    if kind == "test" and share_label:
-        return f"{name} · {share_label}"
-    if kind == "question" and question:
-        return f"{name} · ”{question}”" if lang == "sv" else f"{name} · “{question}”"
-    return name
+        votes = votes_per_person or DEFAULT_VOTES_PER_PERSON
+        each = (
+            ("röst var" if votes == 1 else "röster var")
+            if lang == "sv"
+            else ("vote each" if votes == 1 else "votes each")
+        )
+        settings = f"{votes} {each} {target}"
+    elif kind == "test" and share_label:
+        settings = share_label
+    elif kind == "question" and question:
+        settings = f"”{question}”" if lang == "sv" else f"“{question}”"
+    if not with_name:
+        return settings
+    return f"{name} · {settings}" if settings else name
 
 
 def draft_activity(
@@ -295,6 +305,9 @@ def agenda_items(
                 share_label=labels.get(activity.share_code or "", activity.share_code),
                 question=activity.question,
                 lang=lang,
+                # a title that is the kind's own name need not be said twice
+                with_name=activity.title
+                not in (ACTIVITY_LABELS["sv"][activity.kind], ACTIVITY_LABELS["en"][activity.kind]),
             ),
             current=activity.id == current_id,
         )

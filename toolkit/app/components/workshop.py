@@ -71,6 +71,11 @@ def note_border(kind: rx.Var[str], width: str) -> rx.Var:
     )
 
 
+def votes_text(count: rx.Var[int]) -> rx.Component:
+    """ "1 röst", "3 röster"."""
+    return rx.fragment(count, " ", rx.cond(count == 1, tr("run.vote"), tr("run.votes")))
+
+
 def labelled(
     label_key: str, control_id: str, control: rx.Component, *, hint_key: str | None = None
 ) -> rx.Component:
@@ -131,8 +136,8 @@ def workshop_table(rows: rx.Var[list[WorkshopRow]]) -> rx.Component:
                     rx.table.cell(
                         rx.link(
                             tr("workshops.projector"),
+                            sr_only(": ", row.title),
                             href=row.projector_href,
-                            aria_label=row.title,
                         )
                     ),
                 ),
@@ -211,7 +216,13 @@ def draft_agenda(
 
 
 def join_panel(
-    code: rx.Var[str], url: rx.Var[str], qr_src: rx.Var[str], *, size: str = "200px"
+    code: rx.Var[str],
+    url: rx.Var[str],
+    qr_src: rx.Var[str],
+    *,
+    size: str = "200px",
+    code_size: str = "3rem",
+    text_size: str = "1rem",
 ) -> rx.Component:
     """The join code, the address and the QR code."""
     return rx.flex(
@@ -224,19 +235,19 @@ def join_panel(
             style={"background": "white", "padding": "8px"},
         ),
         rx.vstack(
-            rx.text(tr("run.join_with"), size="3"),
+            rx.text(tr("run.join_with"), style={"fontSize": text_size}),
             rx.text(
                 code,
                 id="join-code",
                 style={
-                    "fontSize": "3rem",
+                    "fontSize": code_size,
                     "fontWeight": "800",
                     "letterSpacing": "0.12em",
                     "fontFamily": "ui-monospace, monospace",
                     "lineHeight": "1.1",
                 },
             ),
-            rx.text(url, size="3", style={"wordBreak": "break-all"}),
+            rx.text(url, style={"wordBreak": "break-all", "fontSize": text_size}),
             spacing="1",
         ),
         gap="1.5em",
@@ -312,13 +323,14 @@ def moderated_note(
             rx.text(note.nickname, size="2", color_scheme="gray"),
             rx.cond(note.hidden, ui.badge(tr("run.hidden"), color_scheme="gray")),
             rx.spacer(),
-            rx.text(note.votes, " ", tr("run.votes"), size="2", weight="bold"),
+            rx.text(votes_text(note.votes), size="2", weight="bold"),
             align="center",
             width="100%",
         ),
         rx.text(
             note.text,
             size="3",
+            class_name="note-text",
             style={"textDecoration": rx.cond(note.hidden, "line-through", "none")},
         ),
         rx.hstack(
@@ -405,10 +417,16 @@ def moderation_list(
             lambda step: rx.el.section(
                 rx.hstack(
                     rx.heading(step.title, size="3", as_="h3"),
-                    ui.badge(step.note_count, " ", tr("run.notes")),
+                    ui.badge(
+                        step.note_count,
+                        " ",
+                        rx.cond(step.note_count == 1, tr("run.note"), tr("run.notes")),
+                    ),
                     rx.cond(
                         step.votes > 0,
-                        ui.badge(step.votes, " ", tr("run.step_votes"), color_scheme="blue"),
+                        ui.badge(
+                            votes_text(step.votes), " ", tr("run.on_step"), color_scheme="blue"
+                        ),
                     ),
                     align="center",
                     wrap="wrap",
@@ -483,9 +501,7 @@ def projector_note(note: rx.Var[NoteCard]) -> rx.Component:
             rx.cond(
                 note.show_votes,
                 rx.text(
-                    note.votes,
-                    " ",
-                    tr("run.votes"),
+                    votes_text(note.votes),
                     weight="bold",
                     style={"fontSize": "1.1rem", "color": "#000"},
                 ),
@@ -527,9 +543,7 @@ def projector_board(phases: rx.Var[list[PhaseBoard]]) -> rx.Component:
                                 rx.cond(
                                     step.show_votes & (step.votes > 0),
                                     rx.text(
-                                        step.votes,
-                                        " ",
-                                        tr("run.votes"),
+                                        votes_text(step.votes),
                                         style={"color": "#ffe08a", "fontWeight": "bold"},
                                     ),
                                 ),

@@ -118,7 +118,8 @@ class ProjectorState(SessionState):
         link = prototypes.get_share_link(db, code) if code else None
         self.test_qr = routes.qr_svg_path(link.code) if link else ""
         self.test_url = routes.citizen_url(data.settings().public_url, link.code) if link else ""
-        self.joined, self.note_total = view.joined, view.notes
+        self.joined = view.joined
+        self.note_total = sum(len(step.notes) for step in view.steps) + len(view.answers)
 
     def _tick(self) -> None:
         left, text = countdown(self._timer_ends_at, data.now())
@@ -195,7 +196,7 @@ def top() -> rx.Component:
                 " · ",
                 s.note_total,
                 " ",
-                tr("projector.notes"),
+                rx.cond(s.note_total == 1, tr("run.note"), tr("projector.notes")),
                 style={"color": "#dbe6f5", "fontSize": "1.2rem"},
                 id="projector-counts",
             ),
@@ -217,7 +218,14 @@ def top() -> rx.Component:
                     rx.text(s.test_url, style={"color": "#fff", "wordBreak": "break-all"}),
                 ),
                 rx.box(
-                    join_panel(s.join_code, s.join_url, s.qr_src, size="220px"),
+                    join_panel(
+                        s.join_code,
+                        s.join_url,
+                        s.qr_src,
+                        size="240px",
+                        code_size="4.5rem",
+                        text_size="1.3rem",
+                    ),
                     style={"color": "#fff"},
                 ),
             ),

@@ -1,0 +1,290 @@
+"""The facilitator in real Chromium: plan a workshop, run it, and watch notes arrive live.
+
+Participants' notes and votes are written straight through the workshops API into the
+server's database (as the participant routes do, in another connection): the run page and
+the projector must show them within a few seconds without a reload. Every page is checked
+with axe-core and saved as a 1280 px screenshot under test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+import urllib.parse
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+from playwright.sync_api import expect
+from sqlite_utils import Database
+
+import workshops
+from tests.e2e.conftest import Server, assert_accessible, shot, sign_in
+from toolkit.db import open_db
+
+pytestmark = pytest.mark.e2e
+
+LIVE_TIMEOUT_MS = 8_000
+"""The pages poll every two seconds; a note must be on screen well within this."""
+
+
+@contextmanager
+def database(server: Server) -> Iterator[Database]:
+    """A connection of our own to the server's database, as a participant route has."""
+    db = open_db(server.db, migrate=False)
+    try:
+        yield db
+    finally:
+        db.conn.close()
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def wait_until(check: Callable[[Database], bool], server: Server, seconds: float = 8) -> None:
+    """Wait until ``check`` holds in the server's database."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with database(server) as db:
+            if check(db):
+                return
+        assert time.monotonic() < deadline, "the database never changed as expected"
+        time.sleep(0.2)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/workshops", "/workshop/run?id=nagot", "/workshop/projector?id=nagot"],
+)
+def test_every_facilitator_page_sends_anonymous_visitors_to_sign_in(
+    laptop, server: Server, path: str
+) -> None:
+    laptop.goto(server.url + path)
+    laptop.wait_for_url(re.compile(r".*/login\?next=.*"), timeout=30_000)
+    assert laptop.get_by_role("button", name="Logga in").is_visible()
+
+
+def test_the_workshop_qr_code_needs_a_signed_in_designer(laptop, server: Server) -> None:
+    response = laptop.request.get(server.url + "/designer/workshop-qr/K7MPQ2.svg", max_redirects=0)
+    assert response.status == 303
+    assert "/login" in response.headers["location"]
+
+
+def add_activity(  # type: ignore[no-untyped-def]
+    page, kind_label: str, fill: dict[str, str] | None = None, first_of: str | None = None
+) -> None:
+    """Fill the add-activity form (``fill``: label → text; ``first_of``: a select whose
+    first option to take) and add it to the planned agenda."""
+    count = page.locator("#draft-agenda > li").count()
+    page.get_by_label("Aktivitet", exact=True).select_option(label=kind_label)
+    for label, value in (fill or {}).items():
+        page.get_by_label(label, exact=True).fill(value)
+    if first_of:
+        page.get_by_label(first_of, exact=True).select_option(index=0)
+    page.get_by_role("button", name="Lägg till i agendan").click()
+    page.locator("#draft-agenda > li").nth(count).wait_for()
+
+
+def test_plan_run_and_project_a_workshop_with_notes_arriving_live(laptop, server: Server) -> None:
+    sign_in(laptop, server)
+    laptop.goto(server.url + "/workshops")
+    laptop.get_by_role("heading", name="Workshoppar", level=1).wait_for()
+    assert laptop.get_by_text("Inga workshoppar ännu.").is_visible()
+
+    # --- plan --------------------------------------------------------------------------------
+    laptop.get_by_label("Resa", exact=True).select_option("parkeringstillstand")
+    version = laptop.get_by_label("Version", exact=True)
+    expect(version).to_have_value("parkeringstillstand-v1")  # the latest published version
+    laptop.get_by_label("Rubrik", exact=True).fill("Workshop med pensionärsrådet")
+    assert laptop.get_by_label("Datum", exact=True).input_value()  # today by default
+
+    add_activity(laptop, "Gå igenom resan")
+    add_activity(
+        laptop,
+        "Lappar på stegen",
+        {"Instruktion till deltagarna (valfri)": "Var blir det krångligt?"},
+    )
+    add_activity(laptop, "Prickröstning", {"Röster per person": "3"})
+    add_activity(laptop, "Öppen fråga", {"Frågan": "Vad skulle göra det lättare?"})
+    add_activity(laptop, "Testa prototypen tillsammans", first_of="Delningslänk att testa")
+    items = laptop.locator("#draft-agenda > li")
+    assert items.count() == 5
+    # the test together before the open question: move it up one place
+    items.nth(4).get_by_role("button", name=re.compile("^Upp")).click()
+    laptop.wait_for_function(
+        "() => document.querySelectorAll('#draft-agenda > li')[3].innerText.includes('Testa')"
+    )
+    # and a walk added by mistake is removed again
+    add_activity(laptop, "Gå igenom resan")
+    items.nth(5).get_by_role("button", name=re.compile("^Ta bort")).click()
+    laptop.wait_for_function("() => document.querySelectorAll('#draft-agenda > li').length == 5")
+    shot(laptop, "facilitator-01-plan")
+    assert_accessible(laptop)
+
+    laptop.get_by_role("button", name="Skapa workshoppen").click()
+    laptop.wait_for_url(re.compile(r".*/workshop/run\?id=.+"))
+    workshop_id = urllib.parse.parse_qs(urllib.parse.urlparse(laptop.url).query)["id"][0]
+    laptop.get_by_role("heading", name="Workshop med pensionärsrådet", level=1).wait_for()
+
+    with database(server) as db:
+        made = workshops.get_workshop(db, workshop_id)
+        assert made is not None and made.version_id == "parkeringstillstand-v1"
+        assert [a.kind for a in workshops.agenda(db, workshop_id)] == [
+            "walk",
+            "notes",
+            "vote",
+            "test",
+            "question",
+        ]
+    code = workshops.format_join_code(made.join_code)
+
+    # --- run -----------------------------------------------------------------------------------
+    assert laptop.locator("#join-code").inner_text() == code
+    laptop.wait_for_function(
+        "() => { const i = document.querySelector('#join-qr'); "
+        "return i && i.complete && i.naturalWidth > 0; }"
+    )
+    laptop.get_by_role("button", name="Öppna workshoppen").click()
+    laptop.locator("#current-activity").filter(has_text="Gå igenom resan").wait_for()
+    laptop.get_by_role("button", name="Nästa aktivitet").click()
+    laptop.locator("#current-activity").filter(has_text="Lappar på stegen").wait_for()
+    assert laptop.get_by_text("Inga lappar ännu.").is_visible()
+    shot(laptop, "facilitator-02-run")
+    assert_accessible(laptop)
+
+    projector = laptop.context.new_page()
+    projector.goto(server.url + f"/workshop/projector?id={workshop_id}")
+    projector.locator("#projector-activity").filter(has_text="Lappar på stegen").wait_for()
+    assert projector.locator("#join-code").inner_text() == code
+    projector.get_by_role("heading", name="Före ansökan", level=2).wait_for()
+
+    # --- a participant writes; both pages follow without a reload ----------------------------
+    with database(server) as db:
+        anna = workshops.join(
+            db, made.join_code, age_band="65-79", consent=True, nickname="Anna", now=now()
+        ).token
+        first = str(uuid.uuid4())
+        assert workshops.add_note(
+            db,
+            anna,
+            id=first,
+            step_id="logga-in",
+            kind="pain",
+            text="Jag har inget BankID",
+            now=now(),
+        )
+    laptop.locator("#notes-logga-in").get_by_text("Jag har inget BankID").wait_for(
+        timeout=LIVE_TIMEOUT_MS
+    )
+    projector.locator("#wall-logga-in").get_by_text("Jag har inget BankID").wait_for(
+        timeout=LIVE_TIMEOUT_MS
+    )
+    assert laptop.locator("#count-joined").inner_text() == "1"
+
+    with database(server) as db:
+        bo = workshops.join(
+            db, made.join_code, age_band="30-49", consent=True, nickname="Bo", now=now()
+        ).token
+        second = str(uuid.uuid4())
+        workshops.add_note(
+            db,
+            bo,
+            id=second,
+            step_id="logga-in",
+            kind="idea",
+            text="Logga in med kod på SMS",
+            now=now(),
+        )
+        spam = str(uuid.uuid4())
+        workshops.add_note(
+            db, bo, id=spam, step_id="start", kind="praise", text="Hej hej", now=now()
+        )
+    projector.locator("#wall-start").get_by_text("Hej hej").wait_for(timeout=LIVE_TIMEOUT_MS)
+
+    # moderation: hide the off-topic note; it leaves the wall, the facilitator still sees it
+    laptop.locator("#notes-start").get_by_role("button", name="Dölj").click()
+    laptop.locator("#notes-start").get_by_text("Dold", exact=True).wait_for()
+    projector.locator("#wall-start").get_by_text("Hej hej").wait_for(
+        state="detached", timeout=LIVE_TIMEOUT_MS
+    )
+    # a note called a pain that is an idea gets its kind corrected
+    with database(server) as db:
+        assert workshops.get_note(db, first).kind == "pain"
+    laptop.locator("#notes-logga-in").get_by_label("Sort av lapp").first.select_option("idea")
+    wait_until(lambda db: workshops.get_note(db, first).kind == "idea", server)
+    # the same thing said twice is merged into one note
+    with database(server) as db:
+        again = str(uuid.uuid4())
+        workshops.add_note(
+            db,
+            anna,
+            id=again,
+            step_id="logga-in",
+            kind="pain",
+            text="BankID saknas hos mig",
+            now=now(),
+        )
+    duplicate = laptop.locator(".moderated-note").filter(
+        has=laptop.locator(".note-text", has_text="BankID saknas hos mig")
+    )
+    duplicate.wait_for(timeout=LIVE_TIMEOUT_MS)
+    duplicate.get_by_label("Slå ihop med lappen").select_option(label="Jag har inget BankID (Anna)")
+    duplicate.get_by_role("button", name="Slå ihop").click()
+    laptop.get_by_text("Lapparna är sammanslagna.").wait_for()
+    duplicate.wait_for(state="detached")
+    with database(server) as db:
+        assert workshops.get_note(db, again).merged_into == first
+
+    laptop.locator("#timer-3").click()
+    laptop.locator("#timer").wait_for()
+    projector.locator("#projector-timer").wait_for(timeout=LIVE_TIMEOUT_MS)
+    assert re.fullmatch(r"[23]:\d\d", projector.locator("#projector-timer").inner_text())
+    shot(projector, "facilitator-03-projector")
+    assert_accessible(projector)
+
+    # --- dot vote: counts show on the wall only once revealed --------------------------------
+    laptop.get_by_role("button", name="Nästa aktivitet").click()
+    laptop.locator("#current-activity").filter(has_text="Prickröstning").wait_for()
+    projector.locator("#projector-activity").filter(has_text="Prickröstning").wait_for(
+        timeout=LIVE_TIMEOUT_MS
+    )
+    with database(server) as db:
+        for token in (anna, bo):
+            workshops.vote(db, token, id=str(uuid.uuid4()), note_id=second, now=now())
+        workshops.vote(db, anna, id=str(uuid.uuid4()), note_id=first, now=now())
+    laptop.locator("#count-votes").filter(has_text="3").wait_for(timeout=LIVE_TIMEOUT_MS)
+    assert projector.locator("#projector-results").count() == 0
+    laptop.get_by_role("button", name="Visa resultatet").click()
+    results = projector.locator("#projector-results")
+    results.wait_for(timeout=LIVE_TIMEOUT_MS)
+    assert "Logga in med kod på SMS" in results.locator("li").first.inner_text()
+    projector.locator("#wall-logga-in").get_by_text("2 röster").wait_for()
+    shot(laptop, "facilitator-04-run-results")
+    assert_accessible(laptop)
+    shot(projector, "facilitator-05-projector-results")
+    assert_accessible(projector)
+
+    # --- the notes become insights on the journey ------------------------------------------
+    laptop.get_by_role("button", name="Skicka anteckningar till resan").click()
+    laptop.get_by_text("2 lappar finns nu på resans steg.").wait_for()
+    with database(server) as db:
+        insights = workshops.step_insights(db, "parkeringstillstand", step_id="logga-in")
+        assert sorted(i.text for i in insights) == [
+            "Jag har inget BankID",
+            "Logga in med kod på SMS",
+        ]
+
+    laptop.get_by_role("link", name="Alla workshoppar").click()
+    row = (
+        laptop.locator("#workshop-table")
+        .get_by_role("row")
+        .filter(has_text="Workshop med pensionärsrådet")
+    )
+    row.wait_for()
+    assert code in row.inner_text() and "Öppen" in row.inner_text()
+    shot(laptop, "facilitator-06-list")
+    assert_accessible(laptop)
+    projector.close()
