@@ -223,3 +223,12 @@ def test_unknown_command_exits_non_zero(tmp_path: Path) -> None:
     result = _medskapa("journey", "frobnicate", env={"MEDSKAPA_DB": str(tmp_path / "x.db")})
     assert result.returncode == 2
     assert "frobnicate" in result.stderr
+
+
+def test_every_command_group_is_wired_into_medskapa(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--help"])
+    for command in ("journey", "demo", "serve", "user", "publish", "share", "qr", "workshop"):
+        assert command in result.output, f"medskapa {command} is missing"
+    workshop = runner.invoke(app, ["workshop", "--help"])
+    for sub in ("create", "open", "close", "report"):
+        assert sub in workshop.output
