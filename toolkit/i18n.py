@@ -353,6 +353,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "run.merge": ("Slå ihop", "Merge"),
     "run.merged": ("Lapparna är sammanslagna.", "The notes are merged."),
     "run.send": ("Skicka anteckningar till resan", "Send notes to the journey"),
+    "run.report": ("Rapport", "Report"),
     "run.sent": (
         "{count} lappar finns nu på resans steg.",
         "{count} notes are now on the journey's steps.",

@@ -53,6 +53,7 @@ EXPORT = "/designer/export/{journey_id}.{fmt}"
 FLOW_SVG = "/designer/flow/{journey_id}.svg"
 PREVIEW = "/designer/preview/{journey_id}/{step_id}"
 WORKSHOP_QR_SVG = "/designer/workshop-qr/{code}.svg"
+WORKSHOP_REPORT = "/designer/workshop-report/{code}.html"
 WHOAMI = "/designer/api/me"
 LOGOUT = "/logout"
 
@@ -263,6 +264,11 @@ def preview_path(journey_id: str, step_id: str) -> str:
 def workshop_qr_svg_path(code: str) -> str:
     """The QR code of a workshop's join address (:func:`workshop_url`) as SVG."""
     return f"/designer/workshop-qr/{_seg(code)}.svg"
+
+
+def workshop_report_path(code: str) -> str:
+    """A workshop's report as one HTML page (the same as ``medskapa workshop report``)."""
+    return f"/designer/workshop-report/{_seg(code)}.html"
 
 
 def designer_export(journey_id: str, fmt: str) -> str:

@@ -67,8 +67,13 @@ def test_every_facilitator_page_sends_anonymous_visitors_to_sign_in(
     assert laptop.get_by_role("button", name="Logga in").is_visible()
 
 
-def test_the_workshop_qr_code_needs_a_signed_in_designer(laptop, server: Server) -> None:
-    response = laptop.request.get(server.url + "/designer/workshop-qr/K7MPQ2.svg", max_redirects=0)
+@pytest.mark.parametrize(
+    "path", ["/designer/workshop-qr/K7MPQ2.svg", "/designer/workshop-report/K7MPQ2.html"]
+)
+def test_the_workshop_qr_code_and_report_need_a_signed_in_designer(
+    laptop, server: Server, path: str
+) -> None:
+    response = laptop.request.get(server.url + path, max_redirects=0)
     assert response.status == 303
     assert "/login" in response.headers["location"]
 
@@ -277,6 +282,25 @@ def test_plan_run_and_project_a_workshop_with_notes_arriving_live(laptop, server
             "Logga in med kod på SMS",
         ]
 
+    # the report opens in a tab of its own, as the command line writes it
+    with laptop.context.expect_page() as opened:
+        laptop.get_by_role("link", name="Rapport").click()
+    report = opened.value
+    report.wait_for_load_state()
+    assert "/designer/workshop-report/" in report.url
+    report.get_by_role("heading", name="Workshop med pensionärsrådet", level=1).wait_for()
+    assert report.get_by_text("Logga in med kod på SMS").first.is_visible()
+    assert "Hej hej" not in report.content()  # hidden notes are only counted
+    shot(report, "facilitator-06-report")
+    report.close()
+
+    # the labels follow the language toggle on the live page
+    laptop.get_by_role("button", name="In English").click()
+    laptop.get_by_role("button", name="Next activity").wait_for()
+    laptop.locator("#agenda").get_by_text("3 votes each on notes").wait_for(timeout=LIVE_TIMEOUT_MS)
+    laptop.get_by_role("button", name="På svenska").click()
+    laptop.get_by_role("button", name="Nästa aktivitet").wait_for()
+
     laptop.get_by_role("link", name="Alla workshoppar").click()
     row = (
         laptop.locator("#workshop-table")
@@ -285,6 +309,6 @@ def test_plan_run_and_project_a_workshop_with_notes_arriving_live(laptop, server
     )
     row.wait_for()
     assert code in row.inner_text() and "Öppen" in row.inner_text()
-    shot(laptop, "facilitator-06-list")
+    shot(laptop, "facilitator-07-list")
     assert_accessible(laptop)
     projector.close()

@@ -640,7 +640,9 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         Route(routes.EXPORT, export, methods=["GET"]),
         Route(routes.FLOW_SVG, flow_svg, methods=["GET"]),
         Route(routes.PREVIEW, preview, methods=["GET"]),
-        *workshop_qr.workshop_routes(public_url=ctx.settings.public_url, designer=designer),
+        *workshop_qr.workshop_routes(
+            public_url=ctx.settings.public_url, designer=designer, clock=ctx.clock
+        ),
         Mount(routes.STATIC, app=static_app, name="static"),
     ]
     own: set[object] = {r.endpoint for r in route_list if isinstance(r, Route)} | {static_app}

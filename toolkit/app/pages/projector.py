@@ -63,6 +63,7 @@ class ProjectorState(SessionState):
     joined: int = 0
     note_total: int = 0
     _marker: str = ""
+    _shown_lang: str = ""
     _timer_ends_at: dt.datetime | None = None
 
     @rx.event
@@ -95,6 +96,7 @@ class ProjectorState(SessionState):
             return
         w = view.workshop
         self._marker = change_marker(db, w.id)
+        self._shown_lang = self.lang
         self.title = w.title
         self.journey_title = view.journey_title
         self.state = w.state

@@ -74,9 +74,10 @@ async def keep_live(state):  # type: ignore[no-untyped-def]
     the database every two seconds whether anything changed and reload only then.
 
     ``state`` is the page's State (inside its background event) with ``workshop_id``,
-    ``found``, ``_marker``, ``_refresh()`` and ``_tick()``. Started from ``on_load``, the
-    loop ends when Reflex cancels it (the tab closed or went elsewhere), when the session
-    ends (the browser is sent to the sign-in page) or after :data:`MAX_TICKS`.
+    ``found``, ``_marker``, ``_shown_lang``, ``_refresh()`` and ``_tick()``. Started from
+    ``on_load``, the loop ends when Reflex cancels it (the tab closed or went elsewhere),
+    when the session ends (the browser is sent to the sign-in page) or after
+    :data:`MAX_TICKS`. A language toggle reloads the labels at the next tick.
     """
     for tick in range(1, MAX_TICKS):
         await asyncio.sleep(TICK_SECONDS)
@@ -89,6 +90,8 @@ async def keep_live(state):  # type: ignore[no-untyped-def]
                     return state.login_redirect()
                 if changed:
                     state._refresh()
+            if state.lang != state._shown_lang:  # the language toggle: labels follow
+                state._refresh()
             state._tick()
     return None
 
@@ -107,6 +110,7 @@ class WorkshopRunState(SessionState):
     join_url: str = ""
     qr_src: str = ""
     projector_href: str = ""
+    report_href: str = ""
     agenda: list[AgendaItem] = []
     current_index: int = -1
     current_title: str = ""
@@ -128,6 +132,7 @@ class WorkshopRunState(SessionState):
     message: str = ""
     message_ok: bool = True
     _marker: str = ""
+    _shown_lang: str = ""
     _timer_ends_at: dt.datetime | None = None
 
     @rx.var
@@ -179,6 +184,7 @@ class WorkshopRunState(SessionState):
         lang = self._lang()
         w = view.workshop
         self._marker = change_marker(db, w.id)
+        self._shown_lang = self.lang
         self.title = w.title
         self.journey_title = view.journey_title
         self.date = w.date.isoformat()
@@ -188,6 +194,7 @@ class WorkshopRunState(SessionState):
         self.join_url = routes.workshop_url(data.settings().public_url, w.join_code)
         self.qr_src = routes.workshop_qr_svg_path(w.join_code)
         self.projector_href = routes.workshop_projector_page(w.id)
+        self.report_href = routes.workshop_report_path(w.join_code)
         self.agenda = view.agenda
         self.current_index = view.current_index
         self.current_title = view.current.title if view.current else ""
@@ -573,6 +580,23 @@ def workshop_run_page() -> rx.Component:
                                 tr("run.send"),
                                 on_click=s.send_to_journey,
                                 id="send-to-journey",
+                            ),
+                            rx.el.a(
+                                tr("run.report"),
+                                href=s.report_href,
+                                target="_blank",
+                                rel="noopener",
+                                reload_document=True,
+                                id="report-link",
+                                style={
+                                    "color": "var(--gray-12)",
+                                    "border": "1px solid var(--gray-11)",
+                                    "borderRadius": "var(--radius-2)",
+                                    "padding": "0.35em 0.9em",
+                                    "fontSize": "var(--font-size-2)",
+                                    "fontWeight": "500",
+                                    "textDecoration": "none",
+                                },
                             ),
                             width="100%",
                             align="center",
