@@ -1068,7 +1068,13 @@ class ParticipantPages:
             "title": results.title,
             "visible": results.visible,
             "counts": counts,
-            "summary": _("results.voters", voters=results.voters, votes=results.total_votes),
+            "summary": _(
+                "results.voters",
+                voters=_("people.one") if results.voters == 1 else _("people", n=results.voters),
+                votes=_("vote.count.one")
+                if results.total_votes == 1
+                else _("vote.count", n=results.total_votes),
+            ),
         }
 
     # --- anything else under /w -------------------------------------------------------------

@@ -41,6 +41,10 @@ def _votes(n: int) -> str:
     return "1 röst" if n == 1 else f"{n} röster"
 
 
+def _people(n: int) -> str:
+    return "1 person" if n == 1 else f"{n} personer"
+
+
 def _phases(report: workshops.WorkshopReport) -> tuple[list[PhaseView], list[str]]:
     """Steps with notes (or votes) grouped by phase in journey order, and the titles of the
     steps nobody wrote about."""
@@ -84,8 +88,8 @@ def _context(report: workshops.WorkshopReport, *, created: dt.datetime) -> dict[
                 "title": result.title,
                 "on": "lappar" if result.vote_on == "notes" else "steg i resan",
                 "per_person": result.votes_per_person,
-                "voters": result.voters,
-                "total": result.total_votes,
+                "voters": _people(result.voters),
+                "total": _votes(result.total_votes),
                 "counts": counts,
             }
         )
@@ -138,7 +142,8 @@ def report_markdown(report: workshops.WorkshopReport, *, created: dt.datetime) -
     out += ["", "## Deltagande", "", "| | Antal |", "|---|---:|"]
     out += [f"| {md(label)} | {value} |" for label, value in c["figures"]]
     if c["hidden"]:
-        out += ["", f"{c['hidden']} lappar doldes av workshopledaren och visas inte här."]
+        hidden = "1 lapp" if c["hidden"] == 1 else f"{c['hidden']} lappar"
+        out += ["", f"{hidden} doldes av workshopledaren och visas inte här."]
     out += ["", "## Agenda", ""]
     out += [f"{n}. {md(a.title)}" for n, a in enumerate(report.activities, start=1)]
     out += ["", "## Lappar per steg", ""]
@@ -158,14 +163,14 @@ def report_markdown(report: workshops.WorkshopReport, *, created: dt.datetime) -
                 )
             out.append("")
     if c["quiet"]:
-        out += ["Steg utan lappar: " + ", ".join(md(t) for t in c["quiet"]) + ".", ""]
+        out += ["Steg utan lappar: " + " · ".join(md(t) for t in c["quiet"]), ""]
     if c["votes"]:
         out += ["## Prickröstning", ""]
         for vote in c["votes"]:
             out += [
                 f"### {md(vote['title'])}",
                 "",
-                f"{vote['voters']} personer gav {vote['total']} röster på {vote['on']} "
+                f"{vote['voters']} gav {vote['total']} på {vote['on']} "
                 f"({vote['per_person']} röster var).",
                 "",
             ]

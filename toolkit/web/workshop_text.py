@@ -236,10 +236,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The results are shown here when the person running the workshop reveals them.",
     ),
     "results.none": ("Ingen har röstat än.", "Nobody has voted yet."),
-    "results.voters": (
-        "{voters} personer gav {votes} röster.",
-        "{voters} people gave {votes} votes.",
-    ),
+    "results.voters": ("{voters} gav {votes}.", "{voters} gave {votes}."),
+    "people": ("{n} personer", "{n} people"),
+    "people.one": ("1 person", "1 person"),
     # problems
     "vote.limit": (
         "Du har använt alla dina {n} röster. Ta bort en röst om du vill rösta på något annat",
