@@ -5,6 +5,12 @@ A journey has numbered revisions (1, 2, ...). A revision keeps the journey's can
 it (YAML or JSON, comments and all). Saving a journey whose content did not change makes
 no new revision. The caller opens the database and applies :data:`MIGRATIONS`.
 
+Two designers editing the same journey pass the revision they started from
+(``expected_revision``); a save over someone else's newer revision raises
+:class:`RevisionConflict` instead of overwriting their work. Any revision can be compared
+with another (:func:`revision_diff`) and brought back as a new revision
+(:func:`restore_revision`).
+
 Tables::
 
     journeys           id (pk), title, organisation, current_revision, created_at,
@@ -16,15 +22,18 @@ Tables::
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from journeys.files import journey_dict, read_text, to_yaml
+from journeys.editing import mark_origin, update_journey
+from journeys.files import journey_dict, read_text, save, to_yaml
+from journeys.findings import Lang
 from journeys.model import Journey
 
 MIGRATIONS = Migrations("journeys")
@@ -93,6 +102,77 @@ class JourneySummary(BaseModel):
     updated_at: dt.datetime
 
 
+class RevisionDiff(BaseModel):
+    """What changed between two revisions of a journey (from ``a`` to ``b``)."""
+
+    journey_id: str
+    a: int
+    b: int
+    added: list[str] = Field(default_factory=list, description="Step ids only in b.")
+    removed: list[str] = Field(default_factory=list, description="Step ids only in a.")
+    changed: list[str] = Field(default_factory=list, description="Steps in both that differ.")
+    reordered: bool = Field(default=False, description="Steps in both are in another order.")
+    details: list[str] = Field(
+        default_factory=list, description="Other parts that differ: title, phases, actors, ..."
+    )
+    text: str = Field(default="", description="A unified diff of the two revisions as YAML.")
+
+    @property
+    def same(self) -> bool:
+        """True when the two revisions have the same content."""
+        return not self.text
+
+
+class RevisionConflict(Exception):
+    """Someone saved the journey after the revision an editor started from.
+
+    Saving anyway would silently throw away their work, so the editor reloads (or shows
+    :func:`revision_diff` between ``expected`` and ``current``) and the designer edits again.
+    """
+
+    def __init__(
+        self,
+        journey_id: str,
+        *,
+        expected: int,
+        current: int,
+        author: str | None = None,
+        when: dt.datetime | None = None,
+    ) -> None:
+        self.journey_id = journey_id
+        self.expected = expected
+        self.current = current
+        self.author = author
+        self.when = when
+        super().__init__(self.message("sv"))
+
+    def message(self, lang: Lang = "sv") -> str:
+        """What happened and what to do, in Swedish or English."""
+        stamp = self.when.strftime("%Y-%m-%d %H:%M") if self.when else "?"
+        who = self.author or "?"
+        if self.current == 0:
+            if lang == "en":
+                return (
+                    f"The journey '{self.journey_id}' was deleted after you opened it. Import "
+                    "it again if it should be kept."
+                )
+            return (
+                f"Resan '{self.journey_id}' har tagits bort sedan du öppnade den. Importera "
+                "den igen om den ska finnas kvar."
+            )
+        if lang == "en":
+            return (
+                f"The journey '{self.journey_id}' has changed since you opened revision "
+                f"{self.expected}: {who} saved revision {self.current} at {stamp}. Reload the "
+                "journey and make your changes again, so that you do not overwrite each other."
+            )
+        return (
+            f"Resan '{self.journey_id}' har ändrats sedan du öppnade revision {self.expected}: "
+            f"{who} sparade revision {self.current} {stamp}. Ladda om resan och gör dina "
+            "ändringar igen, så skriver ni inte över varandras arbete."
+        )
+
+
 def apply_migrations(db: Database) -> None:
     """Create or update the journeys tables. Safe to run again."""
     MIGRATIONS.apply(db)
@@ -122,6 +202,7 @@ def save_journey(
     author: str,
     note: str | None = None,
     now: dt.datetime,
+    expected_revision: int | None = None,
 ) -> Revision:
     """Store the journey as a new revision when its content changed; else the current one.
 
@@ -130,6 +211,10 @@ def save_journey(
     store a source that disagrees with the content. When the content is unchanged but the
     source differs (only comments or layout changed), the current revision keeps the new
     source, since it describes the same content.
+
+    ``expected_revision`` is the revision the editor started from (0 for a new journey).
+    When someone has saved another revision since, :class:`RevisionConflict` is raised and
+    nothing is stored, unless this save would change nothing.
     """
     digest = content_hash(journey)
     if source is not None:
@@ -139,6 +224,8 @@ def save_journey(
     with db.atomic():
         row = _journey_row(db, journey.id)
         current = _revision_row(db, journey.id, row["current_revision"]) if row else None
+        if expected_revision is not None:
+            _check_expected(journey.id, expected_revision, current, digest, source)
         if row is not None and current is not None and current["content_hash"] == digest:
             if source is not None and source != current["source"]:
                 db.execute(
@@ -171,6 +258,129 @@ def save_journey(
         if row is not None:
             db.table("journeys").update(journey.id, journey_values)
     return _revision(revision)
+
+
+def _check_expected(
+    journey_id: str,
+    expected: int,
+    current: dict[str, Any] | None,
+    digest: str,
+    source: str | None,
+) -> None:
+    number = current["number"] if current else 0
+    if number == expected:
+        return
+    same = current is not None and current["content_hash"] == digest
+    if same and current is not None and source in (None, current["source"]):
+        return  # the same journey: saving it overwrites nothing
+    raise RevisionConflict(
+        journey_id,
+        expected=expected,
+        current=number,
+        author=current["author"] if current else None,
+        when=dt.datetime.fromisoformat(current["created_at"]) if current else None,
+    )
+
+
+def import_journey(
+    db: Database,
+    journey: Journey,
+    *,
+    organisation: str | None = None,
+    source: str | None = None,
+    author: str,
+    note: str | None = None,
+    now: dt.datetime,
+    expected_revision: int | None = None,
+) -> Revision:
+    """Save a journey from a file, reused from elsewhere when it names another organisation.
+
+    With ``organisation`` (the one importing) and a journey from another organisation, the
+    journey becomes that organisation's and ``origin`` records where it came from (unless
+    it already does); the licence is kept. The source text is updated to match, keeping its
+    comments.
+    """
+    if organisation and journey.organisation != organisation:
+        reused = update_journey(mark_origin(journey, journey), organisation=organisation)
+        if source is not None:
+            document = read_text(source)
+            source = save(document, reused) if document.journey is not None else None
+        journey = reused
+    return save_journey(
+        db,
+        journey,
+        source=source,
+        author=author,
+        note=note,
+        now=now,
+        expected_revision=expected_revision,
+    )
+
+
+def revision_diff(db: Database, journey_id: str, a: int, b: int) -> RevisionDiff | None:
+    """What changed from revision ``a`` to revision ``b``; None when either is not stored.
+
+    Steps are matched by id. The text diff compares clean YAML made from each revision's
+    content, so it shows what changed in the journey, not in its layout.
+    """
+    old, new = get_journey(db, journey_id, revision=a), get_journey(db, journey_id, revision=b)
+    if old is None or new is None:
+        return None
+    old_data, new_data = journey_dict(old), journey_dict(new)
+    old_steps = {s["id"]: s for s in old_data["steps"]}
+    new_steps = {s["id"]: s for s in new_data["steps"]}
+    both = [i for i in old_steps if i in new_steps]
+    keys = dict.fromkeys([*old_data, *new_data])
+    old_text, new_text = to_yaml(old), to_yaml(new)
+    text = "".join(
+        difflib.unified_diff(
+            old_text.splitlines(keepends=True),
+            new_text.splitlines(keepends=True),
+            fromfile=f"{journey_id} revision {a}",
+            tofile=f"{journey_id} revision {b}",
+        )
+    )
+    return RevisionDiff(
+        journey_id=journey_id,
+        a=a,
+        b=b,
+        added=[i for i in new_steps if i not in old_steps],
+        removed=[i for i in old_steps if i not in new_steps],
+        changed=[i for i in both if old_steps[i] != new_steps[i]],
+        reordered=both != [i for i in new_steps if i in old_steps],
+        details=[k for k in keys if k != "steps" and old_data.get(k) != new_data.get(k)],
+        text=text,
+    )
+
+
+def restore_revision(
+    db: Database,
+    journey_id: str,
+    number: int,
+    *,
+    author: str,
+    now: dt.datetime,
+    note: str | None = None,
+    expected_revision: int | None = None,
+) -> Revision | None:
+    """Bring back revision ``number`` as a new revision (history is never rewritten).
+
+    Its source text comes back too. Returns the current revision when it already has that
+    content, and None when there is no such revision.
+    """
+    row = _revision_row(db, journey_id, number)
+    if row is None:
+        return None
+    journey = Journey.model_validate(json.loads(row["content"]))
+    return save_journey(
+        db,
+        journey,
+        source=row["source"],
+        author=author,
+        note=note if note is not None else f"Återställd från revision {number}",
+        now=now,
+        expected_revision=expected_revision,
+    )
 
 
 def _check_source(source: str, digest: str, journey_id: str) -> None:
