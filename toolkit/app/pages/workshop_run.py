@@ -81,18 +81,26 @@ async def keep_live(state):  # type: ignore[no-untyped-def]
     """
     for tick in range(1, MAX_TICKS):
         await asyncio.sleep(TICK_SECONDS)
+        # Look without the state lock (a possibly older copy is fine for deciding); take
+        # the lock only when there is something to change.
+        if not state.found or not state.workshop_id:
+            return None
+        changed = (
+            tick % POLL_TICKS == 0
+            and change_marker(data.database(), state.workshop_id) != state._marker
+        )
+        check_session = changed or tick % AUTH_TICKS == 0
+        relabel = state.lang != state._shown_lang  # the language toggle: labels follow
+        ticking = countdown(state._timer_ends_at, data.now())[1] != state.timer_text
+        if not (check_session or relabel or ticking):
+            continue
         async with state:
-            if not state.found or not state.workshop_id:
-                return None
-            if tick % POLL_TICKS == 0:
-                changed = change_marker(data.database(), state.workshop_id) != state._marker
-                if (changed or tick % AUTH_TICKS == 0) and not state.authorised(*ROLES):
-                    return state.login_redirect()
-                if changed:
-                    state._refresh()
-            if state.lang != state._shown_lang:  # the language toggle: labels follow
+            if check_session and not state.authorised(*ROLES):
+                return state.login_redirect()
+            if changed or relabel:
                 state._refresh()
-            state._tick()
+            else:
+                state._tick()
     return None
 
 
