@@ -1039,7 +1039,10 @@ class ParticipantPages:
         return {
             "votes_left": left,
             "votes_left_text": left_text,
-            "vote_how": _("vote.how.steps" if activity.vote_on == "steps" else "vote.how.notes"),
+            "vote_how": _(
+                ("vote.how.short." if activity.prompt else "vote.how.")
+                + ("steps" if activity.vote_on == "steps" else "notes")
+            ),
             "vote_groups": groups,
             "vote_action": routes.workshop_vote_path(seat.code),
             "unvote_action": routes.workshop_unvote_path(seat.code),
@@ -1058,6 +1061,7 @@ class ParticipantPages:
         counts = [
             {
                 "label": c.label,
+                "kind": c.kind or "",
                 "kind_label": labels.get(c.kind or "", ""),
                 "step": titles.get(c.step_id or "", "") if c.note_id else "",
                 "votes": _("vote.count.one") if c.votes == 1 else _("vote.count", n=c.votes),

@@ -196,6 +196,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mine.heading": ("Dina lappar", "Your notes"),
     "mine.answers": ("Dina svar", "Your answers"),
     "mine.none": ("Du har inte skrivit några lappar än.", "You have not written any notes yet."),
+    "mine.none.answers": ("Du har inte svarat än.", "You have not answered yet."),
     "changed": (
         "Workshoppen har gått vidare. Skicka det du skriver, så uppdateras sidan.",
         "The workshop has moved on. Send what you are writing and the page will update.",
@@ -217,6 +218,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Vote for the steps of the service that matter most to improve. You can give each "
         "step one vote.",
     ),
+    "vote.how.short.notes": ("Du kan ge varje lapp en röst.", "You can give each note one vote."),
+    "vote.how.short.steps": ("Du kan ge varje steg en röst.", "You can give each step one vote."),
     "vote.button": ("Rösta", "Vote"),
     "vote.remove": ("Ta bort min röst", "Remove my vote"),
     "vote.mine": ("Din röst", "Your vote"),
@@ -263,12 +266,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The person running the workshop has paused, so it could not be sent. What you wrote "
         "is still here: send it again when the pause is over",
     ),
-    "gone.note": (
-        "Lappen finns inte längre: den som leder workshoppen har tagit bort den. Rösta på en annan",
-        "The note is no longer there: the person running the workshop removed it. Vote for "
-        "another one",
-    ),
-    "unknown.heading": ("Det finns ingen workshop med den koden", "No workshop has that code"),
     "not_open.heading": ("Workshoppen har inte börjat än", "The workshop has not started yet"),
     "not_open.body": (
         "Vänta tills den som leder workshoppen öppnar den, och ladda sedan om sidan.",
@@ -310,12 +307,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Gå tillbaka och skicka det igen med knappen på sidan.",
         "Go back and send it again with the button on the page.",
     ),
-    "missing.heading": ("Sidan finns inte", "Page not found"),
-    "missing.body": (
-        "Det finns ingen sådan sida i workshoppen.",
-        "There is no such page in the workshop.",
-    ),
-    "enter.link": ("Skriv koden till en workshop", "Enter the code of a workshop"),
 }
 
 
