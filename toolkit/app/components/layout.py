@@ -30,6 +30,7 @@ def header() -> rx.Component:
             rx.el.nav(
                 rx.hstack(
                     rx.link(tr("nav.journeys"), href="/", color="white"),
+                    rx.link(tr("nav.workshops"), href="/workshops", color="white"),
                     rx.link(tr("nav.settings"), href="/settings", color="white"),
                     spacing="4",
                 ),
