@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import percentiles, write_result  # noqa: E402
-from journeys import dump_yaml, validate_text  # noqa: E402
+from benchmarks._common import percentiles, write_result
+from journeys import dump_yaml, validate_text
 
 STEPS = 500
 WARMUP = 2
@@ -66,7 +66,13 @@ def generate_journey(steps: int = STEPS) -> dict:
         }
     )
     items.append(
-        {"id": "klart", "phase": "fas-4", "kind": "screen", "title": "Klart", "pattern": "confirmation"}
+        {
+            "id": "klart",
+            "phase": "fas-4",
+            "kind": "screen",
+            "title": "Klart",
+            "pattern": "confirmation",
+        }
     )
     return {
         "id": "lang-resa",
