@@ -94,6 +94,7 @@ from feedback.moderation import (
     tag_comment,
     version_comments,
 )
+from feedback.retention import purge_sessions
 from feedback.sessions import (
     AGE_BANDS,
     UNDER_13_MESSAGE,
@@ -186,6 +187,7 @@ __all__ = [
     "metrics_json",
     "normalise_withdrawal_code",
     "parse_event",
+    "purge_sessions",
     "rebuild_metrics",
     "record_comment",
     "record_event",

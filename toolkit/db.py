@@ -11,6 +11,8 @@ The toolkit's own tables::
                   password_hash (argon2), created_at, failed_attempts, locked_until
     sessions      token_hash (pk, sha256 of the cookie value), user_id (fk), created_at,
                   expires_at, ended_at
+    api_tokens    id (pk), name, token_hash (unique, sha256), created_at, created_by,
+                  revoked_at                       (m002, see :mod:`toolkit.api_tokens`)
 """
 
 from __future__ import annotations
@@ -76,6 +78,24 @@ def m001_app_settings_users_sessions(db: Database) -> None:
         foreign_keys=[("user_id", "users", "id")],
     )
     db.table("sessions").create_index(["user_id"])
+
+
+@TOOLKIT_MIGRATIONS()
+def m002_api_tokens(db: Database) -> None:
+    """Tokens for the read-only open-data API; only each token's SHA-256 is stored."""
+    db.table("api_tokens").create(
+        {
+            "id": int,
+            "name": str,
+            "token_hash": str,
+            "created_at": str,
+            "created_by": str,
+            "revoked_at": str,
+        },
+        pk="id",
+        not_null={"name", "token_hash", "created_at", "created_by"},
+    )
+    db.execute("create unique index api_tokens_hash on api_tokens (token_hash)")
 
 
 def migration_sets() -> tuple[Migrations, ...]:
@@ -215,3 +235,30 @@ def set_organisation(
     if checked_colour is not None:
         set_setting(db, ORG_COLOUR_KEY, checked_colour, now=now)
     return get_organisation(db)
+
+
+# --- retention ------------------------------------------------------------------------------
+
+RETENTION_KEY = "retention.days"
+DEFAULT_RETENTION_DAYS = 365
+MAX_RETENTION_DAYS = 3650
+
+
+def get_retention_days(db: Database) -> int:
+    """How many days raw test sessions are kept (:data:`DEFAULT_RETENTION_DAYS` until set)."""
+    stored = get_setting(db, RETENTION_KEY)
+    try:
+        days = int(stored) if stored is not None else DEFAULT_RETENTION_DAYS
+    except ValueError:  # a hand-edited database: keep data rather than purge it early
+        return DEFAULT_RETENTION_DAYS
+    return days if 1 <= days <= MAX_RETENTION_DAYS else DEFAULT_RETENTION_DAYS
+
+
+def set_retention_days(db: Database, days: int, *, now: dt.datetime | None = None) -> int:
+    """Store the retention period; :class:`SettingsError` outside 1 to 3650 days."""
+    if not 1 <= days <= MAX_RETENTION_DAYS:
+        raise SettingsError(
+            f"Ange hur många dagar testdata sparas: mellan 1 och {MAX_RETENTION_DAYS}, inte {days}."
+        )
+    set_setting(db, RETENTION_KEY, str(days), now=now)
+    return days
