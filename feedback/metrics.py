@@ -251,6 +251,15 @@ _STEP_SUMS = {
     "timed": "seconds is not null",
 }
 
+_SESSION_SUMS = {
+    "sessions": "1",
+    "completed": "outcome = 'completed'",
+    "abandoned": "outcome = 'abandoned'",
+    "task_ended": "has_task and outcome in ('completed', 'abandoned')",
+    "task_succeeded": "has_task and outcome in ('completed', 'abandoned') and task_success = 1",
+    "task_timed": "task_seconds is not null",
+}
+
 _TEMP_TABLES = (
     "create temp table if not exists _metrics_batch (session_id text primary key) without rowid",
     "create temp table if not exists _metrics_events (session_id text, kind text, "
@@ -258,7 +267,39 @@ _TEMP_TABLES = (
     "create temp table if not exists _metrics_visits (session_id text, visit_no integer, "
     "step_id text, at text, left_kind text, duration real, errors integer, "
     "primary key (session_id, visit_no)) without rowid",
+    "create temp table if not exists _metrics_old_steps (version_id text, step_id text, "
+    "session_id text, seconds real)",
+    "create temp table if not exists _metrics_old_sessions (version_id text, "
+    "session_id text, task_seconds real)",
 )
+
+_BATCH = "(select session_id from temp._metrics_batch)"
+
+_STEP_TIMES = f"""
+select version_id, step_id, session_id, seconds from metrics_steps where session_id in {_BATCH}
+"""
+_TASK_TIMES = f"""
+select version_id, session_id, task_seconds from metrics_sessions where session_id in {_BATCH}
+"""
+
+# Cached quantiles go when the times they were taken from change: compare the batch's
+# times before and after (EXCEPT counts NULLs as equal), both ways.
+_FORGET_STEP_QUANTILES = f"""
+delete from metrics_quantiles where (version_id, step_id) in (
+    select version_id, step_id from (
+        select * from temp._metrics_old_steps except {_STEP_TIMES})
+    union
+    select version_id, step_id from ({_STEP_TIMES} except
+        select * from temp._metrics_old_steps)
+)
+"""
+_FORGET_TASK_QUANTILES = f"""
+delete from metrics_quantiles where step_id = '' and version_id in (
+    select version_id from (select * from temp._metrics_old_sessions except {_TASK_TIMES})
+    union
+    select version_id from ({_TASK_TIMES} except select * from temp._metrics_old_sessions)
+)
+"""
 
 # CROSS JOIN keeps the batch in the outer loop: otherwise SQLite may walk the whole events
 # index in (session, time) order to save the window its sort.
@@ -351,42 +392,55 @@ where s.views + s.backs + s.changes + s.errors > 0
 
 
 def _add_totals(db: Database, sign: str) -> None:
-    """Add (``+``) or take away (``-``) the batch's metrics_steps rows from the totals."""
-    columns = ", ".join(_STEP_SUMS)
-    sums = ", ".join(f"{sign}sum({value})" for value in _STEP_SUMS.values())
-    updates = ", ".join(f"{column} = {column} + excluded.{column}" for column in _STEP_SUMS)
-    db.execute(
-        f"insert into metrics_step_totals (version_id, share_code, age_band, step_id, {columns}) "
-        f"select version_id, share_code, age_band, step_id, {sums} from metrics_steps "
-        "where session_id in (select session_id from temp._metrics_batch) "
-        "group by version_id, share_code, age_band, step_id "
-        "on conflict (version_id, share_code, age_band, step_id) do update set " + updates
-    )
+    """Add (``+``) or take away (``-``) the batch's derived rows from the totals."""
+    for table, source, keys, sums_of in (
+        ("metrics_step_totals", "metrics_steps", "version_id, share_code, age_band, step_id",
+         _STEP_SUMS),
+        ("metrics_session_totals", "metrics_sessions", "version_id, share_code, age_band",
+         _SESSION_SUMS),
+    ):  # fmt: skip
+        columns = ", ".join(sums_of)
+        sums = ", ".join(f"{sign}coalesce(sum({value}), 0)" for value in sums_of.values())
+        updates = ", ".join(f"{column} = {column} + excluded.{column}" for column in sums_of)
+        db.execute(
+            f"insert into {table} ({keys}, {columns}) select {keys}, {sums} from {source} "
+            f"where session_id in {_BATCH} group by {keys} "
+            f"on conflict ({keys}) do update set {updates}"
+        )
+        zero = " and ".join(f"{column} = 0" for column in sums_of)
+        db.execute(f"delete from {table} where {zero}")
 
 
 def _refresh_batch(db: Database, size: int) -> int:
     def work() -> int:
         for statement in _TEMP_TABLES:
             db.execute(statement)
-        for table in ("_metrics_batch", "_metrics_events", "_metrics_visits"):
+        for table in (
+            "_metrics_batch",
+            "_metrics_events",
+            "_metrics_visits",
+            "_metrics_old_steps",
+            "_metrics_old_sessions",
+        ):
             db.execute(f"delete from temp.{table}")
         taken = db.execute(
             "insert into temp._metrics_batch select session_id from metrics_dirty limit ?", [size]
         ).rowcount
         if taken <= 0:
             return 0
-        batch = "(select session_id from temp._metrics_batch)"
+        db.execute(f"insert into temp._metrics_old_steps {_STEP_TIMES}")
+        db.execute(f"insert into temp._metrics_old_sessions {_TASK_TIMES}")
         _add_totals(db, "-")
-        db.execute(f"delete from metrics_steps where session_id in {batch}")
-        db.execute(f"delete from metrics_sessions where session_id in {batch}")
+        db.execute(f"delete from metrics_steps where session_id in {_BATCH}")
+        db.execute(f"delete from metrics_sessions where session_id in {_BATCH}")
         db.execute(_BATCH_EVENTS)
         db.execute(_BATCH_VISITS)
         db.execute(_BATCH_SESSIONS)
         db.execute(_BATCH_STEPS)
         _add_totals(db, "+")
-        zero = " and ".join(f"{column} = 0" for column in _STEP_SUMS)
-        db.execute(f"delete from metrics_step_totals where {zero}")
-        db.execute(f"delete from metrics_dirty where session_id in {batch}")
+        db.execute(_FORGET_STEP_QUANTILES)
+        db.execute(_FORGET_TASK_QUANTILES)
+        db.execute(f"delete from metrics_dirty where session_id in {_BATCH}")
         return taken
 
     return write(db, work)
@@ -418,6 +472,8 @@ def rebuild_metrics(db: Database, *, batch: int = REFRESH_BATCH) -> int:
 
     def work() -> None:
         db.execute("delete from metrics_step_totals")
+        db.execute("delete from metrics_quantiles")
+        db.execute("delete from metrics_session_totals")
         db.execute("delete from metrics_steps")
         db.execute("delete from metrics_sessions")
         db.execute("insert or ignore into metrics_dirty select id from test_sessions")
@@ -540,6 +596,8 @@ def _quantile_from(
         found = db.execute(
             f"select {column} {source} order by {column} limit 2 offset ?", [*params, low]
         ).fetchall()
+        if not found:
+            return None
         x_low = found[0][0]
         x_high = found[1][0] if len(found) > 1 and high > low else x_low
     else:
@@ -547,6 +605,8 @@ def _quantile_from(
             f"select {column} {source} order by {column} desc limit 2 offset ?",
             [*params, n - 1 - high],
         ).fetchall()
+        if not found:
+            return None
         x_high = found[0][0]
         x_low = found[1][0] if len(found) > 1 and high > low else x_high
     return round(x_low + (position - low) * (x_high - x_low), 3)
@@ -634,14 +694,94 @@ def scope(
     return Scope(version, code, age_band, min_sessions)
 
 
-_SESSIONS_NARROW = "from metrics_sessions indexed by metrics_sessions_version"
-"""The narrow index: without statistics SQLite may pick the wide path index to count."""
+def session_totals(db: Database, sc: Scope) -> dict[str, int]:
+    """The selection's sessions, completed, abandoned, task_ended, task_succeeded and
+    task_timed (completed sessions with a time on task)."""
+    where, params = sc.derived()
+    sums = ", ".join(f"coalesce(sum({column}), 0)" for column in _SESSION_SUMS)
+    found = db.execute(f"select {sums} from metrics_session_totals where {where}", params)
+    return dict(zip(_SESSION_SUMS, found.fetchone(), strict=True))
 
 
 def session_count(db: Database, sc: Scope) -> int:
     """How many sessions the selection has."""
+    return session_totals(db, sc)["sessions"]
+
+
+def _time_source(sc: Scope, step_id: str) -> tuple[str, str, list[Any]]:
+    """(FROM ... WHERE, column, parameters) of the times behind a quantile: a step's time
+    on step, or (``step_id=''``) the time on task of completed sessions."""
     where, params = sc.derived()
-    return db.execute(f"select count(*) {_SESSIONS_NARROW} where {where}", params).fetchone()[0]
+    if step_id == "":
+        return (
+            f"from metrics_sessions where {where} and task_seconds is not null",
+            "task_seconds",
+            params,
+        )
+    return (
+        f"from metrics_steps where {where} and step_id = ? and seconds is not null",
+        "seconds",
+        [*params, step_id],
+    )
+
+
+def _timed_now(db: Database, sc: Scope, step_id: str) -> int:
+    if step_id == "":
+        return session_totals(db, sc)["task_timed"]
+    where, params = sc.derived()
+    return db.execute(
+        f"select coalesce(sum(timed), 0) from metrics_step_totals where {where} and step_id = ?",
+        [*params, step_id],
+    ).fetchone()[0]
+
+
+def time_quantiles(
+    db: Database, sc: Scope, wanted: dict[str, int]
+) -> dict[str, tuple[float | None, float | None]]:
+    """(median, p90) of the times of each step in ``wanted`` (step id → how many sessions
+    have a time; ``''``: time on task), kept in ``metrics_quantiles`` once taken.
+
+    Missing ones are taken in one write transaction, which also counts the times again:
+    a refresh (which deletes what it changes) can then never slip in between taking a
+    quantile and keeping it.
+    """
+    key = [sc.version_id, sc.share_code or "", sc.age_band or ""]
+    kept = {
+        row[0]: row[1:]
+        for row in db.execute(
+            "select step_id, timed, median, p90 from metrics_quantiles "
+            "where version_id = ? and share_code = ? and age_band = ?",
+            key,
+        )
+    }
+    result: dict[str, tuple[float | None, float | None]] = {}
+    missing = []
+    for step_id, n in wanted.items():
+        hit = kept.get(step_id)
+        if hit is not None and hit[0] == n:
+            result[step_id] = (hit[1], hit[2])
+        else:
+            missing.append(step_id)
+    if not missing:
+        return result
+
+    def work() -> dict[str, tuple[float | None, float | None]]:
+        taken = {}
+        for step_id in missing:
+            n = _timed_now(db, sc, step_id)
+            source, column, params = _time_source(sc, step_id)
+            median = _quantile_from(db, source, column, params, n, 0.5)
+            p90 = _quantile_from(db, source, column, params, n, 0.9)
+            db.execute(
+                "insert or replace into metrics_quantiles (version_id, share_code, age_band, "
+                "step_id, timed, median, p90) values (?, ?, ?, ?, ?, ?, ?)",
+                [*key, step_id, n, median, p90],
+            )
+            taken[step_id] = (median, p90)
+        return taken
+
+    result.update(write(db, work))
+    return result
 
 
 # --- per step -------------------------------------------------------------------------------
@@ -683,12 +823,13 @@ def _step_data(db: Database, sc: Scope) -> dict[str, _StepData]:
     ):
         data[row[0]] = _StepData(**dict(zip(_STEP_SUMS, row[1:], strict=True)))
 
-    time_where = f"from metrics_steps where {where} and step_id = ? and seconds is not null"
-    for step_id, d in data.items():
-        if sc.enough(d.reached) and sc.enough(d.timed):
-            args = [*params, step_id]
-            d.median = _quantile_from(db, time_where, "seconds", args, d.timed, 0.5)
-            d.p90 = _quantile_from(db, time_where, "seconds", args, d.timed, 0.9)
+    wanted = {
+        step_id: d.timed
+        for step_id, d in data.items()
+        if sc.enough(d.reached) and sc.enough(d.timed)
+    }
+    for step_id, (median, p90) in time_quantiles(db, sc, wanted).items():
+        data[step_id].median, data[step_id].p90 = median, p90
 
     join, join_params = sc.sessions_join("r")
     for row in db.execute(
@@ -1051,27 +1192,18 @@ def version_summary(
         age_band=age_band,
         min_sessions=min_sessions,
     )
-    where, params = sc.derived()
-    sessions, completed, abandoned, task_base, task_ok = db.execute(
-        "select count(*), coalesce(sum(outcome = 'completed'), 0), "
-        "coalesce(sum(outcome = 'abandoned'), 0), "
-        "coalesce(sum(has_task and outcome in ('completed', 'abandoned')), 0), "
-        "coalesce(sum(has_task and outcome in ('completed', 'abandoned') and task_success = 1), 0)"
-        f" {_SESSIONS_NARROW} where {where}",
-        params,
-    ).fetchone()
+    totals = session_totals(db, sc)
+    sessions, completed, abandoned = totals["sessions"], totals["completed"], totals["abandoned"]
+    task_base, task_ok = totals["task_ended"], totals["task_succeeded"]
     ok = sc.enough(sessions)
     ended = completed + abandoned
     completion = _percent(completed, ended) if ok else None
     task_shown = ok and sc.enough(task_base)
     task_rate = _percent(task_ok, task_base) if task_shown else None
 
-    timed = db.execute(
-        f"select count(*) from metrics_sessions where {where} and task_seconds is not null",
-        params,
-    ).fetchone()[0]
+    timed = totals["task_timed"]
     time_shown = ok and sc.enough(timed)
-    time_source = f"from metrics_sessions where {where} and task_seconds is not null"
+    task_median, task_p90 = time_quantiles(db, sc, {"": timed})[""] if time_shown else (None, None)
 
     steps = {m.step_id: m for m in all_step_metrics(db, sc)}
     path = _main_path(db, sc, along)
@@ -1105,16 +1237,8 @@ def version_summary(
         ),
         time_on_task=TimeFigures(
             sessions=timed if time_shown else None,
-            median_seconds=(
-                _quantile_from(db, time_source, "task_seconds", params, timed, 0.5)
-                if time_shown
-                else None
-            ),
-            p90_seconds=(
-                _quantile_from(db, time_source, "task_seconds", params, timed, 0.9)
-                if time_shown
-                else None
-            ),
+            median_seconds=task_median,
+            p90_seconds=task_p90,
             suppressed=not time_shown,
         ),
         seq=_seq_overall(db, sc) if ok else _NO_SEQ,

@@ -33,6 +33,11 @@ Added for the analysis (m002, see :mod:`feedback.metrics`)::
     metrics_steps       one row per (session, step): views, seconds, went_on, dropped,
                         backs, changes, errors
     metrics_step_totals sums of metrics_steps per (version, share code, age band, step)
+    metrics_quantiles   (m003) median and p90 of time on step per (version, share code or '',
+                        age band or '', step; '' for time on task), kept until the times
+                        they were taken from change
+    metrics_session_totals (m003) sessions, completed, abandoned, task_ended,
+                        task_succeeded, task_timed per (version, share code, age band)
 
 The metrics tables are derived from the events and can be rebuilt from them at any time
 (:func:`feedback.metrics.rebuild_metrics`); erasing a session erases its rows there too.
@@ -361,6 +366,80 @@ def m002_metrics_and_moderation(db: Database) -> None:
         "(version_id, step_id, score, session_id)"
     )
     db.execute("create index sus_answers_version_score on sus_answers (version_id, score)")
+
+
+@MIGRATIONS()
+def m003_metrics_quantiles_and_session_totals(db: Database) -> None:
+    """Medians and 90th percentiles of time, kept once taken; session counts, summed.
+
+    Taking a median walks an index over every timed session of a step, and counting the
+    sessions of a version walks every session: the two parts of step metrics that grew
+    with the data (~30 ms of ~35 on a million events, and the most variable).
+    :func:`feedback.metrics.refresh_metrics` deletes the kept quantiles of exactly the steps
+    whose times changed, so live testing costs a step or two to take again, and keeps the
+    session totals like the step totals.
+    """
+    db.execute(
+        """
+        create table metrics_quantiles (
+            version_id text not null,
+            share_code text not null,
+            age_band text not null,
+            step_id text not null,
+            timed integer not null,
+            median real,
+            p90 real,
+            primary key (version_id, share_code, age_band, step_id)
+        ) without rowid
+        """
+    )
+    db.execute(
+        """
+        create table metrics_session_totals (
+            version_id text not null,
+            share_code text not null,
+            age_band text not null,
+            sessions integer not null,
+            completed integer not null,
+            abandoned integer not null,
+            task_ended integer not null,
+            task_succeeded integer not null,
+            task_timed integer not null,
+            primary key (version_id, share_code, age_band)
+        ) without rowid
+        """
+    )
+    session_sums = {
+        "sessions": "1",
+        "completed": "m.outcome = 'completed'",
+        "abandoned": "m.outcome = 'abandoned'",
+        "task_ended": "m.has_task and m.outcome in ('completed', 'abandoned')",
+        "task_succeeded": (
+            "m.has_task and m.outcome in ('completed', 'abandoned') and m.task_success = 1"
+        ),
+        "task_timed": "m.task_seconds is not null",
+    }
+    minus = ",\n".join(
+        f"{column} = {column} - coalesce((select {value} from metrics_sessions m "
+        "where m.session_id = old.id), 0)"
+        for column, value in session_sums.items()
+    )
+    db.execute(
+        f"""
+        create trigger metrics_session_removing before delete on test_sessions
+        begin
+            delete from metrics_quantiles where version_id = old.version_id;
+            update metrics_session_totals set {minus}
+            where version_id = old.version_id and share_code = old.share_code
+                and age_band = old.age_band;
+        end
+        """
+    )
+    sums = ", ".join(f"coalesce(sum({value}), 0)" for value in session_sums.values())
+    db.execute(
+        f"insert into metrics_session_totals select m.version_id, m.share_code, m.age_band, "
+        f"{sums} from metrics_sessions m group by m.version_id, m.share_code, m.age_band"
+    )
 
 
 def apply_migrations(db: Database) -> None:

@@ -192,6 +192,16 @@ def test_a_branch_not_taken_is_reached_by_nobody(db: Database, link: ShareLink) 
     assert summary.time_on_task.median_seconds == 165.0  # 16 steps of 10 s, then 5 s
 
 
+def test_time_on_task_follows_late_events(db: Database, link: ShareLink) -> None:
+    testers = drivers(db, link)
+    assert version_summary(db, version_id=link.version_id).time_on_task.median_seconds == 165
+    for tester in testers:  # the outbox had a view from a minute before the first one
+        tester.clock = T0 - dt.timedelta(seconds=60)
+        tester.send([("screen_viewed", "start", 0)])
+    time = version_summary(db, version_id=link.version_id).time_on_task
+    assert (time.sessions, time.median_seconds) == (5, 225.0)
+
+
 def test_funnel_along_given_steps(db: Database, link: ShareLink) -> None:
     drivers(db, link)
     steps = funnel(db, version_id=link.version_id, along=["start", "korkort", "skickad"])
@@ -358,6 +368,36 @@ def test_figures_follow_new_events_and_rebuild_gives_the_same(
     assert step_metrics(db, version_id=link.version_id) == after
 
 
+def test_kept_medians_go_when_the_times_change_even_if_their_number_does_not(
+    db: Database, link: ShareLink
+) -> None:
+    testers = [Tester(db, link).view("start").view("ska-du-kora", after=30) for _ in range(5)]
+    assert by_step(step_metrics(db, version_id=link.version_id))["start"].time.median_seconds == 30
+    kept = db.execute("select step_id, timed from metrics_quantiles order by step_id").fetchall()
+    assert kept == [("start", 5)]
+    for tester in testers:  # late from the outbox: they had left start after 10 s already
+        tester.clock = T0
+        tester.send([("back", "start", 10)])
+    start = by_step(step_metrics(db, version_id=link.version_id))["start"]
+    assert (start.time.sessions, start.time.median_seconds) == (5, 10.0)
+
+
+def test_only_the_steps_whose_times_changed_are_taken_again(db: Database, link: ShareLink) -> None:
+    walk = ["start", "ska-du-kora", "korkort", "gangformaga"]
+    testers = [Tester(db, link).walk(walk, every=10) for _ in range(5)]
+    step_metrics(db, version_id=link.version_id)
+    kept = {r[0] for r in db.execute("select step_id from metrics_quantiles")}
+    assert kept == {"start", "ska-du-kora", "korkort"}  # gangformaga has no time yet
+    for tester in testers:  # back to korkort for 30 s more
+        tester.back("korkort", after=20).view("gangformaga", after=30)
+    feedback.refresh_metrics(db)
+    kept = {r[0] for r in db.execute("select step_id from metrics_quantiles")}
+    assert kept == {"start", "ska-du-kora"}
+    steps = by_step(step_metrics(db, version_id=link.version_id))
+    assert steps["korkort"].time.median_seconds == 40.0
+    assert steps["start"].time.median_seconds == 10.0
+
+
 def test_a_tester_who_comes_back_is_no_longer_a_drop_off(db: Database, link: ShareLink) -> None:
     testers = [Tester(db, link).walk(["start", "ska-du-kora"]) for _ in range(5)]
     feedback.mark_abandoned(db, idle=dt.timedelta(minutes=30), now=T0 + dt.timedelta(hours=1))
@@ -374,6 +414,7 @@ def test_withdrawal_erases_the_sessions_figures(db: Database, link: ShareLink) -
     testers = drivers(db, link, n=6)
     step_metrics(db, version_id=link.version_id)  # derive them
     assert feedback.withdraw(db, testers[0].session.withdrawal_code, now=T0)
+    assert db.execute("select count(*) from metrics_quantiles").fetchone()[0] == 0
     for table in ("metrics_sessions", "metrics_steps", "metrics_dirty"):
         found = db.execute(
             f"select count(*) from {table} where session_id = ?", [testers[0].id]
@@ -384,6 +425,56 @@ def test_withdrawal_erases_the_sessions_figures(db: Database, link: ShareLink) -
         "select sum(reached) from metrics_step_totals where step_id = 'start'"
     ).fetchone()[0]
     assert totals == 5
+
+
+def recount(db: Database) -> tuple[list[tuple], list[tuple]]:
+    """The totals as kept, and as counted again from the derived rows."""
+    steps = (
+        "select version_id, share_code, age_band, step_id, sum(views > 0), sum(went_on), "
+        "sum(dropped), sum(backs), sum(changes), sum(errors), sum(errors > 0), "
+        "sum(seconds is not null) from metrics_steps group by 1, 2, 3, 4 order by 1, 2, 3, 4"
+    )
+    sessions = (
+        "select version_id, share_code, age_band, count(*), sum(outcome is 'completed'), "
+        "sum(outcome is 'abandoned'), "
+        "sum(has_task and coalesce(outcome in ('completed', 'abandoned'), 0)), "
+        "sum(has_task and coalesce(outcome in ('completed', 'abandoned'), 0) "
+        "and task_success is 1), "
+        "sum(task_seconds is not null) from metrics_sessions group by 1, 2, 3 order by 1, 2, 3"
+    )
+    # A withdrawal can leave rows of zeros behind (they add nothing; a refresh drops them).
+    kept_steps = "select * from metrics_step_totals where reached or timed or went_on " + (
+        "or dropped or backs or changes or errors order by 1, 2, 3, 4"
+    )
+    kept_sessions = "select * from metrics_session_totals where sessions order by 1, 2, 3"
+    return (
+        [db.execute(q).fetchall() for q in (kept_steps, kept_sessions)],
+        [db.execute(q).fetchall() for q in (steps, sessions)],
+    )
+
+
+def test_totals_always_equal_a_recount(db: Database, version: Version) -> None:
+    links = [share(db, version, seed=n) for n in range(2)]
+    testers = [
+        Tester(db, links[n % 2], age_band=("16-17", "30-49")[n % 3 % 2]).walk(DRIVER[: 3 + n])
+        for n in range(8)
+    ]
+    testers[0].complete(task_success=False)
+    testers[1].error("har-korkort", "Välj", after=3).abandon(after=4)
+    feedback.refresh_metrics(db)
+    kept, counted = recount(db)
+    assert kept == counted
+    feedback.mark_abandoned(db, idle=dt.timedelta(minutes=5), now=T0 + dt.timedelta(hours=1))
+    testers[2].clock = T0 + dt.timedelta(hours=2)
+    testers[2].view("gangformaga")  # came back
+    assert feedback.withdraw(db, testers[3].session.withdrawal_code, now=T0)
+    assert feedback.withdraw(db, testers[4].session.withdrawal_code, now=T0)
+    kept, counted = recount(db)  # withdrawal takes a session's rows away at once
+    assert kept == counted
+    feedback.refresh_metrics(db)
+    kept, counted = recount(db)
+    assert kept == counted
+    assert sum(row[3] for row in kept[1]) == 6
 
 
 # --- comparing versions ---------------------------------------------------------------------
