@@ -640,19 +640,16 @@ class Scope:
             params.append(self.age_band)
         return sql, params
 
-    def sessions_join(self, alias: str) -> tuple[str, list[Any]]:
-        """A join on test_sessions restricting a feedback table to the selection ('' when
-        the version alone is asked for)."""
+    def in_selection(self, alias: str) -> tuple[str, list[Any]]:
+        """A condition restricting a feedback table (which has session_id and version_id)
+        to the selection: the version, and when asked its sessions of one link or age band
+        (a semi-join on the derived sessions: far cheaper than a join per row)."""
+        sql, params = f"{alias}.version_id = ?", [self.version.id]
         if self.share_code is None and self.age_band is None:
-            return "", []
-        sql, params = f"join test_sessions ts on ts.id = {alias}.session_id", []
-        if self.share_code is not None:
-            sql += " and ts.share_code = ?"
-            params.append(self.share_code)
-        if self.age_band is not None:
-            sql += " and ts.age_band = ?"
-            params.append(self.age_band)
-        return sql, params
+            return sql, params
+        where, inner = self.derived()
+        sql += f" and {alias}.session_id in (select session_id from metrics_sessions where {where})"
+        return sql, params + inner
 
     def enough(self, n: int | None) -> bool:
         return n is not None and n >= self.min_sessions
@@ -831,35 +828,33 @@ def _step_data(db: Database, sc: Scope) -> dict[str, _StepData]:
     for step_id, (median, p90) in time_quantiles(db, sc, wanted).items():
         data[step_id].median, data[step_id].p90 = median, p90
 
-    join, join_params = sc.sessions_join("r")
+    where, params = sc.in_selection("r")
     for row in db.execute(
         "select r.step_id, count(distinct r.session_id), count(*), sum(r.rating), "
         "sum(r.rating * r.rating), sum(r.rating = 1), sum(r.rating = 2), sum(r.rating = 3), "
-        f"sum(r.rating = 4), sum(r.rating = 5) from ratings r {join} "
-        "where r.version_id = ? group by r.step_id",
-        [*join_params, sc.version_id],
+        f"sum(r.rating = 4), sum(r.rating = 5) from ratings r where {where} group by r.step_id",
+        params,
     ):
         d = data.setdefault(row[0], _StepData())
         d.rating_sessions, d.rating_count, d.rating_sum, d.rating_squares = row[1:5]
         d.rating_counts = tuple(row[5:10])
 
-    join, join_params = sc.sessions_join("q")
+    where, params = sc.in_selection("q")
     for row in db.execute(
         f"select q.step_id, count(distinct q.session_id), count(*), sum(q.score) "
-        f"from seq_answers q {join} where q.version_id = ? and q.step_id is not null "
-        "group by q.step_id",
-        [*join_params, sc.version_id],
+        f"from seq_answers q where {where} and q.step_id is not null group by q.step_id",
+        params,
     ):
         d = data.setdefault(row[0], _StepData())
         d.seq_sessions, d.seq_count, d.seq_sum = row[1:4]
 
-    join, join_params = sc.sessions_join("c")
+    where, params = sc.in_selection("c")
     for row in db.execute(
-        f"select c.step_id, count(*) from comments c {join} "
+        "select c.step_id, count(*) from comments c "
         "left join comment_moderation m on m.comment_id = c.id "
-        "where c.version_id = ? and c.step_id is not null and coalesce(m.hidden, 0) = 0 "
+        f"where {where} and c.step_id is not null and coalesce(m.hidden, 0) = 0 "
         "group by c.step_id",
-        [*join_params, sc.version_id],
+        params,
     ):
         data.setdefault(row[0], _StepData()).comments = row[1]
 
@@ -874,16 +869,13 @@ def _step_data(db: Database, sc: Scope) -> dict[str, _StepData]:
 def _field_errors(db: Database, sc: Scope) -> Counter[tuple[str, str | None, str]]:
     """Validation errors per (step, field, message). The details are grouped in SQL first
     (a form shows few distinct messages), so only the groups are parsed."""
-    join, join_params = sc.sessions_join("e")
-    link_sql, link_params = "", []
-    if sc.share_code is not None:
-        link_sql, link_params = " and e.share_code = ?", [sc.share_code]
+    where, params = sc.in_selection("e")
     counts: Counter[tuple[str, str | None, str]] = Counter()
     for step_id, field_id, detail, count in db.execute(
-        f"select e.step_id, e.field_id, e.detail, count(*) from events e {join} "
-        f"where e.version_id = ? and e.kind = 'validation_error'{link_sql} "
+        f"select e.step_id, e.field_id, e.detail, count(*) from events e "
+        f"where {where} and e.kind = 'validation_error' "
         "group by e.step_id, e.field_id, e.detail",
-        [*join_params, sc.version_id, *link_params],
+        params,
     ):
         if step_id is None:
             continue
@@ -1132,12 +1124,11 @@ def _no_sus(confidence: float) -> SusFigures:
 
 
 def _sus(db: Database, sc: Scope, confidence: float) -> SusFigures:
-    join, params = sc.sessions_join("s")
+    where, params = sc.in_selection("s")
     scores = [
         float(row[0])
         for row in db.execute(
-            f"select s.score from sus_answers s {join} where s.version_id = ? order by s.score",
-            [*params, sc.version_id],
+            f"select s.score from sus_answers s where {where} order by s.score", params
         )
     ]
     if not sc.enough(len(scores)):
@@ -1158,11 +1149,11 @@ def _sus(db: Database, sc: Scope, confidence: float) -> SusFigures:
 
 
 def _seq_overall(db: Database, sc: Scope) -> SeqFigures:
-    join, params = sc.sessions_join("q")
+    where, params = sc.in_selection("q")
     n_sessions, count, total = db.execute(
-        f"select count(distinct q.session_id), count(*), sum(q.score) from seq_answers q {join} "
-        "where q.version_id = ?",
-        [*params, sc.version_id],
+        "select count(distinct q.session_id), count(*), sum(q.score) from seq_answers q "
+        f"where {where}",
+        params,
     ).fetchone()
     ok = sc.enough(n_sessions)
     return SeqFigures(

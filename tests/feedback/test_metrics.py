@@ -262,11 +262,13 @@ def test_per_share_link(db: Database, version: Version) -> None:
     first, second = share(db, version, seed=1), share(db, version, task=False, seed=2)
     drivers(db, first, n=5)
     for _ in range(5):
-        Tester(db, second).view("start").abandon(after=10)
+        Tester(db, second).view("start").error("x", "Fel", after=2).abandon(after=10)
     one = by_step(step_metrics(db, version_id=version.id, share_code=first.code))
     two = by_step(step_metrics(db, version_id=version.id, share_code=second.code.upper()))
     assert (one["start"].reached, one["start"].drop_off) == (5, 0)
     assert (two["start"].reached, two["start"].drop_off) == (5, 5)
+    assert one["start"].errors_by_field == []
+    assert [(e.field_id, e.count) for e in two["start"].errors_by_field] == [("x", 5)]
     summary = version_summary(db, version_id=version.id, share_code=second.code)
     assert summary.task.sessions is None and summary.task.suppressed  # that link had no task
     assert summary.usability_score == 0.0  # completion rate 0 without a task
