@@ -46,7 +46,7 @@ from toolkit import accounts, flowdiagram, routes
 from toolkit.accounts import User
 from toolkit.db import DatabaseError, ensure_secret, get_organisation, open_db
 from toolkit.settings import Organisation, Settings, local_zone
-from toolkit.web import citizen, pages, participant, sheet, workshop_qr
+from toolkit.web import citizen, open_api, pages, participant, sheet, workshop_qr
 from toolkit.web.security import SecurityHeaders, nonce_of, security_headers
 
 log = logging.getLogger("medskapa.web")
@@ -643,6 +643,7 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         *workshop_qr.workshop_routes(
             public_url=ctx.settings.public_url, designer=designer, clock=ctx.clock
         ),
+        *open_api.open_api_routes(database=ctx.db),
         Mount(routes.STATIC, app=static_app, name="static"),
     ]
     own: set[object] = {r.endpoint for r in route_list if isinstance(r, Route)} | {static_app}
