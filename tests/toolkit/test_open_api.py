@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from starlette.testclient import TestClient
 
 from feedback import hide_comment
 from prototypes import ShareLink
@@ -18,6 +18,10 @@ from toolkit.db import open_db
 from toolkit.settings import Settings
 from toolkit.web import create_api
 from toolkit.web.open_api import openapi_document
+
+with warnings.catch_warnings():  # starlette prefers httpx2; httpx is what we have
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
 
 NOW = T0 + dt.timedelta(days=1)
 
