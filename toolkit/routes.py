@@ -63,6 +63,7 @@ HOME_PAGE = "/"
 JOURNEY_PAGE = "/journey"
 JOURNEY_VERSIONS_PAGE = "/journey/versions"
 JOURNEY_SHARE_PAGE = "/journey/share"
+JOURNEY_INSIGHTS_PAGE = "/journey/insights"
 SETTINGS_PAGE = "/settings"
 WORKSHOPS_PAGE = "/workshops"
 WORKSHOP_RUN_PAGE = "/workshop/run"
@@ -306,6 +307,19 @@ def journey_versions_page(journey_id: str) -> str:
 def journey_share_page(journey_id: str) -> str:
     """A journey's share links: ``/journey/share?id=<id>`` (append ``&version=...``)."""
     return _page(JOURNEY_SHARE_PAGE, journey_id)
+
+
+def journey_insights_page(
+    journey_id: str,
+    *,
+    version: str | None = None,
+    share: str | None = None,
+    age: str | None = None,
+) -> str:
+    """A journey's heat view: ``/journey/insights?id=<id>`` (``&version=``, ``&share=``,
+    ``&age=`` narrow it to one version, share link and age band)."""
+    query = {"id": journey_id, "version": version, "share": share, "age": age}
+    return f"{JOURNEY_INSIGHTS_PAGE}?{urlencode({k: v for k, v in query.items() if v})}"
 
 
 def settings_page() -> str:

@@ -13,6 +13,7 @@ import reflex as rx
 
 from toolkit import routes
 from toolkit.app import data
+from toolkit.app.pages.insights import InsightsState, insights_page
 from toolkit.app.pages.journey_map import JourneyMapState, journey_map_page
 from toolkit.app.pages.journeys import JourneysState, journeys_page
 from toolkit.app.pages.projector import ProjectorState, projector_page
@@ -52,6 +53,12 @@ app.add_page(
 )
 app.add_page(
     share_page, route=routes.JOURNEY_SHARE_PAGE, title="Dela – Medskapa", on_load=ShareState.load
+)
+app.add_page(
+    insights_page,
+    route=routes.JOURNEY_INSIGHTS_PAGE,
+    title="Insikter – Medskapa",
+    on_load=InsightsState.load,
 )
 app.add_page(
     settings_page,

@@ -692,3 +692,17 @@ def notes_per_step(insights: Iterable[object]) -> dict[str, int]:
         step = str(getattr(n, "step_id", ""))
         counts[step] = counts.get(step, 0) + 1
     return counts
+
+
+@dataclass
+class Choice:
+    """One option of a select."""
+
+    value: str = ""
+    label: str = ""
+
+
+def measure_choices(lang: str = "sv") -> list[Choice]:
+    """The measures a designer can colour the map by."""
+    labels = MEASURE_LABELS["en" if lang == "en" else "sv"]
+    return [Choice(value=m, label=labels[m]) for m in MEASURES]

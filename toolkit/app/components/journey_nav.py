@@ -1,4 +1,4 @@
-"""The sub-navigation of one journey: map, flow, versions, share."""
+"""The sub-navigation of one journey: map, flow, versions, share, insights."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ def journey_nav(links: rx.Var[list[list[str]]], current: str) -> rx.Component:
                         ("map", tr("map.title")),
                         ("versions", tr("map.versions")),
                         ("share", tr("map.share")),
+                        ("insights", tr("map.insights")),
                         pair[0],
                     ),
                     href=pair[1],

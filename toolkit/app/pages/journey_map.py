@@ -28,6 +28,7 @@ def journey_links(journey_id: str) -> list[list[str]]:
         ["map", routes.journey_page(journey_id)],
         ["versions", routes.journey_versions_page(journey_id)],
         ["share", routes.journey_share_page(journey_id)],
+        ["insights", routes.journey_insights_page(journey_id)],
     ]
 
 

