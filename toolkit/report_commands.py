@@ -122,6 +122,8 @@ def register(
             if comments:
                 if data_format != DataFormat.csv:
                     _fail("--comments finns bara som csv: medskapa export VERSION --comments")
+                if share is not None:
+                    _fail("--comments gäller hela versionen; ta bort --share.")
                 if prototypes.get_version(db, version_id) is None:
                     raise prototypes.VersionNotFound(version_id)
                 data = feedback.comments_csv(db, version_id=version_id)
@@ -252,6 +254,6 @@ def register(
 def _version_hint(db: Database, exc: Exception) -> str:
     if isinstance(exc, prototypes.VersionNotFound):
         known = [v.id for v in prototypes.list_versions(db)]
-        hint = f" Versioner: {', '.join(known[-5:])}." if known else " Publicera en först."
+        hint = f" Versioner: {', '.join(known[:5])}." if known else " Publicera en först."
         return f"Det finns ingen version '{exc.version_id}'.{hint}"
     return str(exc)

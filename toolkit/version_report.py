@@ -109,14 +109,28 @@ def build_report(
         ),
         key=lambda item: item[1],
     )[:MAX_LOW_RATED]
+    sessions_sql, params = "select id from test_sessions where version_id = ?", [version_id]
+    if share_code is not None:  # checked by version_summary above
+        sessions_sql += " and share_code = ?"
+        params.append(prototypes.normalise_code(share_code))
     quotes: list[tuple[str, str]] = []
     if not summary.suppressed:
-        for c in feedback.version_comments(db, version_id=version_id)[:MAX_QUOTES]:
+        comments = feedback.version_comments(db, version_id=version_id)
+        if share_code is not None:
+            from_link = {
+                row[0]
+                for row in db.execute(
+                    f"select id from comments where session_id in ({sessions_sql})", params
+                ).fetchall()
+            }
+            comments = [c for c in comments if c.id in from_link]
+        for c in comments[:MAX_QUOTES]:
             step = journey.step(c.step_id) if c.step_id else None
             quotes.append((step.title if step else "Hela tjänsten", c.text))
     found = db.execute(
-        "select min(started_at), max(last_seen_at) from test_sessions where version_id = ?",
-        [version_id],
+        "select min(started_at), max(last_seen_at) from test_sessions "
+        f"where id in ({sessions_sql})",
+        params,
     ).fetchone()
     period = None
     if found and found[0]:

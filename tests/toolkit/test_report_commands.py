@@ -15,6 +15,7 @@ import typer
 from click.testing import Result
 from typer.testing import CliRunner
 
+import prototypes
 from feedback import hide_comment
 from prototypes import ShareLink
 from tests.feedback.metrics_data import DRIVER, T0, Tester, publish_example, share
@@ -184,3 +185,21 @@ def test_token_create_list_revoke(run: Run, db_path: Path) -> None:
     assert api_tokens.check_token(db, secret) is None
     assert "återkallad" in run("token", "list").output
     assert run("token", "revoke", "99").exit_code == 1
+
+
+def test_report_for_one_link_quotes_only_its_testers(
+    run: Run, link: ShareLink, db_path: Path, tmp_path: Path
+) -> None:
+    db = open_db(db_path)
+    version = prototypes.get_version(db, link.version_id)
+    assert version is not None
+    other = share(db, version, seed=2)
+    for _ in range(5):
+        Tester(db, other).view("start").abandon(after=5)
+    Tester(db, other).view("start").comment("start", "Från den andra länken")
+    db.conn.close()
+    target = tmp_path / "rapport.md"
+    assert run("report", link.version_id, "-o", str(target), "--share", other.code).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert "Från den andra länken" in text and "krångligt" not in text
+    assert run("report", link.version_id, "-o", str(target), "--share", "abc").exit_code == 1
