@@ -13,7 +13,7 @@ import sqlite3
 
 import pytest
 
-from tests.e2e.conftest import Server, assert_accessible, shot, sign_in
+from tests.e2e.conftest import ROOT, Server, assert_accessible, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -106,3 +106,38 @@ def test_an_unknown_age_band_and_anonymous_visitors_are_handled(laptop, server: 
     laptop.locator("#age").wait_for()
     assert laptop.locator("#age").input_value() == "80+"
     laptop.locator("#insights-summary").filter(has_text="för få svar (< 5)").wait_for()
+
+
+def test_two_versions_side_by_side_with_their_sample_sizes(
+    laptop, server: Server, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    journey = "ekonomiskt-bistand"
+    first = server.cli("publish", journey, "--note", "första")
+    assert first.returncode == 0, first.stdout + first.stderr
+    source = (ROOT / "journeys" / "examples" / f"{journey}.yaml").read_text(encoding="utf-8")
+    changed = source.replace(
+        "Det kallas också försörjningsstöd.",
+        "Det kallas också försörjningsstöd eller socialbidrag.",
+    )
+    assert changed != source
+    path = tmp_path / f"{journey}.yaml"
+    path.write_text(changed, encoding="utf-8")
+    imported = server.cli("journey", "import", str(path))
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    second = server.cli("publish", journey, "--note", "andra")
+    assert second.returncode == 0, second.stdout + second.stderr
+
+    sign_in(laptop, server)
+    laptop.goto(f"{server.url}/journey/insights?id={journey}")
+    assert laptop.locator("#version").input_value() == f"{journey}-v2"
+    laptop.get_by_role("tab", name="Jämför versioner").click()
+    assert laptop.locator("#compare").input_value() == f"{journey}-v1"
+    table = laptop.locator("#compare-table")
+    table.wait_for()
+    header = table.locator("thead").inner_text()
+    for column in ("Förut", "Nu", "Ändring", "n förut", "n nu", "Bedömning"):
+        assert column in header
+    assert table.locator("tbody tr").count() > 5
+    assert "för få svar (< 5)" in table.inner_text()
+    shot(laptop, "insights-08-compare-versions")
+    assert_accessible(laptop)

@@ -215,8 +215,9 @@ def test_funnel_bars_are_as_wide_as_the_share_of_starters() -> None:
     bars = funnel_bars(steps)
     assert [b.width for b in bars] == ["100.0%", "60.0%"]
     assert bars[1].dropped_text == "−4" and bars[1].percent_text == "60 %"
+    assert bars[1].text == "6 sessioner · 60 % · 4 färre"
     hidden = funnel_bars([steps[0].model_copy(update={"sessions": None, "suppressed": True})])
-    assert hidden[0].width == "0%" and hidden[0].sessions_text == "för få svar (< 5)"
+    assert hidden[0].width == "0%" and hidden[0].text == "för få svar (< 5)"
 
 
 def test_the_table_has_one_row_per_step_in_journey_order(parkering) -> None:

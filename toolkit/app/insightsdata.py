@@ -513,15 +513,20 @@ class FunnelBar:
     percent_text: str = ""
     dropped_text: str = ""
     suppressed: bool = False
+    text: str = ""
 
 
 def funnel_bars(steps: Sequence[FunnelStep], lang: str = "sv") -> list[FunnelBar]:
     """The funnel as horizontal bars; a suppressed funnel has empty bars and says why."""
     few = suppressed_text(lang)
+    word, lost = ("sessioner", "färre") if lang != "en" else ("sessions", "fewer")
     bars = []
     for s in steps:
         hidden = s.suppressed or s.sessions is None
         pct = s.percent_of_start if s.percent_of_start is not None else 0.0
+        parts = [f"{s.sessions} {word}", percent_text(s.percent_of_start)]
+        if s.dropped:
+            parts.append(f"{s.dropped} {lost}")
         bars.append(
             FunnelBar(
                 position=s.position,
@@ -531,6 +536,7 @@ def funnel_bars(steps: Sequence[FunnelStep], lang: str = "sv") -> list[FunnelBar
                 percent_text="" if hidden else percent_text(s.percent_of_start),
                 dropped_text="" if hidden or not s.dropped else f"−{s.dropped}",
                 suppressed=hidden,
+                text=few if hidden else " · ".join(parts),
             )
         )
     return bars

@@ -244,15 +244,7 @@ def funnel(bars: rx.Var[list[FunnelBar]]) -> rx.Component:
                         background="var(--gray-3)",
                         border_radius="3px",
                     ),
-                    rx.text(
-                        b.sessions_text,
-                        " ",
-                        b.percent_text,
-                        " ",
-                        b.dropped_text,
-                        width="14em",
-                        size="2",
-                    ),
+                    rx.text(b.text, width="16em", size="2"),
                     align="center",
                     width="100%",
                 ),
@@ -305,6 +297,7 @@ def steps_table(rows: rx.Var[list[StepRow]], on_select: Handler) -> rx.Component
         width="100%",
         variant="surface",
         id="steps-table",
+        style={"& th": {"textTransform": "capitalize"}},
     )
 
 
