@@ -3,7 +3,7 @@
 Made for a nämnd or a steering group: the journey and version, the period tested, how many
 sessions completed or gave up, task success, SEQ, SUS with its 95 % confidence interval and
 the usability score; the journey map as a heat table (phases → steps, drop-off, errors and
-rating coloured, with the words beside the colour); the funnel along the planned path; the
+rating coloured, with the words beside the colour); the funnel along the most common path; the
 top findings per step (fields that failed most with their messages, the lowest rated steps)
 and a few quotes (masked, never hidden ones).
 
@@ -28,6 +28,7 @@ MAX_QUOTES = 5
 MAX_FIELD_FINDINGS = 3
 MAX_LOW_RATED = 3
 SUPPRESSED = "–"
+FUNNEL_NOTE = "Längs den vanligaste vägen genom tjänsten: hur många som kom till varje steg."
 
 
 @dataclass
@@ -145,7 +146,7 @@ def build_report(
         period=period,
         summary=summary,
         phases=phases,
-        funnel=feedback.funnel(db, version_id=version_id, **choice),
+        funnel=feedback.funnel(db, version_id=version_id, along="common", **choice),
         field_findings=field_findings,
         low_rated=low_rated,
         quotes=quotes,
@@ -219,7 +220,7 @@ h1{font-size:1.7rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2rem;
 border-bottom:2px solid #333}.meta{color:#333}
 table{border-collapse:collapse;width:100%;margin:.6rem 0}th,td{border:1px solid #767676;
 padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#e8e8e8}
-td.n{text-align:right;white-space:nowrap}th.phase{background:#d0d7de}
+td.n{text-align:right;white-space:nowrap}table.summary{width:auto;min-width:24rem}th.phase{background:#d0d7de}
 .bra{background:#d8f0dc}.medel{background:#fff2c2}.dalig{background:#f9d3d0}
 .note{font-size:.9rem;color:#333}blockquote{margin:.5rem 0;padding:.3rem .8rem;
 border-left:4px solid #555;background:#f4f4f4}
@@ -245,7 +246,7 @@ def report_html(report: VersionReport, *, created: dt.datetime) -> str:
         + (f" · Delningslänk {e(report.share_code)}" if report.share_code else "")
         + f" · Rapporten skapad {created.date().isoformat()}</p>",
         "<h2>Sammanfattning</h2>",
-        "<table><tbody>",
+        '<table class="summary"><tbody>',
     ]
     for label, value in _figures(report):
         out.append(f'<tr><th scope="row">{e(label)}</th><td>{e(value)}</td></tr>')
@@ -290,6 +291,7 @@ def report_html(report: VersionReport, *, created: dt.datetime) -> str:
     out.append("</tbody></table>")
 
     out.append("<h2>Tratten</h2>")
+    out.append(f'<p class="note">{e(FUNNEL_NOTE)}</p>')
     out.append(
         '<table><thead><tr><th scope="col">#</th><th scope="col">Steg</th>'
         '<th scope="col">Sessioner</th><th scope="col">% av start</th>'
@@ -383,6 +385,8 @@ def report_markdown(report: VersionReport, *, created: dt.datetime) -> str:
     lines += [
         "",
         "## Tratten",
+        "",
+        FUNNEL_NOTE,
         "",
         "| # | Steg | Sessioner | % av start | Tappade |",
         "|---:|---|---:|---:|---:|",

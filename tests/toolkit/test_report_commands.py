@@ -121,6 +121,8 @@ def test_report_html_is_self_contained(run: Run, link: ShareLink, tmp_path: Path
     page = target.read_text(encoding="utf-8")
     assert "Ansök om parkeringstillstånd" in page
     assert "Tratten" in page and "Resekartan" in page
+    funnel = page.split("<h2>Tratten</h2>")[1].split("</table>")[0]
+    assert "Har du ett körkort som gäller?" in funnel  # along the path the testers took
     assert "<script" not in page.lower() and "http://" not in page and "https://" not in page
     assert "Välj hur långt du kan gå" in page
     assert "krångligt" in page and "070-123 45 67" not in page
