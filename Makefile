@@ -71,6 +71,7 @@ format: setup ## Format and fix what ruff can
 bench: setup ## Run the benchmarks; each writes a JSON result under benchmarks/results/
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_flowdiagram.py
+	$(BIN)/python benchmarks/bench_metrics.py
 
 clean: ## Remove the venv, caches and the local database
 	rm -rf $(VENV) .xdg .pytest_cache .ruff_cache .hypothesis medskapa.db medskapa.db-* \
