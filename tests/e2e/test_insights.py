@@ -12,6 +12,7 @@ import re
 import sqlite3
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT, Server, assert_accessible, shot, sign_in
 
@@ -29,8 +30,9 @@ def share(server: Server) -> str:
     return found.group(1)
 
 
-def start_and_fail_once(page, url: str) -> None:  # type: ignore[no-untyped-def]
-    """A tester who consents, starts, and presses Fortsätt without choosing (one error)."""
+def start_and_fail_once(page, url: str, *, comment: str = "") -> None:  # type: ignore[no-untyped-def]
+    """A tester who consents, starts, and presses Fortsätt without choosing (one error),
+    then (with ``comment``) rates the step and says something about it."""
     page.goto(url)
     page.get_by_label("30–49 år", exact=True).check()
     page.get_by_label("Jag har läst vad som sparas och vill vara med i testet", exact=True).check()
@@ -40,6 +42,15 @@ def start_and_fail_once(page, url: str) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_load_state()
     page.get_by_role("button", name="Fortsätt", exact=True).click()
     page.get_by_role("link", name="Välj om du själv ska köra bilen").wait_for()
+    if comment:
+        box = page.locator("#ms-feedback")
+        box.locator("input[type=radio]").first.check()
+        box.locator("summary").click()
+        box.get_by_label("Kommentar (frivillig)").fill(comment)
+        box.get_by_role("button", name="Skicka åsikt").click()
+        page.locator("#ms-feedback .feedback__status").filter(
+            has_text="Tack! Din åsikt är sparad."
+        ).wait_for()
 
 
 def test_the_heat_view_fills_in_live_as_testers_go(laptop, browser, server: Server) -> None:
@@ -57,11 +68,11 @@ def test_the_heat_view_fills_in_live_as_testers_go(laptop, browser, server: Serv
     # testers start on their phones while the page stays open
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE")
     try:
-        for _ in range(SESSIONS):
+        for n in range(SESSIONS):
             context.clear_cookies()
             phone = context.new_page()
             phone.set_default_timeout(30_000)
-            start_and_fail_once(phone, url)
+            start_and_fail_once(phone, url, comment="Jag förstod inte frågan" if n == 0 else "")
             phone.close()
     finally:
         context.close()
@@ -82,8 +93,19 @@ def test_the_heat_view_fills_in_live_as_testers_go(laptop, browser, server: Serv
     dialog = laptop.get_by_role("dialog")
     dialog.get_by_text("Välj om du själv ska köra bilen").wait_for()
     assert "forare" in dialog.locator("#failing-fields").inner_text()
+    comments = dialog.locator("#step-comments")
+    comments.get_by_text("Jag förstod inte frågan").wait_for()
     shot(laptop, "insights-04-step")
     assert_accessible(laptop)
+
+    # moderation: tag the comment as a pain point, then hide it
+    comments.get_by_role("button", name="Problem").click()
+    expect(comments.get_by_role("button", name="Problem")).to_have_attribute("aria-pressed", "true")
+    comments.get_by_role("button", name="Dölj").click()
+    comments.get_by_role("button", name="Visa igen").wait_for()
+    with sqlite3.connect(server.db) as db:
+        assert db.execute("select tag, hidden from comment_moderation").fetchall() == [("pain", 1)]
+    shot(laptop, "insights-04b-moderated")
     dialog.get_by_role("button", name="Stäng").click()
 
     # the funnel and the table
