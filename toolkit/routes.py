@@ -55,6 +55,11 @@ PREVIEW = "/designer/preview/{journey_id}/{step_id}"
 WORKSHOP_QR_SVG = "/designer/workshop-qr/{code}.svg"
 WORKSHOP_REPORT = "/designer/workshop-report/{code}.html"
 WHOAMI = "/designer/api/me"
+OPEN_API_JOURNEYS = "/api/v1/journeys"
+OPEN_API_JOURNEY_VERSIONS = "/api/v1/journeys/{journey_id}/versions"
+OPEN_API_VERSION_METRICS = "/api/v1/versions/{version_id}/metrics"
+OPEN_API_VERSION_COMMENTS = "/api/v1/versions/{version_id}/comments"
+OPEN_API_DOCUMENT = "/api/v1/openapi.json"
 LOGOUT = "/logout"
 
 # Reflex pages of the designer app (query parameters, since Reflex renders dynamic routes in

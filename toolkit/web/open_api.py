@@ -30,14 +30,13 @@ from starlette.routing import BaseRoute, Route
 import feedback
 import prototypes
 from journeys import store as journey_store
-from toolkit import api_tokens
+from toolkit import api_tokens, routes
 
-PREFIX = "/api/v1"
-JOURNEYS = f"{PREFIX}/journeys"
-JOURNEY_VERSIONS = f"{PREFIX}/journeys/{{journey_id}}/versions"
-VERSION_METRICS = f"{PREFIX}/versions/{{version_id}}/metrics"
-VERSION_COMMENTS = f"{PREFIX}/versions/{{version_id}}/comments"
-OPENAPI = f"{PREFIX}/openapi.json"
+JOURNEYS = routes.OPEN_API_JOURNEYS
+JOURNEY_VERSIONS = routes.OPEN_API_JOURNEY_VERSIONS
+VERSION_METRICS = routes.OPEN_API_VERSION_METRICS
+VERSION_COMMENTS = routes.OPEN_API_VERSION_COMMENTS
+OPENAPI = routes.OPEN_API_DOCUMENT
 
 MAX_ID_CHARS = 64
 HEADERS = {"Cache-Control": "private, no-store"}
