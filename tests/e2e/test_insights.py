@@ -119,6 +119,12 @@ def test_the_heat_view_fills_in_live_as_testers_go(laptop, browser, server: Serv
     laptop.get_by_role("tab", name="Jämför versioner").click()
     shot(laptop, "insights-07-compare")
 
+    # the language toggle: the labels built on the server follow within a poll
+    laptop.locator("#lang-toggle").click()
+    summary.filter(has_text="Sessions").wait_for(timeout=15_000)
+    laptop.locator("#lang-toggle").click()
+    summary.filter(has_text="Sessioner").wait_for(timeout=15_000)
+
 
 def test_an_unknown_age_band_and_anonymous_visitors_are_handled(laptop, server: Server) -> None:
     laptop.goto(f"{server.url}/journey/insights?id={JOURNEY}")

@@ -112,6 +112,7 @@ class InsightsState(SessionState):
     selected: StepInsights = StepInsights()
     detail_open: bool = False
     _marker: str = ""
+    _shown_lang: str = ""
     _loop: int = 0
 
     # --- loading ------------------------------------------------------------------------------
@@ -175,6 +176,7 @@ class InsightsState(SessionState):
             return
         db = data.database()
         lang = self._lang()
+        self._shown_lang = lang
         version = prototypes.get_version(db, self.version_id)
         if version is None:
             return
@@ -361,7 +363,8 @@ class InsightsState(SessionState):
             if not self.version_id or self._loop != mine:
                 return None
             marker = change_marker(data.database(), self.version_id)
-            if marker == self._marker:
+            relabel = self._lang() != self._shown_lang  # the language toggle: labels follow
+            if marker == self._marker and not relabel:
                 continue
             async with self:
                 if self._loop != mine:
