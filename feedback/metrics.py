@@ -33,11 +33,13 @@ Speed
 Step metrics must take well under 100 ms for a version with a million events, which a
 window over every view of the version cannot do in SQLite. So each session's figures are
 derived once, with window functions over that session's events only, into
-``metrics_sessions`` and ``metrics_steps`` and summed per step in ``metrics_step_totals``
-(see :mod:`feedback.store`, migration m002). Triggers mark a session dirty when its events
-or its outcome change, and :func:`refresh_metrics` derives the dirty sessions again in small
-transactions before any figure is read. Reading is then a ``GROUP BY`` over the totals and
-index walks for the percentiles.
+``metrics_sessions`` and ``metrics_steps``, and summed per step in ``metrics_step_totals``
+and per selection in ``metrics_session_totals`` (see :mod:`feedback.store`, migrations m002
+and m003, and ADR 0008). Triggers mark a session dirty when its events or its outcome
+change, and :func:`refresh_metrics` derives the dirty sessions again in small transactions
+before any figure is read. Reading is then a ``GROUP BY`` over the totals; medians and p90
+are taken by walking an index and kept in ``metrics_quantiles`` until a refresh sees the
+times of that step change.
 
 Small numbers
 -------------
@@ -492,8 +494,9 @@ def t_quantile(p: float, df: float) -> float:
 
     Exact for 1 and 2 degrees of freedom; otherwise Hill's approximation (G. W. Hill 1970,
     "Algorithm 396: Student's t-quantiles", CACM 13(10), as R's ``qt`` starts from), which
-    agrees with tables to three decimals from 3 degrees of freedom on. ``df`` may be
-    fractional (Welch's test) or ``math.inf`` (the normal distribution).
+    agrees with tables to four decimals from 3 degrees of freedom on. ``df`` may be
+    fractional (Welch's test; between 1 and 2 the probability is off by up to 0.001) or
+    ``math.inf`` (the normal distribution).
     """
     if not 0 < p < 1:
         raise ValueError(f"p must be between 0 and 1, not {p}")
