@@ -114,14 +114,22 @@ class PlannedGraph:
         return []
 
 
-def as_visit(item: Visit | str | Sequence[Any]) -> Visit:
-    """A visit from a Visit, a plain step id or a stored ``[step_id, left, errors]``."""
+VisitRow = tuple[str, str | None, int]
+"""A visit as plain data: (step id, how it was left, validation errors)."""
+
+Found = tuple[DeviationKind, str, int, str | None]
+"""A deviation as plain data: (kind, step id, position, previous step id)."""
+
+
+def visit_row(item: Visit | str | Sequence[Any]) -> VisitRow:
+    """A visit as plain data, from a Visit, a step id or a stored ``[step_id, left, errors]``
+    (plain tuples: classifying every path of a large test makes no model per visit)."""
     if isinstance(item, Visit):
-        return item
+        return (item.step_id, item.left, item.errors)
     if isinstance(item, str):
-        return Visit(step_id=item)
+        return (item, None, 0)
     step_id, left, errors = [*item, None, 0][:3]
-    return Visit(step_id=str(step_id), left=left, errors=int(errors or 0))
+    return (str(step_id), left, int(errors or 0))
 
 
 def classify_path(
@@ -136,46 +144,43 @@ def classify_path(
     ``[step_id, left, errors]`` lists as :mod:`feedback.metrics` stores them. ``outcome``
     is the session's (``completed``, ``abandoned`` or None). See the module doc.
     """
-    return classify_visits(PlannedGraph(journey), [as_visit(item) for item in path], outcome)
+    found = find_deviations(PlannedGraph(journey), [visit_row(v) for v in path], outcome)
+    return [
+        Deviation(kind=kind, step_id=step_id, position=position, previous=previous)
+        for kind, step_id, position, previous in found
+    ]
 
 
-def classify_visits(
-    graph: PlannedGraph, visits: list[Visit], outcome: str | None
-) -> list[Deviation]:
-    """:func:`classify_path` with the graph made once (for many paths of one journey)."""
-    stays: list[tuple[int, Visit]] = []  # (index of its first view, the stay)
+def find_deviations(
+    graph: PlannedGraph, visits: Sequence[VisitRow], outcome: str | None
+) -> list[Found]:
+    """:func:`classify_path` on plain data, with the graph made once for many paths."""
+    stays: list[tuple[int, VisitRow]] = []  # (index of its first view, the stay)
     for index, visit in enumerate(visits):
-        if stays and stays[-1][1].step_id == visit.step_id:
-            first, stay = stays[-1]
-            stays[-1] = (
-                first,
-                Visit(step_id=stay.step_id, left=visit.left, errors=stay.errors + visit.errors),
-            )
+        if stays and stays[-1][1][0] == visit[0]:
+            first, (step_id, _left, errors) = stays[-1]
+            stays[-1] = (first, (step_id, visit[1], errors + visit[2]))
         else:
             stays.append((index, visit))
 
-    found: list[Deviation] = []
-    previous: Visit | None = None  # the stay before
+    found: list[Found] = []
+    previous: VisitRow | None = None  # the stay before
     anchor: str | None = None  # the last stay on a step of the journey
-    for n, (position, stay) in enumerate(stays):
-        step = stay.step_id
-        before = previous.step_id if previous is not None else None
+    for n, (position, (step, left, errors)) in enumerate(stays):
+        before = previous[0] if previous is not None else None
         kinds: list[tuple[DeviationKind, str]] = []
         if step not in graph.next:
             kinds.append(("ad_hoc", step))
-        elif previous is not None and previous.left in ("back", "change"):
+        elif previous is not None and previous[1] in ("back", "change"):
             kinds.append(("irregular", step))
         else:
             kinds += _move(graph, anchor, step)
-        stuck = bool(stay.errors) and stay.left not in ("forward", "completed")
-        stopped = n == len(stays) - 1 and "abandoned" in (outcome, stay.left)
+        stuck = bool(errors) and left not in ("forward", "completed")
+        stopped = n == len(stays) - 1 and "abandoned" in (outcome, left)
         if stuck or (stopped and step not in graph.ends):
             kinds.append(("failed", step))
-        found += [
-            Deviation(kind=kind, step_id=step_id, position=position, previous=before)
-            for kind, step_id in kinds
-        ]
-        previous = stay
+        found += [(kind, step_id, position, before) for kind, step_id in kinds]
+        previous = (step, left, errors)
         if step in graph.next:
             anchor = step
     return found
@@ -226,8 +231,10 @@ def deviations(
     for path, outcome, n in session_paths(db, sc):
         sessions += n
         kinds = {
-            (d.step_id, d.kind)
-            for d in classify_visits(graph, [as_visit(v) for v in path], outcome)
+            (step_id, kind)
+            for kind, step_id, _position, _previous in find_deviations(
+                graph, [visit_row(v) for v in path], outcome
+            )
         }
         for step_id, kind in kinds:
             counts.setdefault(step_id, Counter())[kind] += n

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from feedback.deviations import PlannedGraph, as_visit, classify_visits, deviations
+from feedback.deviations import PlannedGraph, VisitRow, deviations, find_deviations, visit_row
 from feedback.metrics import (
     DEFAULT_MIN_SESSIONS,
     all_step_metrics,
@@ -268,7 +268,7 @@ def actual_journeys_cjml(
     if sc.enough(len(found)):
         graph = PlannedGraph(journey)
         for number, (path_json, durations_json, outcome) in enumerate(found, start=1):
-            path = [as_visit(v) for v in json.loads(path_json)]
+            path = [visit_row(v) for v in json.loads(path_json)]
             durations = json.loads(durations_json)
             _actual_journey(actual, journey, graph, number, path, durations, outcome)
     ET.indent(root, space="  ")
@@ -280,7 +280,7 @@ def _actual_journey(
     journey: Journey,
     graph: PlannedGraph,
     number: int,
-    path: list[Any],
+    path: list[VisitRow],
     durations: list[float | None],
     outcome: str | None,
 ) -> None:
@@ -289,16 +289,15 @@ def _actual_journey(
         "actualJourney",
         {"journeyID": f"resa-{number}", "outcome": outcome or "open"},
     )
-    found = classify_visits(graph, path, outcome)
     at: dict[int, list[str]] = {}
     missing: dict[int, list[str]] = {}
-    for d in found:
-        if d.kind == "missing":
-            missing.setdefault(d.position, []).append(d.step_id)
+    for kind, step_id, position, _previous in find_deviations(graph, path, outcome):
+        if kind == "missing":
+            missing.setdefault(position, []).append(step_id)
         else:
-            at.setdefault(d.position, []).append(_CJML_DEVIATIONS[d.kind])
+            at.setdefault(position, []).append(_CJML_DEVIATIONS[kind])
     elapsed = 0.0
-    for index, visit in enumerate(path):
+    for index, (step_id, left, errors) in enumerate(path):
         for skipped in missing.get(index, []):
             ET.SubElement(
                 element,
@@ -308,17 +307,17 @@ def _actual_journey(
         duration = durations[index] if index < len(durations) else None
         attrs = {
             "order": str(index + 1),
-            "touchpointIDref": visit.step_id,
+            "touchpointIDref": step_id,
             "elapsedSeconds": _seconds(elapsed),
         }
         if duration is not None:
             attrs["durationSeconds"] = _seconds(duration)
-        attrs["left"] = visit.left or "open"
-        attrs["validationErrors"] = str(visit.errors)
+        attrs["left"] = left or "open"
+        attrs["validationErrors"] = str(errors)
         if index in at:
             attrs["deviation"] = " ".join(dict.fromkeys(at[index]))
         point = ET.SubElement(element, "actualCommunicationPoint", attrs)
-        step = journey.step(visit.step_id)
+        step = journey.step(step_id)
         if step is not None:
             ET.SubElement(point, "touchpointLabel").text = step.title
         elapsed += duration or 0.0
