@@ -55,6 +55,8 @@ def _status(url: str) -> int:
         "/journey/versions?id=parkeringstillstand",
         "/journey/share?id=parkeringstillstand",
         "/settings",
+        "/journey/insights?id=parkeringstillstand",
+        "/workshops",
     ],
 )
 def test_every_designer_page_sends_anonymous_visitors_to_sign_in(
