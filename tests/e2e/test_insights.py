@@ -80,7 +80,7 @@ def test_the_heat_view_fills_in_live_as_testers_go(laptop, browser, server: Serv
         assert db.execute("select count(*) from test_sessions").fetchone()[0] >= SESSIONS
 
     # no reload: the live loop notices the new events within a few seconds
-    summary.filter(has_text=re.compile(rf"Sessioner\s*{SESSIONS}")).wait_for(timeout=20_000)
+    summary.filter(has_text=re.compile(rf"Sessioner\s*{SESSIONS}")).wait_for(timeout=60_000)
     card = laptop.locator("#heat-ska-du-kora")
     assert "för få svar" not in card.inner_text()
     shot(laptop, "insights-02-live")
