@@ -37,6 +37,7 @@ import feedback
 import prototypes
 from toolkit import api_tokens
 from toolkit.db import get_retention_days, open_db, set_retention_days
+from toolkit.results import refresh_abandoned
 from toolkit.settings import Settings, SettingsError
 from toolkit.version_report import build_report, report_html, report_markdown
 
@@ -118,6 +119,7 @@ def register(
         """Exportera en versions resultat: csv för Excel, json eller faktiska resor som CJML."""
         db = database()
         choice = {"version_id": version_id, "share_code": share, "min_sessions": min_sessions}
+        refresh_abandoned(db, now=now())
         try:
             if comments:
                 if data_format != DataFormat.csv:

@@ -23,6 +23,7 @@ from sqlite_utils import Database
 
 import feedback
 import prototypes
+from toolkit.results import refresh_abandoned
 
 MAX_QUOTES = 5
 MAX_FIELD_FINDINGS = 3
@@ -74,6 +75,7 @@ def build_report(
     """Gather everything the report shows. Raises :class:`prototypes.VersionNotFound` and
     :class:`feedback.MetricsError` like :func:`feedback.version_summary`."""
     choice = {"share_code": share_code, "min_sessions": min_sessions}
+    refresh_abandoned(db, now=dt.datetime.now(dt.UTC))
     summary = feedback.version_summary(db, version_id=version_id, **choice)
     steps = feedback.step_metrics(db, version_id=version_id, **choice)
     version = prototypes.get_version(db, version_id)

@@ -17,6 +17,7 @@ when it has at least that many sessions. Nothing names a session.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -31,6 +32,7 @@ import feedback
 import prototypes
 from journeys import store as journey_store
 from toolkit import api_tokens, routes
+from toolkit.results import refresh_abandoned
 
 JOURNEYS = routes.OPEN_API_JOURNEYS
 JOURNEY_VERSIONS = routes.OPEN_API_JOURNEY_VERSIONS
@@ -153,6 +155,7 @@ def open_api_routes(*, database: DatabaseSource) -> list[BaseRoute]:
         if version is None:
             return _error(404, "Det finns ingen sådan version.")
         least = min_sessions(request)
+        refresh_abandoned(db, now=dt.datetime.now(dt.UTC))
         summary = feedback.version_summary(db, version_id=version.id, min_sessions=least)
         journey = version.journey()
         comments = []

@@ -56,6 +56,7 @@ from toolkit.app.insightsdata import legend as legend_entries
 from toolkit.app.mapdata import Column
 from toolkit.app.pages.journey_map import journey_links
 from toolkit.app.state import SessionState, tr
+from toolkit.results import refresh_abandoned
 
 POLL_SECONDS = 3
 MAX_POLLS = 2400
@@ -187,6 +188,7 @@ class InsightsState(SessionState):
             "share_code": self.share or None,
             "age_band": self.age or None,
         }
+        refresh_abandoned(db, now=data.now())
         try:
             metrics = feedback.step_metrics(db, **scope)
             summary = feedback.version_summary(db, **scope)
