@@ -55,8 +55,10 @@ def start_and_fail_once(page, url: str, *, comment: str = "") -> None:  # type: 
 
 def test_the_heat_view_fills_in_live_as_testers_go(laptop, browser, server: Server) -> None:
     url = share(server)
+    code = url.rsplit("/", 1)[1]
     sign_in(laptop, server)
-    laptop.goto(f"{server.url}/journey/insights?id={JOURNEY}")
+    # filtered to this test's own share link: other tests' testers use the same version
+    laptop.goto(f"{server.url}/journey/insights?id={JOURNEY}&share={code}")
     laptop.get_by_role("heading", level=1).filter(has_text="parkering").wait_for()
     summary = laptop.locator("#insights-summary")
     summary.filter(has_text="för få svar (< 5)").wait_for()
