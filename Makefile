@@ -72,7 +72,11 @@ bench: setup ## Run the benchmarks; each writes a JSON result under benchmarks/r
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_flowdiagram.py
 	$(BIN)/python benchmarks/bench_metrics.py
+	$(BIN)/python benchmarks/load_citizen.py
+	$(BIN)/python benchmarks/page_weight.py
+	$(BIN)/python benchmarks/failure_kill9.py
+	$(BIN)/python benchmarks/profile_citizen.py
 
 clean: ## Remove the venv, caches and the local database
 	rm -rf $(VENV) .xdg .pytest_cache .ruff_cache .hypothesis medskapa.db medskapa.db-* \
-	  medskapa.db.demo-login .web .web-e2e .states .reflex .bun tools/node_modules test-artifacts
+	  medskapa.db.demo-login .web .web-e2e .web-bench .states .reflex .bun tools/node_modules test-artifacts
