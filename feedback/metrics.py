@@ -26,7 +26,9 @@ nothing while the session is still on the step. Per step and session:
   ``validation_error`` (per field and message, from the event's ``detail``).
 
 Ratings (1–5), the single ease question (SEQ, 1–7) and comments are read per step from what
-the testers sent; comments hidden by a moderator (:mod:`feedback.moderation`) do not count.
+the testers sent (ratings and validation errors from their sums per step, kept by triggers
+as they are stored: m004); comments hidden by a moderator (:mod:`feedback.moderation`) do
+not count.
 
 Speed
 -----
@@ -831,11 +833,11 @@ def _step_data(db: Database, sc: Scope) -> dict[str, _StepData]:
     for step_id, (median, p90) in time_quantiles(db, sc, wanted).items():
         data[step_id].median, data[step_id].p90 = median, p90
 
-    where, params = sc.in_selection("r")
+    where, params = sc.derived()
     for row in db.execute(
-        "select r.step_id, count(distinct r.session_id), count(*), sum(r.rating), "
-        "sum(r.rating * r.rating), sum(r.rating = 1), sum(r.rating = 2), sum(r.rating = 3), "
-        f"sum(r.rating = 4), sum(r.rating = 5) from ratings r where {where} group by r.step_id",
+        "select step_id, sum(sessions), sum(ratings), sum(total), sum(squares), sum(r1), "
+        f"sum(r2), sum(r3), sum(r4), sum(r5) from metrics_rating_totals where {where} "
+        "group by step_id having sum(ratings) > 0",
         params,
     ):
         d = data.setdefault(row[0], _StepData())
@@ -870,18 +872,16 @@ def _step_data(db: Database, sc: Scope) -> dict[str, _StepData]:
 
 
 def _field_errors(db: Database, sc: Scope) -> Counter[tuple[str, str | None, str]]:
-    """Validation errors per (step, field, message). The details are grouped in SQL first
-    (a form shows few distinct messages), so only the groups are parsed."""
-    where, params = sc.in_selection("e")
+    """Validation errors per (step, field, message), from their sums per event detail (a
+    form shows few distinct messages, so only those are parsed)."""
+    where, params = sc.derived()
     counts: Counter[tuple[str, str | None, str]] = Counter()
-    for step_id, field_id, detail, count in db.execute(
-        f"select e.step_id, e.field_id, e.detail, count(*) from events e "
-        f"where {where} and e.kind = 'validation_error' "
-        "group by e.step_id, e.field_id, e.detail",
+    for step_id, field, detail, count in db.execute(
+        "select step_id, field_id, detail, sum(errors) from metrics_error_totals "
+        f"where {where} group by step_id, field_id, detail having sum(errors) > 0",
         params,
     ):
-        if step_id is None:
-            continue
+        field_id = field or None
         try:
             message = json.loads(detail).get("message")
         except (ValueError, AttributeError):

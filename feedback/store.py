@@ -38,6 +38,10 @@ Added for the analysis (m002, see :mod:`feedback.metrics`)::
                         they were taken from change
     metrics_session_totals (m003) sessions, completed, abandoned, task_ended,
                         task_succeeded, task_timed per (version, share code, age band)
+    metrics_rating_totals (m004) sessions, ratings, total, squares, r1..r5 per (version,
+                        share code, age band, step)
+    metrics_error_totals  (m004) validation errors per (version, share code, age band, step,
+                        field ('' for none), detail)
 
 The metrics tables are derived from the events and can be rebuilt from them at any time
 (:func:`feedback.metrics.rebuild_metrics`); erasing a session erases its rows there too.
@@ -439,6 +443,166 @@ def m003_metrics_quantiles_and_session_totals(db: Database) -> None:
     db.execute(
         f"insert into metrics_session_totals select m.version_id, m.share_code, m.age_band, "
         f"{sums} from metrics_sessions m group by m.version_id, m.share_code, m.age_band"
+    )
+
+
+@MIGRATIONS()
+def m004_rating_and_error_totals(db: Database) -> None:
+    """Ratings and validation errors summed per step as they are stored.
+
+    With the other figures summed (m002, m003), reading every rating and every validation
+    error of a version was what still grew with the data (~60 ms each on ten million
+    events). Both are never changed once stored, so triggers add each new row to its sums
+    and take a deleted one away. A session deleted with its rows still in place (a cascade,
+    or a purge that deletes the session first) has them taken away before it goes.
+    """
+    db.execute(
+        """
+        create table metrics_rating_totals (
+            version_id text not null,
+            share_code text not null,
+            age_band text not null,
+            step_id text not null,
+            sessions integer not null,
+            ratings integer not null,
+            total integer not null,
+            squares integer not null,
+            r1 integer not null,
+            r2 integer not null,
+            r3 integer not null,
+            r4 integer not null,
+            r5 integer not null,
+            primary key (version_id, share_code, age_band, step_id)
+        ) without rowid
+        """
+    )
+    db.execute(
+        """
+        create table metrics_error_totals (
+            version_id text not null,
+            share_code text not null,
+            age_band text not null,
+            step_id text not null,
+            field_id text not null,
+            detail text not null,
+            errors integer not null,
+            primary key (version_id, share_code, age_band, step_id, field_id, detail)
+        ) without rowid
+        """
+    )
+    rating_sums = {
+        "ratings": "1",
+        "total": "{r}.rating",
+        "squares": "{r}.rating * {r}.rating",
+        **{f"r{n}": f"{{r}}.rating = {n}" for n in range(1, 6)},
+    }
+    columns = ", ".join(["sessions", *rating_sums])
+    added = ", ".join(value.format(r="new") for value in rating_sums.values())
+    updates = ", ".join(f"{c} = {c} + excluded.{c}" for c in ["sessions", *rating_sums])
+    db.execute(
+        f"""
+        create trigger metrics_rating_added after insert on ratings
+        begin
+            insert into metrics_rating_totals (version_id, share_code, age_band, step_id,
+                {columns})
+            select new.version_id, ts.share_code, ts.age_band, new.step_id,
+                not exists (select 1 from ratings r where r.session_id = new.session_id
+                    and r.step_id = new.step_id and r.id <> new.id),
+                {added}
+            from test_sessions ts where ts.id = new.session_id
+            on conflict (version_id, share_code, age_band, step_id) do update set {updates};
+        end
+        """
+    )
+    taken = ",\n".join(f"{c} = {c} - ({value.format(r='old')})" for c, value in rating_sums.items())
+    db.execute(
+        f"""
+        create trigger metrics_rating_removed after delete on ratings
+        when exists (select 1 from test_sessions where id = old.session_id)
+        begin
+            update metrics_rating_totals set
+                sessions = sessions - not exists (select 1 from ratings r
+                    where r.session_id = old.session_id and r.step_id = old.step_id),
+                {taken}
+            where version_id = old.version_id and step_id = old.step_id
+                and (share_code, age_band) = (select share_code, age_band from test_sessions
+                    where id = old.session_id);
+        end
+        """
+    )
+    db.execute(
+        """
+        create trigger metrics_error_added after insert on events
+        when new.kind = 'validation_error' and new.step_id is not null
+        begin
+            insert into metrics_error_totals (version_id, share_code, age_band, step_id,
+                field_id, detail, errors)
+            select new.version_id, ts.share_code, ts.age_band, new.step_id,
+                coalesce(new.field_id, ''), new.detail, 1
+            from test_sessions ts where ts.id = new.session_id
+            on conflict (version_id, share_code, age_band, step_id, field_id, detail)
+            do update set errors = errors + 1;
+        end
+        """
+    )
+    db.execute(
+        """
+        create trigger metrics_error_removed after delete on events
+        when old.kind = 'validation_error' and old.step_id is not null
+            and exists (select 1 from test_sessions where id = old.session_id)
+        begin
+            update metrics_error_totals set errors = errors - 1
+            where version_id = old.version_id and step_id = old.step_id
+                and field_id = coalesce(old.field_id, '') and detail = old.detail
+                and (share_code, age_band) = (select share_code, age_band from test_sessions
+                    where id = old.session_id);
+        end
+        """
+    )
+    left_ratings = (
+        "from ratings r where r.session_id = old.id and r.step_id = metrics_rating_totals.step_id"
+    )
+    rating_minus = ",\n".join(
+        [f"sessions = sessions - exists (select 1 {left_ratings})"]
+        + [
+            f"{c} = {c} - (select coalesce(sum({value.format(r='r')}), 0) {left_ratings})"
+            for c, value in rating_sums.items()
+        ]
+    )
+    db.execute(
+        f"""
+        create trigger metrics_answers_of_session_removing before delete on test_sessions
+        begin
+            update metrics_rating_totals set {rating_minus}
+            where version_id = old.version_id and share_code = old.share_code
+                and age_band = old.age_band
+                and step_id in (select step_id from ratings where session_id = old.id);
+            update metrics_error_totals set errors = errors - (
+                select count(*) from events e where e.session_id = old.id
+                    and e.kind = 'validation_error'
+                    and e.step_id = metrics_error_totals.step_id
+                    and coalesce(e.field_id, '') = metrics_error_totals.field_id
+                    and e.detail = metrics_error_totals.detail)
+            where version_id = old.version_id and share_code = old.share_code
+                and age_band = old.age_band
+                and step_id in (select step_id from events
+                    where session_id = old.id and kind = 'validation_error');
+        end
+        """
+    )
+    sums = ", ".join(f"sum({value.format(r='r')})" for value in rating_sums.values())
+    db.execute(
+        f"insert into metrics_rating_totals select r.version_id, ts.share_code, ts.age_band, "
+        f"r.step_id, count(distinct r.session_id), {sums} from ratings r "
+        "join test_sessions ts on ts.id = r.session_id "
+        "group by r.version_id, ts.share_code, ts.age_band, r.step_id"
+    )
+    db.execute(
+        "insert into metrics_error_totals select e.version_id, ts.share_code, ts.age_band, "
+        "e.step_id, coalesce(e.field_id, ''), e.detail, count(*) from events e "
+        "join test_sessions ts on ts.id = e.session_id "
+        "where e.kind = 'validation_error' and e.step_id is not null "
+        "group by 1, 2, 3, 4, 5, 6"
     )
 
 

@@ -449,9 +449,24 @@ def recount(db: Database) -> tuple[list[tuple], list[tuple]]:
         "or dropped or backs or changes or errors order by 1, 2, 3, 4"
     )
     kept_sessions = "select * from metrics_session_totals where sessions order by 1, 2, 3"
+    ratings = (
+        "select r.version_id, ts.share_code, ts.age_band, r.step_id, "
+        "count(distinct r.session_id), count(*), sum(rating), sum(rating * rating), "
+        "sum(rating = 1), sum(rating = 2), sum(rating = 3), sum(rating = 4), sum(rating = 5) "
+        "from ratings r join test_sessions ts on ts.id = r.session_id "
+        "group by 1, 2, 3, 4 order by 1, 2, 3, 4"
+    )
+    kept_ratings = "select * from metrics_rating_totals where ratings order by 1, 2, 3, 4"
+    errors = (
+        "select e.version_id, ts.share_code, ts.age_band, e.step_id, "
+        "coalesce(e.field_id, ''), e.detail, count(*) from events e "
+        "join test_sessions ts on ts.id = e.session_id where e.kind = 'validation_error' "
+        "group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6"
+    )
+    kept_errors = "select * from metrics_error_totals where errors order by 1, 2, 3, 4, 5, 6"
     return (
-        [db.execute(q).fetchall() for q in (kept_steps, kept_sessions)],
-        [db.execute(q).fetchall() for q in (steps, sessions)],
+        [db.execute(q).fetchall() for q in (kept_steps, kept_sessions, kept_ratings, kept_errors)],
+        [db.execute(q).fetchall() for q in (steps, sessions, ratings, errors)],
     )
 
 
@@ -463,20 +478,27 @@ def test_totals_always_equal_a_recount(db: Database, version: Version) -> None:
     ]
     testers[0].complete(task_success=False)
     testers[1].error("har-korkort", "Välj", after=3).abandon(after=4)
+    for n, tester in enumerate(testers):
+        tester.rate("start", 1 + n % 5).error("x", f"Fel {n % 2}")
+    testers[5].rate("start", 2)  # the same step rated again: still one session
     feedback.refresh_metrics(db)
     kept, counted = recount(db)
     assert kept == counted
+    assert (sum(row[4] for row in kept[2]), sum(row[5] for row in kept[2])) == (8, 9)
     feedback.mark_abandoned(db, idle=dt.timedelta(minutes=5), now=T0 + dt.timedelta(hours=1))
     testers[2].clock = T0 + dt.timedelta(hours=2)
     testers[2].view("gangformaga")  # came back
     assert feedback.withdraw(db, testers[3].session.withdrawal_code, now=T0)
-    assert feedback.withdraw(db, testers[4].session.withdrawal_code, now=T0)
+    assert feedback.withdraw(db, testers[5].session.withdrawal_code, now=T0)
     kept, counted = recount(db)  # withdrawal takes a session's rows away at once
+    assert kept == counted
+    db.execute("delete from test_sessions where id = ?", [testers[4].id])  # the rest cascades
+    kept, counted = recount(db)
     assert kept == counted
     feedback.refresh_metrics(db)
     kept, counted = recount(db)
     assert kept == counted
-    assert sum(row[3] for row in kept[1]) == 6
+    assert sum(row[3] for row in kept[1]) == 5
 
 
 # --- comparing versions ---------------------------------------------------------------------
