@@ -228,6 +228,14 @@ class BenchServer:
                 continue
         return {"rss_mib": rss / 2**20, "cpu_s": cpu, "run_delay_s": run_delay(pids)}
 
+    def query(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+        """Read the server's sqlite file directly (read-only; fine beside the server: WAL)."""
+        conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=30)
+        try:
+            return conn.execute(sql, params).fetchall()
+        finally:
+            conn.close()
+
 
 def run_delay(pids: list[int]) -> float:
     """Seconds the threads of these processes waited on a run queue (Linux schedstat)."""
@@ -239,14 +247,6 @@ def run_delay(pids: list[int]) -> float:
             except (OSError, IndexError, ValueError):
                 continue
     return waited / 1e9
-
-    def query(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
-        """Read the server's sqlite file directly (read-only; fine beside the server: WAL)."""
-        conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=30)
-        try:
-            return conn.execute(sql, params).fetchall()
-        finally:
-            conn.close()
 
 
 def _web_dir() -> tuple[Path, Any]:
