@@ -226,7 +226,7 @@ class BenchServer:
                 pids.append(proc.pid)
             except psutil.NoSuchProcess:
                 continue
-        return {"rss_mib": rss / 2**20, "cpu_s": cpu, "run_delay_s": run_delay(pids)}
+        return {"rss_mib": rss / 2**20, "cpu_s": cpu, "run_delays": run_delays(pids)}
 
     def query(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
         """Read the server's sqlite file directly (read-only; fine beside the server: WAL)."""
@@ -237,16 +237,46 @@ class BenchServer:
             conn.close()
 
 
-def run_delay(pids: list[int]) -> float:
-    """Seconds the threads of these processes waited on a run queue (Linux schedstat)."""
-    waited = 0
+def run_delays(pids: list[int]) -> dict[tuple[int, int], int]:
+    """Nanoseconds each thread of these processes has waited on a run queue so far (Linux
+    schedstat), by (process, thread)."""
+    found: dict[tuple[int, int], int] = {}
     for pid in pids:
         for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
             try:
-                waited += int(stat.read_text().split()[1])
+                found[(pid, int(stat.parent.name))] = int(stat.read_text().split()[1])
             except (OSError, IndexError, ValueError):
                 continue
-    return waited / 1e9
+    return found
+
+
+class WaitMeter:
+    """Seconds threads waited for a CPU since the first reading, threads that come and go
+    included (a thread pool's threads do)."""
+
+    def __init__(self, first: dict[tuple[int, int], int]) -> None:
+        self.seen = dict(first)
+        self.waited_ns = 0
+
+    def update(self, delays: dict[tuple[int, int], int]) -> None:
+        for key, value in delays.items():
+            self.waited_ns += value - self.seen.get(key, 0)
+            self.seen[key] = value
+
+    @property
+    def seconds(self) -> float:
+        return self.waited_ns / 1e9
+
+
+def cpu_pressure_s() -> float | None:
+    """Seconds in which some task on the machine waited for a CPU (Linux PSI), or None."""
+    try:
+        for line in Path("/proc/pressure/cpu").read_text().splitlines():
+            if line.startswith("some "):
+                return int(line.rsplit("total=", 1)[1]) / 1e6
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def _web_dir() -> tuple[Path, Any]:

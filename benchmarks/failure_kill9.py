@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import http.cookiejar
 import os
 import random
 import sys
@@ -33,8 +32,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import percentiles, write_result
@@ -43,9 +40,9 @@ from benchmarks.load_citizen import (
     FEEDBACK_STEPS,
     SUCCESS_STEP,
     TASK,
-    Stats,
+    clients,
     count_ratings,
-    deliver,
+    outboxes,
     ready_phones,
 )
 
@@ -57,58 +54,20 @@ PATIENCE_S = 120.0
 async def burst(
     server: BenchServer, *, sessions: int, rate: float, events: int, kill_after: float, seed: int
 ) -> dict[str, Any]:
-    jar = http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-    async with httpx.AsyncClient(
-        base_url=server.url,
-        cookies=jar,
-        follow_redirects=False,
-        limits=httpx.Limits(max_connections=200, max_keepalive_connections=200),
-        # no pool timeout: a request cancelled while waiting for a pooled connection can
-        # leave a slot taken for good (encode/httpcore#1093), which looks like a dead server
-        timeout=httpx.Timeout(10.0, pool=None),
-    ) as client:
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=64))
+    async with clients(server.url, shards=4, connections=200) as client:
         phones = await ready_phones(client, server, sessions, to_summary=False, seed=seed)
         mine = {str(r[0]) for r in server.query("select id from test_sessions")}
         rng = random.Random(seed)
         plan = [
-            (phones[i % sessions], rng.choice(FEEDBACK_STEPS), rng.randint(1, 5), str(uuid.uuid4()))
+            (i % sessions, rng.choice(FEEDBACK_STEPS), rng.randint(1, 5), str(uuid.uuid4()))
             for i in range(events)
         ]
-        stats = Stats()
-        acked: set[str] = set()
-        attempts: list[int] = []
-        delivery_ms: list[float] = []
-        loop = asyncio.get_running_loop()
-        began = loop.time()
         outage: dict[str, float] = {}
-        loop.set_default_executor(ThreadPoolExecutor(max_workers=64))
-
-        queued_at: dict[int, float] = {}
-        already = [0]
-        outboxes: list[asyncio.Queue[int | None]] = [asyncio.Queue() for _ in phones]
-
-        async def outbox(n: int) -> None:
-            """One phone's outbox, like outbox.js: one rating in flight at a time, in order,
-            each sent again after a pause until the server answers."""
-            phone = phones[n]
-            phone.stats = stats
-            while (i := await outboxes[n].get()) is not None:
-                _phone, step, rating, answer_id = plan[i]
-                ok, stored_now, used = await deliver(
-                    phone, step, rating, answer_id, attempts=ATTEMPTS, patience_s=PATIENCE_S
-                )
-                attempts.append(used)
-                if ok and used > 1 and stored_now is False:
-                    already[0] += 1  # an earlier attempt was committed; its answer was lost
-                if ok:
-                    acked.add(answer_id)
-                    delivery_ms.append((time.perf_counter() - queued_at[i]) * 1000)
 
         def kill_and_restart() -> None:
-            """In a thread of its own (the default executor is busy resolving addresses for
-            thousands of connection attempts), with its own clock."""
+            """In a thread of its own, with its own clock."""
             time.sleep(kill_after)
-            outage["answered_before_kill"] = len(attempts)
             outage["killed"] = time.monotonic()
             server.kill9()
             outage["restart_s"] = server.start()
@@ -117,49 +76,41 @@ async def burst(
         started_at = time.monotonic()
         killer = threading.Thread(target=kill_and_restart, name="kill9", daemon=True)
         killer.start()
-        tasks = [asyncio.create_task(outbox(n)) for n in range(sessions)]
-        for i in range(events):  # open loop: ratings are given at the rate, whatever happens
-            delay = began + i / rate - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            queued_at[i] = time.perf_counter()
-            outboxes[i % sessions].put_nowait(i)
-        for box in outboxes:
-            box.put_nowait(None)
-        limit = PATIENCE_S + 180
-        _done, pending = await asyncio.wait(tasks, timeout=limit)
-        for task in pending:
-            task.cancel()
+        sent = await outboxes(
+            phones,
+            plan,
+            rate=rate,
+            resend=set(),
+            attempts=ATTEMPTS,
+            patience_s=PATIENCE_S,
+            limit_s=PATIENCE_S + 180,
+        )
         killer.join(timeout=120)
         if "up" not in outage:
             raise RuntimeError("the server did not come back after kill -9")
-        finished_s = loop.time() - began
     stored_ids, rows = count_ratings(server, mine)
     sent_ids = {p[3] for p in plan}
     stored = len(sent_ids & set(stored_ids))
-    retried = sum(1 for a in attempts if a > 1)
     return {
         "sessions": sessions,
         "offered_rate_per_s": rate,
         "sent": events,
-        "acknowledged": len(acked),
+        "acknowledged": len(sent.acked),
         "stored": stored,
-        "lost": len(acked - set(stored_ids)),
-        "never_acknowledged": len(sent_ids - acked),
+        "lost": len(sent.acked - set(stored_ids)),
+        "never_acknowledged": len(sent_ids - sent.acked),
         "duplicated": rows - stored,
-        "phones_unfinished": len(pending),
-        "attempts": sum(attempts),
-        "retried_events": retried,
-        "retried_but_already_stored": already[0],
-        "max_attempts": max(attempts) if attempts else 0,
+        "phones_unfinished": sent.unfinished,
+        "attempts": sent.attempts,
+        "retried_events": sent.retried,
+        "retried_but_already_stored": sent.retried_but_already_stored,
         "killed_at_s": round(outage["killed"] - started_at, 2),
-        "answered_before_kill": int(outage.get("answered_before_kill", 0)),
         "restart_s": round(outage["restart_s"], 2),
         "down_s": round(outage["up"] - outage["killed"], 2),
-        "seconds": round(finished_s, 2),
-        "delivery": percentiles(delivery_ms),
-        "error_kinds": dict(stats.errors.most_common(10)),
-        "errors": len(sent_ids - acked),
+        "seconds": round(sent.seconds, 2),
+        "given_to_stored": percentiles(sent.delivery_ms),
+        "error_kinds": dict(sent.stats.errors.most_common(10)),
+        "errors": len(sent_ids - sent.acked),
     }
 
 

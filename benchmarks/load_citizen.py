@@ -37,8 +37,9 @@ import tempfile
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,12 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import percentiles, write_result
-from benchmarks._server import BenchServer, run_delay
+from benchmarks._server import BenchServer, WaitMeter, cpu_pressure_s, run_delays
+
+# httpcore tries ``import sniffio`` on every request; it is not installed here, and a failed
+# import searches the whole sys.path each time (~15 % of the client's CPU). None in
+# sys.modules makes the import fail at once; httpcore then assumes asyncio, which it is.
+sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 TASK = "Du kör inte själv men behöver parkera nära entrén. Ansök om parkeringstillstånd."
 SUCCESS_STEP = "skickad"
@@ -64,6 +70,7 @@ TARGETS = {
 }
 REQUEST_TIMEOUT_S = 30.0
 MAX_CONNECTIONS = 600
+CLIENT_SHARDS = 8
 
 CSRF_RE = re.compile(r'name="csrf" value="([^"]+)"')
 SUMMARY_RE = re.compile(
@@ -117,11 +124,52 @@ class Failed(Exception):
     """This phone's walk cannot go on (the error is already counted)."""
 
 
-class Phone:
-    """One citizen's phone: its own cookies, the shared connection pool of the client."""
+class Clients:
+    """Several HTTP clients, handed to phones in turn. httpcore looks at every pooled
+    connection on every request (a poll each), so one pool of 600 connections would spend
+    the load generator's CPU on bookkeeping; eight pools of 75 keep as many connections."""
 
-    def __init__(self, client: httpx.AsyncClient, code: str, stats: Stats) -> None:
-        self.client = client
+    def __init__(self, clients: list[httpx.AsyncClient]) -> None:
+        self.clients = clients
+        self.turn = 0
+
+    def pick(self) -> httpx.AsyncClient:
+        self.turn += 1
+        return self.clients[self.turn % len(self.clients)]
+
+
+Client = Clients | httpx.AsyncClient
+
+
+@asynccontextmanager
+async def clients(base_url: str, *, shards: int, connections: int) -> AsyncIterator[Clients]:
+    """``shards`` clients with ``connections`` connections in all; no cookie jar (each phone
+    keeps its own cookies) and no pool timeout: a request cancelled while waiting for a
+    pooled connection can leave a slot taken for good (encode/httpcore#1093)."""
+    per = max(1, connections // shards)
+    async with AsyncExitStack() as stack:
+        made = []
+        for _ in range(shards):
+            jar = http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+            made.append(
+                await stack.enter_async_context(
+                    httpx.AsyncClient(
+                        base_url=base_url,
+                        cookies=jar,
+                        follow_redirects=False,
+                        limits=httpx.Limits(max_connections=per, max_keepalive_connections=per),
+                        timeout=httpx.Timeout(REQUEST_TIMEOUT_S, pool=None),
+                    )
+                )
+            )
+        yield Clients(made)
+
+
+class Phone:
+    """One citizen's phone: its own cookies, a connection pool shared with other phones."""
+
+    def __init__(self, client: Client, code: str, stats: Stats) -> None:
+        self.client = client.pick() if isinstance(client, Clients) else client
         self.base = f"/t/{code}"
         self.stats = stats
         self.cookies: dict[str, str] = {}
@@ -310,16 +358,24 @@ class Sampler:
         self.peak_rss = 0.0
         self.task: asyncio.Task[None] | None = None
 
+    def _sample(self) -> dict[str, Any]:
+        usage = self.server.usage()
+        self.peak_rss = max(self.peak_rss, usage["rss_mib"])
+        self.server_wait.update(usage["run_delays"])
+        self.client_wait.update(run_delays([os.getpid()]))
+        return usage
+
     async def _run(self) -> None:
         while True:
-            self.peak_rss = max(self.peak_rss, self.server.usage()["rss_mib"])
+            self._sample()
             await asyncio.sleep(0.25)
 
     async def __aenter__(self) -> Sampler:
         first = self.server.usage()
         self.cpu0 = first["cpu_s"]
-        self.delay0 = first["run_delay_s"]
-        self.own_delay0 = run_delay([os.getpid()])
+        self.server_wait = WaitMeter(first["run_delays"])
+        self.client_wait = WaitMeter(run_delays([os.getpid()]))
+        self.pressure0 = cpu_pressure_s()
         self.own0 = _own_cpu()
         self.wall0 = time.monotonic()
         self.load0 = os.getloadavg()[0]
@@ -329,12 +385,17 @@ class Sampler:
     async def __aexit__(self, *exc: object) -> None:
         assert self.task is not None
         self.task.cancel()
-        self.peak_rss = max(self.peak_rss, self.server.usage()["rss_mib"])
+        last = self._sample()
         wall = max(time.monotonic() - self.wall0, 1e-9)
-        last = self.server.usage()
         self.server_cpu_pct = round((last["cpu_s"] - self.cpu0) / wall * 100, 1)
-        self.server_wait_pct = round((last["run_delay_s"] - self.delay0) / wall * 100, 1)
-        self.client_wait_pct = round((run_delay([os.getpid()]) - self.own_delay0) / wall * 100, 1)
+        self.server_wait_pct = round(self.server_wait.seconds / wall * 100, 1)
+        self.client_wait_pct = round(self.client_wait.seconds / wall * 100, 1)
+        pressure = cpu_pressure_s()
+        self.pressure_pct = (
+            round((pressure - self.pressure0) / wall * 100, 1)
+            if pressure is not None and self.pressure0 is not None
+            else None
+        )
         self.client_cpu_pct = round((_own_cpu() - self.own0) / wall * 100, 1)
         self.load1 = os.getloadavg()[0]
 
@@ -347,6 +408,8 @@ class Sampler:
             # % of the wall time): the machine was busy with something else
             "server_cpu_wait_pct": self.server_wait_pct,
             "client_cpu_wait_pct": self.client_wait_pct,
+            # share of the time some task on the machine waited for a CPU (Linux PSI)
+            "machine_cpu_pressure_pct": self.pressure_pct,
             # the machine's 1-minute load average before and after: other work on it shows
             "load_before": round(self.load0, 2),
             "load_after": round(self.load1, 2),
@@ -396,7 +459,7 @@ async def open_loop(
 
 
 async def new_sessions(
-    client: httpx.AsyncClient, server: BenchServer, *, phones: int, rate: float
+    client: Client, server: BenchServer, *, phones: int, rate: float
 ) -> dict[str, Any]:
     """a) ``phones`` phones arrive at ``rate`` per second: welcome page, then consent."""
     stats = Stats()
@@ -431,7 +494,7 @@ async def new_sessions(
 
 
 async def concurrent_walks(
-    client: httpx.AsyncClient,
+    client: Client,
     server: BenchServer,
     *,
     sessions: int,
@@ -472,7 +535,7 @@ async def concurrent_walks(
 
 
 async def ready_phones(
-    client: httpx.AsyncClient, server: BenchServer, count: int, *, to_summary: bool, seed: int
+    client: Client, server: BenchServer, count: int, *, to_summary: bool, seed: int
 ) -> list[Phone]:
     """``count`` phones with consent given (and, with ``to_summary``, every answer up to
     check-your-answers), made 20 at a time before a scenario starts."""
@@ -499,7 +562,7 @@ async def ready_phones(
 
 
 async def submits(
-    client: httpx.AsyncClient,
+    client: Client,
     server: BenchServer,
     *,
     workers: int,
@@ -606,8 +669,90 @@ def count_ratings(server: BenchServer, sessions: set[str]) -> tuple[list[str], i
     return rows, len(rows)
 
 
+@dataclass
+class Sent:
+    """What a set of outboxes sent: acknowledged ids, attempts, times."""
+
+    stats: Stats = field(default_factory=Stats)
+    acked: set[str] = field(default_factory=set)
+    attempts: int = 0
+    retried: int = 0
+    retried_but_already_stored: int = 0
+    """Retries the server answered with ``stored: false``: an earlier attempt was
+    committed but its answer never arrived (a crash between commit and answer)."""
+    resent_stored_again: int = 0
+    delivery_ms: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    last_ack_s: float = 0.0
+    unfinished: int = 0
+
+
+async def outboxes(
+    phones: list[Phone],
+    plan: list[tuple[int, str, int, str]],
+    *,
+    rate: float,
+    resend: set[int],
+    attempts: int,
+    patience_s: float,
+    limit_s: float,
+) -> Sent:
+    """Ratings given at ``rate`` per second (open loop), each (phone, step, rating, id) of
+    ``plan`` into its phone's outbox; every phone sends like outbox.js: one at a time, in
+    order, again after a pause until the server answers. Ratings in ``resend`` are sent once
+    more after their answer, on purpose. Waits ``limit_s`` at most after the last is given."""
+    sent = Sent()
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    given: dict[int, float] = {}
+    boxes: list[asyncio.Queue[int | None]] = [asyncio.Queue() for _ in phones]
+
+    async def outbox(n: int) -> None:
+        phone = phones[n]
+        phone.stats = sent.stats
+        while (i := await boxes[n].get()) is not None:
+            _n, step, rating, answer_id = plan[i]
+            ok, stored, used = await deliver(
+                phone, step, rating, answer_id, attempts=attempts, patience_s=patience_s
+            )
+            sent.attempts += used
+            if used > 1:
+                sent.retried += 1
+                if ok and stored is False:
+                    sent.retried_but_already_stored += 1
+            if ok:
+                sent.acked.add(answer_id)
+                sent.delivery_ms.append((loop.time() - given[i]) * 1000)
+                sent.last_ack_s = loop.time() - began
+            if i in resend:
+                again, stored_again, used = await deliver(
+                    phone, step, rating, answer_id, attempts=attempts, patience_s=patience_s
+                )
+                sent.attempts += used
+                if again and stored_again:
+                    sent.resent_stored_again += 1
+                if again:
+                    sent.acked.add(answer_id)
+
+    tasks = [asyncio.create_task(outbox(n)) for n in range(len(phones))]
+    for i, item in enumerate(plan):
+        delay = began + i / rate - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        given[i] = loop.time()
+        boxes[item[0]].put_nowait(i)
+    for box in boxes:
+        box.put_nowait(None)
+    _done, pending = await asyncio.wait(tasks, timeout=limit_s)
+    for task in pending:
+        task.cancel()
+    sent.unfinished = len(pending)
+    sent.seconds = loop.time() - began
+    return sent
+
+
 async def feedback_burst(
-    client: httpx.AsyncClient,
+    client: Client,
     server: BenchServer,
     *,
     sessions: int,
@@ -616,74 +761,48 @@ async def feedback_burst(
     resend_share: float,
     seed: int,
 ) -> dict[str, Any]:
-    """d) ``events`` ratings at ``rate`` per second over ``sessions`` phones, each with its
-    own UUID; ``resend_share`` of them sent once more after their answer (a phone that did
-    not hear back). Then counts rows in the server's sqlite file."""
+    """d) ``events`` ratings given at ``rate`` per second over ``sessions`` phones, each
+    with its own UUID, sent through the phones' outboxes; ``resend_share`` of them sent
+    once more after their answer (a phone that did not hear back). Then counts rows in the
+    server's sqlite file."""
     before = {str(r[0]) for r in server.query("select id from test_sessions")}
     phones = await ready_phones(client, server, sessions, to_summary=False, seed=seed)
     mine = {str(r[0]) for r in server.query("select id from test_sessions")} - before
     rows_before = count_ratings(server, mine)[1]
-    stats = Stats()
     rng = random.Random(seed)
     plan = [
-        (phones[i % sessions], rng.choice(FEEDBACK_STEPS), rng.randint(1, 5), str(uuid.uuid4()))
+        (i % sessions, rng.choice(FEEDBACK_STEPS), rng.randint(1, 5), str(uuid.uuid4()))
         for i in range(events)
     ]
     resend = set(rng.sample(range(events), k=round(events * resend_share)))
-    acked: set[str] = set()
-    resent_stored_again = 0
-    attempts_used = 0
-    began = last_ack = 0.0
-    loop = asyncio.get_running_loop()
-
-    async def send(i: int) -> None:
-        nonlocal resent_stored_again, attempts_used, last_ack
-        phone, step, rating, answer_id = plan[i]
-        phone.stats = stats
-        ok, _stored, used = await deliver(phone, step, rating, answer_id, attempts=6, patience_s=30)
-        attempts_used += used
-        if ok:
-            acked.add(answer_id)
-            last_ack = max(last_ack, loop.time())
-        if i in resend:
-            again, stored_again, used = await deliver(
-                phone, step, rating, answer_id, attempts=6, patience_s=30
-            )
-            attempts_used += used
-            if again and stored_again:
-                resent_stored_again += 1
-            if again:
-                acked.add(answer_id)
-
     async with Sampler(server) as sampler:
-        began = loop.time()
-        _finished, unfinished, seconds = await open_loop(
-            events, rate, send, limit_s=events / rate + 90
+        sent = await outboxes(
+            phones, plan, rate=rate, resend=resend, attempts=6, patience_s=30, limit_s=120
         )
     stored_ids, rows = count_ratings(server, mine)
     rows -= rows_before
     sent_ids = {p[3] for p in plan}
     stored = len(sent_ids & set(stored_ids))
-    sending_s = events / rate
+    seconds = sent.last_ack_s or sent.seconds
     return {
         "sessions": sessions,
         "offered_rate_per_s": rate,
         "sent": events,
         "resent": len(resend),
-        "attempts": attempts_used,
-        "acknowledged": len(acked),
+        "attempts": sent.attempts,
+        "acknowledged": len(sent.acked),
         "stored": stored,
-        "lost": len(acked - set(stored_ids)),
-        "never_acknowledged": len(sent_ids - acked),
+        "lost": len(sent.acked - set(stored_ids)),
+        "never_acknowledged": len(sent_ids - sent.acked),
         "duplicated": rows - stored,
-        "resent_reported_stored_again": resent_stored_again,
+        "resent_reported_stored_again": sent.resent_stored_again,
         "seconds": round(seconds, 2),
         "stored_per_s": round(stored / seconds, 1) if seconds else 0.0,
-        "offered_seconds": round(sending_s, 2),
-        "last_ack_after_s": round(last_ack - began, 2) if last_ack else None,
-        **percentiles(stats.latencies["POST feedback"]),
-        "errors": sum(stats.errors.values()) + unfinished,
-        "error_kinds": dict(stats.errors.most_common(10)),
+        "offered_seconds": round(events / rate, 2),
+        **percentiles(sent.stats.latencies["POST feedback"]),
+        "given_to_stored": percentiles(sent.delivery_ms),
+        "errors": sum(sent.stats.errors.values()) + sent.unfinished,
+        "error_kinds": dict(sent.stats.errors.most_common(10)),
         **sampler.figures(),
     }
 
@@ -735,19 +854,7 @@ def quick(plan: Plan) -> Plan:
 async def scenarios(server: BenchServer, plan: Plan) -> dict[str, Any]:
     # new connections resolve 127.0.0.1 in the default executor: give it room
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=64))
-    jar = http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-    limits = httpx.Limits(
-        max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
-    )
-    async with httpx.AsyncClient(
-        base_url=server.url,
-        cookies=jar,  # every phone keeps its own cookies (Phone.cookies)
-        follow_redirects=False,
-        limits=limits,
-        # no pool timeout: a request cancelled while waiting for a pooled connection can
-        # leave a slot taken for good (encode/httpcore#1093); waiting counts in the latency
-        timeout=httpx.Timeout(REQUEST_TIMEOUT_S, pool=None),
-    ) as client:
+    async with clients(server.url, shards=CLIENT_SHARDS, connections=MAX_CONNECTIONS) as client:
         print("warm-up …", flush=True)
         await new_sessions(client, server, phones=50, rate=100)
         await concurrent_walks(
