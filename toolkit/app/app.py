@@ -22,6 +22,8 @@ from toolkit.app.pages.share import ShareState, share_page
 from toolkit.app.pages.versions import VersionsState, versions_page
 from toolkit.app.pages.workshop_run import WorkshopRunState, workshop_run_page
 from toolkit.app.pages.workshops import WorkshopsState, workshops_page
+from toolkit.db import open_db
+from toolkit.housekeeping import housekeeping_loop
 from toolkit.web import create_api
 
 
@@ -36,6 +38,14 @@ app = rx.App(
     api_transformer=create_api(data.settings()),
     head_components=[rx.el.meta(name="robots", content="noindex, nofollow")],
 )
+
+
+async def housekeeping() -> None:
+    """Retention and abandoned tests, once a day while the server runs (toolkit.housekeeping)."""
+    await housekeeping_loop(lambda: open_db(data.settings().db_path, migrate=False))
+
+
+app.register_lifespan_task(housekeeping)
 app.add_page(
     journeys_page, route=routes.HOME_PAGE, title="Resor – Medskapa", on_load=JourneysState.load
 )
