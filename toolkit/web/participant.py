@@ -53,7 +53,7 @@ from journeys import Journey
 from toolkit import routes
 from toolkit.db import get_organisation
 from toolkit.settings import Organisation
-from toolkit.web import pages
+from toolkit.web import pages, workshop_live
 from toolkit.web.citizen import (
     LANG_COOKIE,
     Site,
@@ -666,7 +666,8 @@ class ParticipantPages:
                 now=now,
             )
             self.joins[key] = (clock, joined.token)
-            return joined.token
+        workshop_live.changed(workshop.id)
+        return joined.token
 
     # --- taking part ------------------------------------------------------------------------
 
@@ -778,6 +779,8 @@ class ParticipantPages:
             target = "step" if status == 422 and not question else ""
             typed.errors = [(target, message)]
             return self.answer_refused(seat, db, status, message, typed)
+        if stored:
+            workshop_live.changed(seat.workshop.id)
         if wants_json(request):
             return JSONResponse({"ok": True, "stored": stored}, headers=NO_STORE)
         query = {"tack": "1", **({"steg": typed.step} if typed.step else {})}
@@ -820,6 +823,8 @@ class ParticipantPages:
         except workshops.WorkshopError as exc:
             status, message = self.refusal(seat, db, doing, exc)
             return self.answer_refused(seat, db, status, message)
+        if stored:
+            workshop_live.changed(seat.workshop.id)
         if wants_json(request):
             left = workshops.votes_left(db, seat.token)
             return JSONResponse(

@@ -3,7 +3,8 @@
 What the room sees: the current activity and what to do, the join code and QR code, the
 countdown, and the journey's phases as columns with the notes appearing on their steps.
 Hidden notes never show; votes show once the facilitator reveals them. Live like the run
-page (see :mod:`toolkit.app.pages.workshop_run`): a poll every two seconds.
+page (see :mod:`toolkit.app.pages.workshop_run`): woken by the route that wrote a note or a
+vote, so the wall follows the room within a second (ADR 0011).
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ class ProjectorState(SessionState):
 
     @rx.event(background=True)
     async def watch(self):
-        """Keep the wall live: the countdown every second, the database every two."""
+        """Keep the wall live: reload when woken, the countdown every second."""
         return await keep_live(self)
 
 

@@ -2,11 +2,11 @@
 notes arriving live on the journey's steps, with moderation.
 
 Notes and votes are written by the participant pages (our own routes, in the same
-process). This page notices them with a slow but safe poll: every two seconds it reads a
-cheap marker (:func:`toolkit.app.workshopdata.change_marker`) and reloads only when the
-marker moved. The loop is started from ``on_load``, so Reflex cancels it when the tab
-closes or navigates away. Next step (REFLEX-NOTES): push from the route that wrote, with
-``rx.SharedState`` and ``app.modify_state``, and keep this poll for writes from elsewhere.
+process). Each open tab has a background task (started from ``on_load``, so Reflex cancels
+it when the tab closes) that the writing route wakes through
+:mod:`toolkit.web.workshop_live`: the page reloads within a fraction of a second (ADR 0011).
+A slow poll of a cheap marker (:func:`toolkit.app.workshopdata.change_marker`) every two
+seconds still catches writes from elsewhere, such as the CLI.
 """
 
 from __future__ import annotations
@@ -49,16 +49,19 @@ from toolkit.app.workshopdata import (
     step_boards,
 )
 from toolkit.i18n import t
+from toolkit.web import workshop_live
 
 ROLES = ("designer", "facilitator")
 TICK_SECONDS = 1.0
 """How often the countdown on the page is brought up to date."""
-POLL_TICKS = 2
-"""Every how many ticks the database is asked whether anything changed (2 s)."""
-AUTH_TICKS = 60
-"""Every how many ticks an idle page checks that its session is still valid."""
-MAX_TICKS = 16 * 3600
-"""A page left open stops polling after 16 hours (a reload starts it again)."""
+POLL_SECONDS = 2.0
+"""How often the database is asked whether something changed that woke nobody (the CLI)."""
+MIN_RELOAD_SECONDS = 0.25
+"""At most four reloads a second however fast notes and votes arrive."""
+AUTH_SECONDS = 60.0
+"""How often an idle page checks that its session is still valid."""
+MAX_SECONDS = 16 * 3600
+"""A page left open stops watching after 16 hours (a reload starts it again)."""
 
 
 def share_labels(journey_id: str) -> dict[str, str]:
@@ -70,37 +73,57 @@ def share_labels(journey_id: str) -> dict[str, str]:
 
 
 async def keep_live(state):  # type: ignore[no-untyped-def]
-    """The body of a live page's background event: tick the countdown every second, ask
-    the database every two seconds whether anything changed and reload only then.
+    """The body of a live page's background event: reload the moment the workshop changes,
+    tick the countdown every second, and look at the database every two seconds for
+    writes made elsewhere (the CLI, another process).
 
     ``state`` is the page's State (inside its background event) with ``workshop_id``,
-    ``found``, ``_marker``, ``_shown_lang``, ``_refresh()`` and ``_tick()``. Started from
+    ``found``, ``_marker``, ``_shown_lang``, ``_refresh()`` and ``_tick()``. The task waits
+    on :mod:`toolkit.web.workshop_live`, which the participant routes and the facilitator's
+    buttons wake after each write (ADR 0011); a burst of writes (300 votes in a second) is
+    folded into at most one reload per :data:`MIN_RELOAD_SECONDS`. Started from
     ``on_load``, the loop ends when Reflex cancels it (the tab closed or went elsewhere),
     when the session ends (the browser is sent to the sign-in page) or after
-    :data:`MAX_TICKS`. A language toggle reloads the labels at the next tick.
+    :data:`MAX_SECONDS`. A language toggle reloads the labels at the next tick.
     """
-    for tick in range(1, MAX_TICKS):
-        await asyncio.sleep(TICK_SECONDS)
-        # Look without the state lock (a possibly older copy is fine for deciding); take
-        # the lock only when there is something to change.
-        if not state.found or not state.workshop_id:
-            return None
-        changed = (
-            tick % POLL_TICKS == 0
-            and change_marker(data.database(), state.workshop_id) != state._marker
-        )
-        check_session = changed or tick % AUTH_TICKS == 0
-        relabel = state.lang != state._shown_lang  # the language toggle: labels follow
-        ticking = countdown(state._timer_ends_at, data.now())[1] != state.timer_text
-        if not (check_session or relabel or ticking):
-            continue
-        async with state:
-            if check_session and not state.authorised(*ROLES):
-                return state.login_redirect()
-            if changed or relabel:
-                state._refresh()
-            else:
-                state._tick()
+    if not state.found or not state.workshop_id:
+        return None
+    loop = asyncio.get_running_loop()
+    started = last_poll = last_auth = last_reload = loop.time()
+    with workshop_live.watching(state.workshop_id) as woken:
+        while loop.time() - started < MAX_SECONDS:
+            pushed = await workshop_live.wait(woken, TICK_SECONDS)
+            if pushed:
+                pause = MIN_RELOAD_SECONDS - (loop.time() - last_reload)
+                if pause > 0:  # fold a burst of writes into one reload
+                    await asyncio.sleep(pause)
+                    woken.clear()
+            if not state.found or not state.workshop_id:
+                return None
+            now = loop.time()
+            # Look without the state lock (a possibly older copy is fine for deciding); take
+            # the lock only when there is something to change.
+            polling = now - last_poll >= POLL_SECONDS
+            if polling:
+                last_poll = now
+            changed = pushed or (
+                polling and change_marker(data.database(), state.workshop_id) != state._marker
+            )
+            check_session = changed or now - last_auth >= AUTH_SECONDS
+            relabel = state.lang != state._shown_lang  # the language toggle: labels follow
+            ticking = countdown(state._timer_ends_at, data.now())[1] != state.timer_text
+            if not (check_session or relabel or ticking):
+                continue
+            async with state:
+                if check_session:
+                    last_auth = now
+                    if not state.authorised(*ROLES):
+                        return state.login_redirect()
+                if changed or relabel:
+                    last_reload = loop.time()
+                    state._refresh()
+                else:
+                    state._tick()
     return None
 
 
@@ -243,6 +266,7 @@ class WorkshopRunState(SessionState):
             self.message, self.message_ok = str(exc), False
         else:
             self.message, self.message_ok = (done or ""), True
+            workshop_live.changed(self.workshop_id)  # the projector follows at once
         self._refresh()
         return None
 
