@@ -69,6 +69,7 @@ JOURNEY_PAGE = "/journey"
 JOURNEY_VERSIONS_PAGE = "/journey/versions"
 JOURNEY_SHARE_PAGE = "/journey/share"
 JOURNEY_INSIGHTS_PAGE = "/journey/insights"
+JOURNEY_EDIT_PAGE = "/journey/edit"
 SETTINGS_PAGE = "/settings"
 WORKSHOPS_PAGE = "/workshops"
 WORKSHOP_RUN_PAGE = "/workshop/run"
@@ -325,6 +326,17 @@ def journey_insights_page(
     ``&age=`` narrow it to one version, share link and age band)."""
     query = {"id": journey_id, "version": version, "share": share, "age": age}
     return f"{JOURNEY_INSIGHTS_PAGE}?{urlencode({k: v for k, v in query.items() if v})}"
+
+
+def journey_edit_page(journey_id: str, *, step: str | None = None) -> str:
+    """The journey editor: ``/journey/edit?id=<id>`` (``&step=`` selects a step)."""
+    query = {"id": journey_id, **({"step": step} if step else {})}
+    return f"{JOURNEY_EDIT_PAGE}?{urlencode(query)}"
+
+
+def preview_draft_path(journey_id: str, step_id: str, draft: str) -> str:
+    """A step of the journey editor's unsaved draft, as a citizen would see it."""
+    return f"{preview_path(journey_id, step_id)}?{urlencode({'draft': draft})}"
 
 
 def settings_page() -> str:

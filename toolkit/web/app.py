@@ -42,7 +42,7 @@ import prototypes
 from journeys import Journey, OfflineStep, successors, to_json, to_yaml
 from journeys import export as journey_export
 from journeys import store as journey_store
-from toolkit import accounts, flowdiagram, routes
+from toolkit import accounts, drafts, flowdiagram, routes
 from toolkit.accounts import User
 from toolkit.db import DatabaseError, ensure_secret, get_organisation, open_db
 from toolkit.settings import Organisation, Settings, local_zone
@@ -524,10 +524,14 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         journey_id = str(request.path_params["journey_id"])
         step_id = str(request.path_params["step_id"])
         version_id = request.query_params.get("version")
+        draft_token = request.query_params.get("draft")
         journey: Journey | None = None
         source_label = ""
         if len(journey_id) > MAX_CODE_CHARS:
             journey = None
+        elif draft_token:  # the journey editor's unsaved draft (ADR 0009)
+            journey = drafts.get_draft(db, draft_token, owner=user.email, journey_id=journey_id)
+            source_label = "ditt osparade utkast"
         elif version_id:
             version = prototypes.get_version(db, version_id[:MAX_CODE_CHARS])
             journey = version.journey() if version and version.journey_id == journey_id else None
@@ -545,6 +549,8 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         org = get_organisation(db)
         index = journey.steps.index(step)
         query = f"?{urlencode({'version': version_id})}" if version_id else ""
+        if draft_token:
+            query = f"?{urlencode({'draft': draft_token})}"
 
         def nav(target: str) -> dict[str, str] | None:
             found = journey.step(target)

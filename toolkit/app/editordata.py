@@ -1,0 +1,699 @@
+"""Plain data for the journey editor: what the page shows, built from a journey and its findings.
+
+No Reflex here: the editor page keeps the journey as JSON text in its state, rebuilds the
+:class:`~journeys.model.Journey`, changes it with :mod:`journeys.editing` and asks these
+functions what to show (the outline of phases and steps, the selected step with its
+questions and ways on, the findings placed on the step and question they concern).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from journeys import editing, files
+from journeys.findings import Finding, Severity
+from journeys.model import (
+    CHANNEL_LABELS,
+    CHOICE_TYPES,
+    DecisionStep,
+    FieldType,
+    FormField,
+    Journey,
+    OfflineStep,
+    ScreenStep,
+)
+from journeys.validate import RULE_TYPES
+
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "journeys" / "examples"
+NO_PHASE = "-"
+"""The value of the phase select for "no phase" (Reflex selects cannot hold an empty value)."""
+END = "-"
+"""The value of the next-step select for "the journey ends here"."""
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "title": ("Redigera resan", "Edit the journey"),
+    "outline": ("Faser och steg", "Phases and steps"),
+    "no_phase": ("Utan fas", "No phase"),
+    "move_up": ("Flytta upp", "Move up"),
+    "move_down": ("Flytta ner", "Move down"),
+    "duplicate": ("Duplicera", "Duplicate"),
+    "delete": ("Ta bort", "Delete"),
+    "undo": ("Ångra", "Undo"),
+    "add_step": ("Lägg till steg", "Add a step"),
+    "add_phase": ("Lägg till fas", "Add a phase"),
+    "rename_phase": ("Byt namn", "Rename"),
+    "step": ("Steget", "The step"),
+    "step_title": ("Rubrik", "Title"),
+    "kind": ("Typ av steg", "Kind of step"),
+    "phase": ("Fas", "Phase"),
+    "actor": ("Aktör", "Actor"),
+    "channel": ("Kanal", "Channel"),
+    "body": ("Text (Markdown)", "Text (Markdown)"),
+    "body_preview": ("Så ser texten ut", "How the text looks"),
+    "button": ("Knappens text", "Button label"),
+    "save_step": ("Uppdatera steget", "Update the step"),
+    "fields": ("Frågor", "Questions"),
+    "add_field": ("Lägg till fråga", "Add a question"),
+    "label": ("Fråga", "Question"),
+    "hint": ("Hjälptext", "Hint"),
+    "type": ("Typ av fråga", "Type of question"),
+    "options": ("Svarsalternativ, ett per rad", "Options, one per line"),
+    "required": (
+        "Felmeddelande när frågan inte besvaras (tomt = frivillig)",
+        "Error message when not answered (empty = optional)",
+    ),
+    "save_field": ("Uppdatera frågan", "Update the question"),
+    "rule_value": ("Värde", "Value"),
+    "rule_message": ("Felmeddelande", "Error message"),
+    "branches": ("Vart steget leder", "Where the step leads"),
+    "default_next": ("Nästa steg i alla andra fall", "Next step in all other cases"),
+    "set_next": ("Välj nästa steg", "Set next step"),
+    "end": ("Resan slutar här", "The journey ends here"),
+    "rule_builder": ("Nytt villkor", "New condition"),
+    "if_field": ("Om frågan", "If the question"),
+    "is_value": ("är", "is"),
+    "goto": ("gå till", "go to"),
+    "add_branch": ("Lägg till villkor", "Add the condition"),
+    "rules": ("Beslutets regler", "The decision's rules"),
+    "outcome": ("Utfall", "Outcome"),
+    "explanation": ("Förklaring till invånaren", "Explanation for the citizen"),
+    "save_rule": ("Uppdatera regeln", "Update the rule"),
+    "add_rule": ("Lägg till regel", "Add the rule"),
+    "findings": ("Att åtgärda", "To fix"),
+    "no_findings": ("Inga fel eller varningar.", "No errors or warnings."),
+    "show": ("Visa", "Show"),
+    "save": ("Spara utkast", "Save draft"),
+    "note": ("Vad ändrade du? (valfritt)", "What did you change? (optional)"),
+    "publish": ("Publicera", "Publish"),
+    "reload": ("Ladda om resan", "Reload the journey"),
+    "compare": ("Jämför med din version", "Compare with your version"),
+    "preview": ("Förhandsvisning i mobilen", "Phone preview"),
+    "flow": ("Flödet", "The flow"),
+    "unsaved": ("Osparade ändringar", "Unsaved changes"),
+    "saved_rev": ("Sparad som revision {n}", "Saved as revision {n}"),
+    "new": ("Ny resa", "New journey"),
+    "template": ("Börja från", "Start from"),
+    "organisation": ("Organisation", "Organisation"),
+    "journey_id": ("Id (valfritt, bildas av titeln)", "Id (optional, made from the title)"),
+    "create": ("Skapa och redigera", "Create and edit"),
+    "edit": ("Redigera", "Edit"),
+}
+
+KIND_LABELS = {
+    "sv": {"screen": "Skärm", "decision": "Beslut", "offline": "Utanför e-tjänsten"},
+    "en": {"screen": "Screen", "decision": "Decision", "offline": "Offline"},
+}
+FIELD_TYPE_LABELS = {
+    "text": ("Kort text", "Short text"),
+    "textarea": ("Lång text", "Long text"),
+    "number": ("Tal", "Number"),
+    "date": ("Datum", "Date"),
+    "radios": ("Radioknappar (ett svar)", "Radios (one answer)"),
+    "checkboxes": ("Kryssrutor (flera svar)", "Checkboxes (several answers)"),
+    "select": ("Lista (ett svar)", "Select (one answer)"),
+    "yesno": ("Ja eller nej", "Yes or no"),
+    "personnummer": ("Personnummer", "Personal identity number"),
+    "email": ("E-postadress", "E-mail address"),
+    "phone": ("Telefonnummer", "Phone number"),
+    "file": ("Fil (låtsas)", "File (pretend)"),
+}
+RULE_LABELS = {
+    "min_length": ("Minst antal tecken", "Minimum characters"),
+    "max_length": ("Högst antal tecken", "Maximum characters"),
+    "pattern": ("Mönster (reguljärt uttryck)", "Pattern (regular expression)"),
+    "min": ("Minsta värde", "Minimum value"),
+    "max": ("Högsta värde", "Maximum value"),
+    "min_date": ("Tidigaste datum (t.ex. today-18y)", "Earliest date (e.g. today-18y)"),
+    "max_date": ("Senaste datum (t.ex. today)", "Latest date (e.g. today)"),
+}
+STANDARD_TEMPLATE = "standard-e-service"
+BLANK_TEMPLATE = "blank"
+
+
+def s(key: str, lang: str = "sv", **values: Any) -> str:
+    """An editor string in Swedish or English."""
+    sv, en = STRINGS[key]
+    text = en if lang == "en" else sv
+    return text.format(**values) if values else text
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+@dataclass
+class StepRow:
+    """One step in the outline."""
+
+    id: str = ""
+    title: str = ""
+    kind: str = ""
+    kind_label: str = ""
+    errors: int = 0
+    warnings: int = 0
+    first: bool = False
+    last: bool = False
+    selected: bool = False
+
+
+@dataclass
+class PhaseGroup:
+    """A phase with its steps, in journey order."""
+
+    id: str = ""
+    title: str = ""
+    steps: list[StepRow] = field(default_factory=list)
+
+
+@dataclass
+class FindingRow:
+    """A validation finding, placed on a step and (when it concerns one) a question."""
+
+    severity: str = ""
+    message: str = ""
+    step_id: str = ""
+    step_title: str = ""
+    field_id: str = ""
+    target: str = ""
+    """The id of the control to focus when the designer follows the finding."""
+
+
+@dataclass
+class RuleView:
+    """One validation rule of a question: its value and error message as text."""
+
+    name: str = ""
+    label: str = ""
+    value: str = ""
+    message: str = ""
+
+
+@dataclass
+class FieldView:
+    """One question of the selected screen, as the field form shows it."""
+
+    id: str = ""
+    type: str = ""
+    label: str = ""
+    hint: str = ""
+    options: str = ""
+    has_options: bool = False
+    required: str = ""
+    rules: list[RuleView] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+    first: bool = False
+    last: bool = False
+    dom_id: str = ""
+
+
+@dataclass
+class WayView:
+    """A way on from a screen or offline step, or a rule of a decision."""
+
+    index: int = 0
+    condition: str = ""
+    goto: str = ""
+    goto_title: str = ""
+    is_default: bool = False
+    outcome: str = ""
+    explanation: str = ""
+
+
+@dataclass
+class StepView:
+    """The selected step as the step form shows it."""
+
+    id: str = ""
+    title: str = ""
+    kind: str = "screen"
+    phase: str = NO_PHASE
+    actor: str = NO_PHASE
+    channel: str = "web"
+    body: str = ""
+    button: str = ""
+    fields: list[FieldView] = field(default_factory=list)
+    ways: list[WayView] = field(default_factory=list)
+    default_next: str = END
+    findings: list[FindingRow] = field(default_factory=list)
+
+
+# --- choices for the selects ----------------------------------------------------------------
+
+
+def kind_choices(lang: str = "sv") -> list[list[str]]:
+    """[[value, label], ...] of the step kinds."""
+    labels = KIND_LABELS["en" if lang == "en" else "sv"]
+    return [[k, labels[k]] for k in editing.STEP_KINDS]
+
+
+def field_type_choices(lang: str = "sv") -> list[list[str]]:
+    """[[value, label], ...] of every field type of the journey model."""
+    return [[t.value, _pick(FIELD_TYPE_LABELS[t.value], lang)] for t in FieldType]
+
+
+def channel_choices(lang: str = "sv") -> list[list[str]]:
+    """[[value, label], ...] of the channels."""
+    return [[k, v] for k, v in CHANNEL_LABELS["en" if lang == "en" else "sv"].items()]
+
+
+def phase_choices(journey: Journey, lang: str = "sv") -> list[list[str]]:
+    """The journey's phases, with "no phase" first."""
+    return [[NO_PHASE, s("no_phase", lang)]] + [[p.id, p.title] for p in journey.phases]
+
+
+def actor_choices(journey: Journey, lang: str = "sv") -> list[list[str]]:
+    """The journey's actors, with "no actor" first."""
+    none = "Ingen aktör" if lang != "en" else "No actor"
+    return [[NO_PHASE, none]] + [[a.id, a.title] for a in journey.all_actors()]
+
+
+def step_choices(journey: Journey, lang: str = "sv", *, end: bool = False) -> list[list[str]]:
+    """The steps as [[id, title], ...], with "the journey ends here" first when ``end``."""
+    rows = [[st.id, f"{st.title} ({st.id})"] for st in journey.steps]
+    return ([[END, s("end", lang)]] if end else []) + rows
+
+
+def question_choices(journey: Journey) -> list[list[str]]:
+    """Every question of the journey as [[id, label], ...] for the rule builder."""
+    return [
+        [f.id, f"{f.label} ({f.id})"]
+        for st in journey.steps
+        if isinstance(st, ScreenStep)
+        for f in st.fields
+    ]
+
+
+def template_choices(lang: str = "sv") -> list[list[str]]:
+    """Where a new journey can start: blank, the standard e-service, each example."""
+    sv = lang != "en"
+    out = [
+        [BLANK_TEMPLATE, "Tom resa (en startsida)" if sv else "Blank journey (one start page)"],
+        [
+            STANDARD_TEMPLATE,
+            "Standard e-tjänst (start, e-legitimation, frågor, kontrollera, bekräftelse)"
+            if sv
+            else "Standard e-service (start, e-id, questions, check answers, confirmation)",
+        ],
+    ]
+    for path in sorted(EXAMPLES_DIR.glob("*.yaml")):
+        document = files.read_file(path)
+        if document.journey is not None:
+            word = "Exempel" if sv else "Example"
+            out.append([f"example:{path.stem}", f"{word}: {document.journey.title}"])
+    return out
+
+
+def journey_from_template(template: str, title: str, organisation: str, id: str = "") -> Journey:
+    """A new journey from a template value of :func:`template_choices`.
+
+    The id is a slug of the title unless given. An example keeps its steps, gets the new
+    id, title and organisation, and ``origin`` says which example it came from. Raises
+    :class:`journeys.editing.EditError` with a message to show.
+    """
+    title = (title or "").strip()
+    if not title:
+        raise editing.EditError("Skriv resans titel.", "Write the journey's title.")
+    journey_id = (id or "").strip() or files.slugify(title)[:72].strip("-") or "resa"
+    if template in (BLANK_TEMPLATE, STANDARD_TEMPLATE):
+        return editing.new_journey(journey_id, title, organisation, template=template)  # type: ignore[arg-type]
+    if template.startswith("example:"):
+        path = EXAMPLES_DIR / f"{Path(template.removeprefix('example:')).name}.yaml"
+        document = files.read_file(path) if path.exists() else None
+        if document is None or document.journey is None:
+            raise editing.EditError(
+                "Det exemplet finns inte. Välj en annan mall.",
+                "That example does not exist. Choose another template.",
+            )
+        base = editing.new_journey(journey_id, title, organisation)  # checks id and texts
+        example = document.journey
+        data = files.journey_dict(example)
+        data.update(id=base.id, title=base.title, organisation=base.organisation)
+        copied = Journey.model_validate(data)
+        return editing.mark_origin(copied, example)
+    raise editing.EditError(
+        "Okänd mall. Välj en av mallarna i listan.", "Unknown template. Choose one from the list."
+    )
+
+
+# --- journey as state text ------------------------------------------------------------------
+
+
+def dump(journey: Journey) -> str:
+    """The journey as compact JSON for the editor's state."""
+    return json.dumps(files.journey_dict(journey), ensure_ascii=False, separators=(",", ":"))
+
+
+def load(text: str) -> Journey:
+    """The journey back from :func:`dump`."""
+    return Journey.model_validate(json.loads(text))
+
+
+# --- findings -------------------------------------------------------------------------------
+
+
+def field_dom_id(field_id: str) -> str:
+    """The id of a question's label input in the editor (what a finding focuses)."""
+    return f"field-label-{field_id}"
+
+
+def step_dom_id(step_id: str) -> str:
+    """The id of a step's title input in the editor."""
+    return "step-title"
+
+
+def field_of(journey: Journey, path: tuple[str | int, ...]) -> str:
+    """The question a finding's path points into (``steps[2].fields[0]...``), or ''."""
+    if len(path) >= 4 and path[0] == "steps" and path[2] == "fields":
+        step_index, field_index = path[1], path[3]
+        if (
+            isinstance(step_index, int)
+            and isinstance(field_index, int)
+            and 0 <= step_index < len(journey.steps)
+        ):
+            step = journey.steps[step_index]
+            if isinstance(step, ScreenStep) and 0 <= field_index < len(step.fields):
+                return step.fields[field_index].id
+    return ""
+
+
+def step_of(journey: Journey, finding: Finding) -> str:
+    """The step a finding concerns: its own ``step_id`` or the step its path points into."""
+    if finding.step_id:
+        return finding.step_id
+    path = finding.path
+    if (
+        len(path) >= 2
+        and path[0] == "steps"
+        and isinstance(path[1], int)
+        and 0 <= path[1] < len(journey.steps)
+    ):
+        return journey.steps[path[1]].id
+    return ""
+
+
+def finding_rows(journey: Journey, findings: list[Finding], lang: str = "sv") -> list[FindingRow]:
+    """The findings, each with the step and question it concerns, errors first."""
+    titles = {st.id: st.title for st in journey.steps}
+    rows = []
+    for f in sorted(findings, key=lambda f: f.severity != Severity.error):
+        step_id = step_of(journey, f)
+        field_id = field_of(journey, f.path)
+        rows.append(
+            FindingRow(
+                severity=f.severity.value,
+                message=f.message("en" if lang == "en" else "sv"),
+                step_id=step_id,
+                step_title=titles.get(step_id, ""),
+                field_id=field_id,
+                target=field_dom_id(field_id) if field_id else "step-title",
+            )
+        )
+    return rows
+
+
+def publish_blockers(rows: list[FindingRow], lang: str = "sv") -> str:
+    """Why the journey cannot be published ('' when it can): the errors, one per line."""
+    errors = [r for r in rows if r.severity == Severity.error.value]
+    if not errors:
+        return ""
+    head = (
+        f"Resan har {len(errors)} fel och kan inte publiceras. Rätta felen och publicera "
+        "igen (du kan spara som utkast så länge):"
+        if lang != "en"
+        else f"The journey has {len(errors)} errors and cannot be published. Fix them and "
+        "publish again (you can save it as a draft meanwhile):"
+    )
+    lines = [f"- {r.step_title or r.step_id or '–'}: {r.message}" for r in errors]
+    return "\n".join([head, *lines])
+
+
+# --- the outline and the selected step ------------------------------------------------------
+
+
+def outline(
+    journey: Journey, rows: list[FindingRow], selected: str = "", lang: str = "sv"
+) -> list[PhaseGroup]:
+    """Phases in order with their steps in journey order; steps without a phase last.
+
+    A phase without steps is shown too (so a new phase can receive steps). First/last say
+    whether the step can move up/down in the whole journey.
+    """
+    labels = KIND_LABELS["en" if lang == "en" else "sv"]
+    count = len(journey.steps)
+    groups = {p.id: PhaseGroup(id=p.id, title=p.title) for p in journey.phases}
+    loose = PhaseGroup(id=NO_PHASE, title=s("no_phase", lang))
+    for index, st in enumerate(journey.steps):
+        row = StepRow(
+            id=st.id,
+            title=st.title,
+            kind=st.kind,
+            kind_label=labels[st.kind],
+            errors=sum(1 for r in rows if r.step_id == st.id and r.severity == "error"),
+            warnings=sum(1 for r in rows if r.step_id == st.id and r.severity == "warning"),
+            first=index == 0,
+            last=index == count - 1,
+            selected=st.id == selected,
+        )
+        groups.get(st.phase or "", loose).steps.append(row)
+    out = list(groups.values())
+    if loose.steps:
+        out.append(loose)
+    return out
+
+
+def _text(value: Any) -> str:
+    if value is None or value is False:
+        return ""
+    if value is True:
+        return "Svara på frågan"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def field_view(
+    f: FormField, rows: list[FindingRow], index: int, count: int, lang: str
+) -> FieldView:
+    """One question for the field form."""
+    rules = []
+    for name, types in RULE_TYPES.items():
+        if f.type in types:
+            rule = getattr(f, name)
+            rules.append(
+                RuleView(
+                    name=name,
+                    label=_pick(RULE_LABELS[name], lang),
+                    value=_text(rule.value) if rule else "",
+                    message=rule.message if rule else "",
+                )
+            )
+    options = f.option_values() if f.type in CHOICE_TYPES else None
+    return FieldView(
+        id=f.id,
+        type=f.type.value,
+        label=f.label,
+        hint=f.hint or "",
+        options="\n".join(options or []),
+        has_options=f.type in CHOICE_TYPES,
+        required=_text(f.required),
+        rules=rules,
+        findings=[r.message for r in rows if r.field_id == f.id],
+        first=index == 0,
+        last=index == count - 1,
+        dom_id=field_dom_id(f.id),
+    )
+
+
+def step_view(
+    journey: Journey, step_id: str, rows: list[FindingRow], lang: str = "sv"
+) -> StepView | None:
+    """The selected step, or None when the journey has no such step."""
+    st = journey.step(step_id)
+    if st is None:
+        return None
+    mine = [r for r in rows if r.step_id == st.id]
+    titles = {x.id: x.title for x in journey.steps}
+    view = StepView(
+        id=st.id,
+        title=st.title,
+        kind=st.kind,
+        phase=st.phase or NO_PHASE,
+        actor=st.actor or NO_PHASE,
+        body=st.body or "",
+        findings=mine,
+    )
+    if isinstance(st, ScreenStep | OfflineStep):
+        view.channel = str(st.channel)
+        ways = st.transitions()
+        for i, way in enumerate(ways):
+            is_default = way.if_ is None and i == len(ways) - 1
+            view.ways.append(
+                WayView(
+                    index=i,
+                    condition=editing.describe_condition(way.if_, journey, lang),  # type: ignore[arg-type]
+                    goto=way.goto,
+                    goto_title=titles.get(way.goto, way.goto),
+                    is_default=is_default,
+                )
+            )
+            if is_default:
+                view.default_next = way.goto
+    if isinstance(st, ScreenStep):
+        view.button = st.button or ""
+        view.fields = [
+            field_view(f, mine, i, len(st.fields), lang) for i, f in enumerate(st.fields)
+        ]
+    if isinstance(st, DecisionStep):
+        for i, rule in enumerate(st.rules):
+            view.ways.append(
+                WayView(
+                    index=i,
+                    condition=editing.describe_condition(rule.if_, journey, lang),  # type: ignore[arg-type]
+                    goto=rule.goto,
+                    goto_title=titles.get(rule.goto, rule.goto),
+                    is_default=rule.if_ is None and i == len(st.rules) - 1,
+                    outcome=rule.outcome,
+                    explanation=rule.explanation or "",
+                )
+            )
+    return view
+
+
+# --- turning form input into edits ----------------------------------------------------------
+
+
+def options_from(text: str) -> list[str]:
+    """Options typed one per line (blank lines and repeats dropped)."""
+    seen: list[str] = []
+    for line in (text or "").splitlines():
+        value = line.strip()
+        if value and value not in seen:
+            seen.append(value)
+    return seen
+
+
+def _number(text: str) -> float | int | None:
+    try:
+        value = float(text.replace(",", ".").replace(" ", ""))
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else value
+
+
+def rule_value(name: str, text: str) -> Any:
+    """A rule's value from the form: a whole number for lengths, a number for min/max."""
+    text = text.strip()
+    if name in ("min_length", "max_length"):
+        number = _number(text)
+        if not isinstance(number, int) or number < 0:
+            raise editing.EditError(
+                "Skriv antalet tecken som ett heltal, t.ex. 10.",
+                "Write the number of characters as a whole number, e.g. 10.",
+            )
+        return number
+    if name in ("min", "max"):
+        number = _number(text)
+        if number is None:
+            raise editing.EditError(
+                "Skriv värdet som ett tal, t.ex. 18.", "Write the value as a number, e.g. 18."
+            )
+        return number
+    return text
+
+
+def field_changes(f: FormField, form: dict[str, Any], lang: str = "sv") -> dict[str, Any]:
+    """What the field form changes, as keyword arguments for :func:`editing.update_field`.
+
+    Only what differs from the question as it is; a rule with an empty value is removed;
+    a rule with a value needs its error message.
+    """
+    changes: dict[str, Any] = {}
+    label = str(form.get("label", f.label))
+    if label != f.label:
+        changes["label"] = label
+    hint = str(form.get("hint", "")).strip() or None
+    if hint != f.hint:
+        changes["hint"] = hint
+    kind = str(form.get("type", f.type.value))
+    if kind != f.type.value:
+        changes["type"] = kind
+    required = str(form.get("required", "")).strip() or None
+    if required != (_text(f.required) or None):
+        changes["required"] = required
+    if f.type in CHOICE_TYPES and "options" in form and kind == f.type.value:
+        options = options_from(str(form["options"]))
+        if len(options) < 2:
+            raise editing.EditError(
+                "Skriv minst två svarsalternativ, ett per rad.",
+                "Write at least two options, one per line.",
+            )
+        if options != f.option_values():
+            changes["options"] = options
+    for name, types in RULE_TYPES.items():
+        if f.type not in types or kind != f.type.value:
+            continue
+        value = str(form.get(f"rule_{name}_value", "")).strip()
+        message = str(form.get(f"rule_{name}_message", "")).strip()
+        old = getattr(f, name)
+        if not value:
+            if old is not None:
+                changes[name] = None
+            continue
+        if not message:
+            label = _pick(RULE_LABELS[name], lang).lower()
+            raise editing.EditError(
+                f"Skriv felmeddelandet för regeln '{label}', t.ex. 'Skriv minst 10 tecken'.",
+                f"Write the error message for the rule '{label}'.",
+            )
+        new = {"value": rule_value(name, value), "message": message}
+        if old is None or _text(old.value) != _text(new["value"]) or old.message != message:
+            changes[name] = new
+    return changes
+
+
+def condition_for(journey: Journey, field_id: str, value: str) -> dict[str, Any]:
+    """``{field: value}`` for the rule builder, the value typed as the question answers it
+    (a number for a number question)."""
+    value = (value or "").strip()
+    if not field_id:
+        raise editing.EditError("Välj vilken fråga villkoret gäller.", "Choose the question.")
+    if not value:
+        raise editing.EditError(
+            "Skriv svaret som villkoret ska gälla för, t.ex. Ja.",
+            "Write the answer the condition is for, e.g. Ja.",
+        )
+    found = next(
+        (
+            f
+            for st in journey.steps
+            if isinstance(st, ScreenStep)
+            for f in st.fields
+            if f.id == field_id
+        ),
+        None,
+    )
+    typed: Any = value
+    if found is not None and found.type == FieldType.number:
+        number = _number(value)
+        if number is None:
+            raise editing.EditError(
+                "Skriv svaret som ett tal, t.ex. 18.", "Write the answer as a number, e.g. 18."
+            )
+        typed = number
+    return editing.condition_equals(field_id, typed)
+
+
+def draft_diff(theirs: Journey, mine: Journey) -> str:
+    """What differs between the saved journey and the editor's draft, as a YAML diff."""
+    lines = difflib.unified_diff(
+        files.to_yaml(theirs).splitlines(),
+        files.to_yaml(mine).splitlines(),
+        fromfile="sparad",
+        tofile="ditt utkast",
+        lineterm="",
+    )
+    return "\n".join(lines)
