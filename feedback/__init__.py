@@ -94,6 +94,13 @@ from feedback.moderation import (
     tag_comment,
     version_comments,
 )
+from feedback.reset import (
+    ResetCounts,
+    ResetSelection,
+    participant_data,
+    reset_participant_data,
+    reset_selection,
+)
 from feedback.retention import purge_sessions
 from feedback.sessions import (
     AGE_BANDS,
@@ -155,6 +162,8 @@ __all__ = [
     "Outcome",
     "Rating",
     "RatingFigures",
+    "ResetCounts",
+    "ResetSelection",
     "SeqAnswer",
     "SeqFigures",
     "StepComment",
@@ -187,6 +196,7 @@ __all__ = [
     "metrics_json",
     "normalise_withdrawal_code",
     "parse_event",
+    "participant_data",
     "purge_sessions",
     "rebuild_metrics",
     "record_comment",
@@ -196,6 +206,8 @@ __all__ = [
     "record_seq",
     "record_sus",
     "refresh_metrics",
+    "reset_participant_data",
+    "reset_selection",
     "screen_usability_score",
     "session_comments",
     "session_events",
