@@ -69,6 +69,7 @@ from toolkit.web.citizen_text import (
     pick,
     translator,
 )
+from toolkit.web.ratelimit import JoinGuard, share_code_guard, withdrawal_guard
 from toolkit.web.security import nonce_of
 
 log = logging.getLogger("medskapa.citizen")
@@ -269,6 +270,24 @@ class CitizenPages:
         self.site = site
         self.secret = site.secret
         self.https = site.settings.public_url.startswith("https://")
+        self.codes = share_code_guard()
+        self.withdrawals = withdrawal_guard()
+
+    def guarded(self, guard: JoinGuard, request: Request, lang: Lang, org: Organisation) -> str:
+        """The client's address, or :class:`Stop` with a 429 page while its window of
+        failed code lookups (or everyone's) is full."""
+        address = request.client.host if request.client else "unknown"
+        verdict = guard.check(address, self.site.clock().timestamp())
+        if not verdict.allowed:
+            log.warning("Code lookups refused for %s (%s window full)", address, verdict.reason)
+            _ = translator(lang)
+            response = self.message(
+                request, 429, _("limited.heading"), _("limited.body"), action=_("limited.action"),
+                lang=lang, org=org,
+            )  # fmt: skip
+            response.headers["Retry-After"] = str(max(1, verdict.retry_after))
+            raise Stop(response)
+        return address
 
     # --- responses ------------------------------------------------------------------------
 
@@ -479,11 +498,14 @@ class CitizenPages:
                 )
             )
 
+        address = self.guarded(self.codes, request, lang, org)
         if len(raw) > MAX_CODE_CHARS:
+            self.codes.failed(address, now.timestamp())
             raise unknown()
         resolution = prototypes.resolve_share_link(db, raw, now=now)
         link, version = resolution.link, resolution.version
         if resolution.status == "unknown" or link is None or version is None:
+            self.codes.failed(address, now.timestamp())
             raise unknown()
         journey = journey_of(version)
         name = org.name or journey.organisation
@@ -1266,10 +1288,12 @@ class CitizenPages:
         test = self.open_test(request, db)
         self.check_csrf(test, form)
         code = _first(form, "code")
+        address = self.guarded(self.withdrawals, request, test.lang, test.org)
         if code and feedback.withdraw(db, code, now=test.now):
             response = self.withdrawn(request, test.lang, test.org, test.org_name)
             response.delete_cookie(tc.COOKIE, path=routes.citizen_path(test.code), samesite="lax")
             return response
+        self.withdrawals.failed(address, test.now.timestamp())
         return self.withdraw_form_page(
             request,
             db,
@@ -1343,7 +1367,9 @@ class CitizenPages:
         code = _first(form, "code").strip()
         if not code:
             return self.withdraw_form_page(request, db, error=_("withdraw.empty"), status=422)
+        address = self.guarded(self.withdrawals, request, lang, org)
         if not feedback.withdraw(db, code, now=self.site.clock()):
+            self.withdrawals.failed(address, self.site.clock().timestamp())
             return self.withdraw_form_page(
                 request, db, error=_("withdraw.unknown"), code=code, status=422
             )

@@ -328,6 +328,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Check that the address is typed correctly, or scan the QR code again.",
     ),
     "ask": ("Be den som gav dig länken om en ny.", "Ask the person who gave you the link."),
+    "limited.heading": ("För många försök", "Too many attempts"),
+    "limited.body": (
+        "Vi har fått för många koder som inte fungerar på kort tid. Vänta en minut och försök "
+        "sedan igen.",
+        "We have received too many codes that do not work in a short time. Wait a minute and "
+        "then try again.",
+    ),
+    "limited.action": (
+        "Kontrollera att koden är rätt skriven, eller skanna QR-koden.",
+        "Check that the code is typed correctly, or scan the QR code.",
+    ),
     "revoked.heading": ("Testet är avslutat", "The test has ended"),
     "revoked.body": (
         "Länken har stängts av den som ordnar testet och kan inte användas längre.",

@@ -1,4 +1,6 @@
-"""Limits on failed workshop joins: a sliding window per client address and one in total.
+"""Limits on failed code lookups: a sliding window per client address and one in total.
+
+Used for workshop join codes (``/w/``), share codes (``/t/<code>``) and withdrawal codes.
 
 A join code has about 28 bits (ADR 0005), enough only while guessing is slow, so the
 participant pages count every join that matched no workshop (``JoinError.counts_as_guess``)
@@ -120,4 +122,39 @@ class JoinGuard:
                     self.addresses.popitem(last=False)
 
 
-__all__ = ["PER_ADDRESS", "TOTAL", "WINDOW_SECONDS", "JoinGuard", "SlidingWindow", "Verdict"]
+SHARE_CODE_PER_ADDRESS = 30
+"""Unknown share codes (``/t/<code>``) one address may try in a window."""
+
+SHARE_CODE_TOTAL = 100_000
+"""A share code has about 49 bits, so the total window is only a bound on a botnet's work;
+set high so that strangers filling it cannot shut real testers out."""
+
+WITHDRAWAL_PER_ADDRESS = 10
+"""Wrong withdrawal codes one address may try in a window (about 59 bits each)."""
+
+WITHDRAWAL_TOTAL = 1_000
+
+
+def share_code_guard() -> JoinGuard:
+    """The limit on unknown share codes under ``/t/``: a full window answers 429 before the
+    database is asked, so a blocked guesser cannot tell a real code from a made-up one."""
+    return JoinGuard(per_address=SHARE_CODE_PER_ADDRESS, total=SHARE_CODE_TOTAL)
+
+
+def withdrawal_guard() -> JoinGuard:
+    """The limit on wrong withdrawal codes (``/t/withdraw`` and the last page)."""
+    return JoinGuard(per_address=WITHDRAWAL_PER_ADDRESS, total=WITHDRAWAL_TOTAL)
+
+
+__all__ = [
+    "PER_ADDRESS",
+    "SHARE_CODE_PER_ADDRESS",
+    "TOTAL",
+    "WINDOW_SECONDS",
+    "WITHDRAWAL_PER_ADDRESS",
+    "JoinGuard",
+    "SlidingWindow",
+    "Verdict",
+    "share_code_guard",
+    "withdrawal_guard",
+]
