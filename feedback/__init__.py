@@ -98,6 +98,7 @@ from feedback.reset import (
     ResetCounts,
     ResetSelection,
     participant_data,
+    reset_message,
     reset_participant_data,
     reset_selection,
 )
@@ -206,6 +207,7 @@ __all__ = [
     "record_seq",
     "record_sus",
     "refresh_metrics",
+    "reset_message",
     "reset_participant_data",
     "reset_selection",
     "screen_usability_score",

@@ -156,3 +156,46 @@ def reset_participant_data(db: Database, selection: ResetSelection) -> ResetCoun
         return write(db, work)
     finally:
         db.execute(f"pragma secure_delete = {int(secure)}")
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def reset_message(selection: ResetSelection, counts: ResetCounts, *, lang: str = "sv") -> str:
+    """What a reset deletes, for the confirmation a person reads before it, e.g.
+    "12 testsessioner och 340 händelser från länken Klass 9B raderas. Det går inte att ångra."
+    """
+    if lang == "en":
+        where = (
+            f"the link {selection.label}"
+            if selection.share_code
+            else f"every link of version {selection.label}"
+        )
+        what = (
+            f"{_plural(counts.sessions, 'test session', 'test sessions')} and "
+            f"{_plural(counts.events, 'event', 'events')}"
+        )
+        extra = (
+            f" (with {_plural(counts.answers, 'answer', 'answers')} and "
+            f"{_plural(counts.comments, 'comment', 'comments')})"
+            if counts.answers or counts.comments
+            else ""
+        )
+        return f"{what}{extra} from {where} will be deleted. This cannot be undone."
+    where = (
+        f"länken {selection.label}"
+        if selection.share_code
+        else f"alla länkar till version {selection.label}"
+    )
+    what = (
+        f"{_plural(counts.sessions, 'testsession', 'testsessioner')} och "
+        f"{_plural(counts.events, 'händelse', 'händelser')}"
+    )
+    extra = (
+        f" (med {_plural(counts.answers, 'svar', 'svar')} och "
+        f"{_plural(counts.comments, 'kommentar', 'kommentarer')})"
+        if counts.answers or counts.comments
+        else ""
+    )
+    return f"{what}{extra} från {where} raderas. Det går inte att ångra."

@@ -11,6 +11,7 @@
     medskapa token create NAME [--by NAME]
     medskapa token list
     medskapa token revoke ID
+    medskapa feedback reset --share CODE | --version ID [--yes]
 
 ``export --format csv`` writes the per-step metrics for Swedish Excel (UTF-8 with BOM,
 ``;``, decimal comma); with ``--comments`` the comments instead (masked, hidden ones left
@@ -207,6 +208,44 @@ def register(
         except SettingsError as exc:
             _fail(str(exc))
         typer.echo(f"Testdata sparas nu i {days} dagar. Kör medskapa purge dagligen.")
+
+    # --- reset participant data ---------------------------------------------------------
+
+    feedback_app = typer.Typer(help="Testdata från invånarnas test.", no_args_is_help=True)
+    app.add_typer(feedback_app, name="feedback")
+
+    @feedback_app.command("reset")
+    def feedback_reset(
+        share: Annotated[
+            str | None, typer.Option("--share", metavar="KOD", help="En delningslänks testdata.")
+        ] = None,
+        version: Annotated[
+            str | None,
+            typer.Option("--version", metavar="ID", help="En versions testdata, alla länkar."),
+        ] = None,
+        yes: Annotated[
+            bool, typer.Option("--yes", "-y", help="Fråga inte först (för skript).")
+        ] = False,
+    ) -> None:
+        """Radera alla testsessioner från en delningslänk eller en version. Går inte att ångra."""
+        db = database()
+        try:
+            selection = feedback.reset_selection(db, share_code=share, version_id=version)
+        except feedback.FeedbackError as exc:
+            _fail(str(exc))
+        counts = feedback.participant_data(db, selection)
+        if counts.empty:
+            typer.echo(f"Det finns inga testsessioner att radera från {selection.label}.")
+            return
+        typer.echo(feedback.reset_message(selection, counts), err=True)
+        if not yes and not typer.confirm("Radera?", default=False, err=True):
+            _fail("Inget raderades.")
+        done = feedback.reset_participant_data(db, selection)
+        typer.echo(
+            f"Raderade {done.sessions} testsession{'er' if done.sessions != 1 else ''}, "
+            f"{done.events} händelser, {done.answers} svar och {done.comments} kommentarer "
+            f"från {selection.label}."
+        )
 
     # --- API tokens ---------------------------------------------------------------------
 

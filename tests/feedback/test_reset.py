@@ -201,3 +201,24 @@ def test_a_reset_without_a_clear_selection_is_refused_with_what_to_give(
 ) -> None:
     with pytest.raises(FeedbackError, match=message):
         reset_selection(db, **given)
+
+
+def test_the_confirmation_says_what_goes_from_where_and_that_it_is_final(
+    db: Database, version: Version, klass: ShareLink
+) -> None:
+    selection = reset_selection(db, share_code=klass.code)
+    counts = feedback.ResetCounts(sessions=12, events=340)
+    assert feedback.reset_message(selection, counts) == (
+        "12 testsessioner och 340 händelser från länken Klass 9B raderas. "
+        "Det går inte att ångra."
+    )
+    one = feedback.ResetCounts(sessions=1, events=1, ratings=2, comments=1)
+    everything = reset_selection(db, version_id=version.id)
+    assert feedback.reset_message(everything, one) == (
+        "1 testsession och 1 händelse (med 2 svar och 1 kommentar) från alla länkar till "
+        f"version {everything.label} raderas. Det går inte att ångra."
+    )
+    assert feedback.reset_message(selection, counts, lang="en") == (
+        "12 test sessions and 340 events from the link Klass 9B will be deleted. "
+        "This cannot be undone."
+    )
