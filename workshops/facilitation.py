@@ -424,6 +424,135 @@ def reorder_activities(db: Database, workshop_id: str, activity_ids: list[str]) 
     return agenda(db, workshop.id)
 
 
+_UNCHANGED: Any = object()
+
+
+def update_activity(
+    db: Database,
+    workshop_id: str,
+    activity_id: str,
+    *,
+    title: str | None = _UNCHANGED,
+    prompt: str | None = _UNCHANGED,
+    votes_per_person: int = _UNCHANGED,
+    vote_on: str = _UNCHANGED,
+    question: str = _UNCHANGED,
+    share_code: str = _UNCHANGED,
+) -> Activity:
+    """Change an activity of the agenda, also while the workshop runs; returns it.
+
+    Only the settings given change. ``title`` None or empty gives back the kind's own name;
+    ``prompt`` None or empty removes it. The votes per person of a dot vote may go up at any
+    time, and down only to the most votes any participant has already cast in it: votes
+    that were given are never taken away behind anyone's back, so the message names how
+    many people would be over the new limit (they can take votes back first). What is voted
+    on (notes or steps) cannot change once someone has voted. Raises :class:`WorkshopError`
+    for a setting that does not belong to the activity's kind.
+    """
+    workshop = require_workshop(db, workshop_id)
+
+    def work() -> Activity:
+        activity = get_activity(db, activity_id) if isinstance(activity_id, str) else None
+        if activity is None or activity.workshop_id != workshop.id:
+            raise WorkshopError("Aktiviteten finns inte i workshoppens agenda.")
+        changes: dict[str, Any] = {}
+        if title is not _UNCHANGED:
+            heading = _optional_text(title, limit=MAX_TITLE_LENGTH, too_long="Rubriken")
+            changes["title"] = heading or ACTIVITY_TITLES[activity.kind]
+        if prompt is not _UNCHANGED:
+            changes["prompt"] = _optional_text(
+                prompt, limit=MAX_PROMPT_LENGTH, too_long="Instruktionen"
+            )
+        if votes_per_person is not _UNCHANGED or vote_on is not _UNCHANGED:
+            if activity.kind != "vote":
+                raise WorkshopError(
+                    f"”{activity.title}” är ingen prickröstning, så den har inga röster att ändra."
+                )
+            changes.update(_vote_changes(db, activity, votes_per_person, vote_on))
+        if question is not _UNCHANGED:
+            if activity.kind != "question":
+                raise WorkshopError(f"”{activity.title}” är ingen öppen fråga.")
+            changes["question"] = _text(
+                question,
+                limit=MAX_QUESTION_LENGTH,
+                empty="Skriv frågan deltagarna ska svara på.",
+                too_long="Frågan",
+            )
+        if share_code is not _UNCHANGED:
+            if activity.kind != "test":
+                raise WorkshopError("Bara aktiviteten ”testa prototypen” har en delningslänk.")
+            changes["share_code"] = _check_share_code(db, workshop, share_code)
+        if changes:
+            assignments = ", ".join(f"{column} = ?" for column in changes)
+            db.execute(
+                f"update workshop_activities set {assignments} where id = ?",
+                [*changes.values(), activity.id],
+            )
+        found = get_activity(db, activity.id)
+        assert found is not None
+        return found
+
+    return write(db, work)
+
+
+def _vote_changes(
+    db: Database, activity: Activity, votes_per_person: object, vote_on: object
+) -> dict[str, Any]:
+    """The checked new vote settings of a dot vote (see :func:`update_activity`)."""
+    changes: dict[str, Any] = {}
+    if votes_per_person is not _UNCHANGED:
+        votes = votes_per_person
+        if isinstance(votes, bool) or not isinstance(votes, int):
+            raise WorkshopError("Ange hur många röster varje deltagare får, som en siffra.")
+        if not 1 <= votes <= MAX_VOTES_PER_PERSON:
+            raise WorkshopError(
+                f"Varje deltagare kan få från 1 till {MAX_VOTES_PER_PERSON} röster, inte {votes}."
+            )
+        over = db.execute(
+            "select count(*), coalesce(max(used), 0) from (select count(*) as used "
+            "from workshop_votes where activity_id = ? group by participant_id) "
+            "where used > ?",
+            [activity.id, votes],
+        ).fetchone()
+        if over[0]:
+            people = "en deltagare har" if over[0] == 1 else f"{over[0]} deltagare har"
+            raise WorkshopError(
+                f"Det går inte att sänka till {votes} röster: {people} redan lagt upp till "
+                f"{over[1]} röster i ”{activity.title}”. Röster som redan är lagda tas aldrig "
+                f"bort. Välj minst {over[1]}, eller be deltagarna ta bort röster först."
+            )
+        changes["votes_per_person"] = votes
+    if vote_on is not _UNCHANGED and vote_on != activity.vote_on:
+        if vote_on not in ("notes", "steps"):
+            raise WorkshopError("Välj om deltagarna röstar på lappar (notes) eller steg (steps).")
+        cast = db.execute(
+            "select count(*) from workshop_votes where activity_id = ?", [activity.id]
+        ).fetchone()[0]
+        if cast:
+            raise WorkshopError(
+                f"I ”{activity.title}” har deltagarna redan lagt {cast} röster, så det går inte "
+                "att byta mellan att rösta på lappar och på steg. Lägg till en ny prickröstning."
+            )
+        changes["vote_on"] = vote_on
+    return changes
+
+
+def move_activity(db: Database, workshop_id: str, activity_id: str, offset: int) -> list[Activity]:
+    """Move one activity ``offset`` places up (negative) or down the agenda; returns it.
+
+    Moving past either end leaves the activity first or last. The current activity stays
+    current wherever it moves."""
+    ids = [a.id for a in agenda(db, workshop_id)]
+    if activity_id not in ids:
+        raise WorkshopError("Aktiviteten finns inte i workshoppens agenda.")
+    if isinstance(offset, bool) or not isinstance(offset, int):
+        raise WorkshopError("Ange hur många steg aktiviteten ska flyttas, som en siffra.")
+    index = ids.index(activity_id)
+    target = max(0, min(len(ids) - 1, index + offset))
+    ids.insert(target, ids.pop(index))
+    return reorder_activities(db, workshop_id, ids)
+
+
 def remove_activity(db: Database, workshop_id: str, activity_id: str) -> list[Activity]:
     """Take an activity off the agenda and return the agenda.
 

@@ -344,6 +344,32 @@ def set_note_kind(
     return _moderate(db, workshop_id, note_id, {"kind": _check_kind(kind)}, now)
 
 
+def _merge_one(db: Database, workshop_id: str, note_id: str, into: Note, moment: str) -> None:
+    """Inside a write: merge ``note_id`` into ``into`` (see :func:`merge_notes`)."""
+    source = _require_note(db, workshop_id, note_id)
+    if source.id == into.id:
+        raise WorkshopError("En lapp kan inte slås ihop med sig själv. Välj en annan lapp.")
+    if source.merged_into is not None or into.merged_into is not None:
+        raise WorkshopError(
+            "Lappen är redan sammanslagen med en annan lapp. Välj lappen den slogs ihop med."
+        )
+    # One vote per voter and note in a vote: whoever voted for both keeps one, and so
+    # gets a vote back to use. Nobody's count can grow, so no limit is ever passed.
+    db.execute(
+        "delete from workshop_votes where note_id = ? and exists ("
+        "select 1 from workshop_votes other where other.note_id = ? "
+        "and other.activity_id = workshop_votes.activity_id "
+        "and other.participant_id = workshop_votes.participant_id)",
+        [source.id, into.id],
+    )
+    db.execute("update workshop_votes set note_id = ? where note_id = ?", [into.id, source.id])
+    db.execute(
+        "update workshop_notes set merged_into = ?, updated_at = ? where merged_into = ? or id = ?",
+        [into.id, moment, source.id, source.id],
+    )
+    db.execute("update workshop_notes set updated_at = ? where id = ?", [moment, into.id])
+
+
 def merge_notes(
     db: Database, workshop_id: str, note_id: str, into_id: str, *, now: dt.datetime
 ) -> Note:
@@ -352,36 +378,60 @@ def merge_notes(
     The merged note disappears from every view; its votes move to the other note, and a
     participant who had voted for both in the same vote keeps one vote (and so gets one
     back to use). Notes merged earlier into ``note_id`` follow it. Refused for a note
-    merged already, or into itself.
+    merged already, or into itself. The notes may be on different steps; the kept note
+    stays on its own (see :func:`merge_notes_to_step` to choose the step).
     """
     workshop = require_workshop(db, workshop_id)
 
     def work() -> None:
-        source = _require_note(db, workshop.id, note_id)
         target = _require_note(db, workshop.id, into_id)
-        if source.id == target.id:
-            raise WorkshopError("En lapp kan inte slås ihop med sig själv. Välj en annan lapp.")
-        if source.merged_into is not None or target.merged_into is not None:
-            raise WorkshopError(
-                "Lappen är redan sammanslagen med en annan lapp. Välj lappen den slogs ihop med."
-            )
-        db.execute(
-            "delete from workshop_votes where note_id = ? and exists ("
-            "select 1 from workshop_votes other where other.note_id = ? "
-            "and other.activity_id = workshop_votes.activity_id "
-            "and other.participant_id = workshop_votes.participant_id)",
-            [source.id, target.id],
+        _merge_one(db, workshop.id, note_id, target, stamp(now))
+
+    write(db, work)
+    return _require_note(db, workshop.id, into_id)
+
+
+def merge_notes_to_step(
+    db: Database,
+    workshop_id: str,
+    note_ids: list[str],
+    *,
+    into_id: str,
+    step_id: str | None = None,
+    now: dt.datetime,
+) -> Note:
+    """Merge several notes, from any steps and activities, into ``into_id``; return it.
+
+    The facilitator ticks notes that say the same thing on different steps, picks the one
+    whose text stays (``into_id``, which may be among ``note_ids`` or not) and, with
+    ``step_id``, the step the merged note belongs on (else it stays on its own step). All
+    or nothing, in one write. Votes move to the kept note; a participant who voted for two
+    or more of them in the same vote keeps one vote there and gets the others back, so
+    nobody is counted twice and nobody's votes exceed the limit. Votes on steps themselves
+    (a vote on steps) stay where they were: they were given to steps, not to notes.
+    """
+    workshop = require_workshop(db, workshop_id)
+    if not isinstance(note_ids, list | tuple) or not all(isinstance(n, str) for n in note_ids):
+        raise WorkshopError("Välj lapparna som ska slås ihop.")
+    sources = list(dict.fromkeys(n for n in note_ids if n != into_id))
+    if not sources:
+        raise WorkshopError(
+            "Välj minst två lappar att slå ihop: den som ska stå kvar och minst en till."
         )
-        db.execute(
-            "update workshop_votes set note_id = ? where note_id = ?", [target.id, source.id]
-        )
+    step = None
+    if step_id is not None and step_id != "":
+        step = check_step(workshop_journey(db, workshop), step_id, what="den sammanslagna lappen")
+
+    def work() -> None:
+        target = _require_note(db, workshop.id, into_id)
         moment = stamp(now)
-        db.execute(
-            "update workshop_notes set merged_into = ?, updated_at = ? "
-            "where merged_into = ? or id = ?",
-            [target.id, moment, source.id, source.id],
-        )
-        db.execute("update workshop_notes set updated_at = ? where id = ?", [moment, target.id])
+        for source in sources:
+            _merge_one(db, workshop.id, source, target, moment)
+        if step is not None and step != target.step_id:
+            db.execute(
+                "update workshop_notes set step_id = ?, updated_at = ? where id = ?",
+                [step, moment, target.id],
+            )
 
     write(db, work)
     return _require_note(db, workshop.id, into_id)
