@@ -121,7 +121,7 @@ from feedback.sessions import (
     start_session,
     withdraw,
 )
-from feedback.store import MIGRATIONS, FeedbackError, apply_migrations
+from feedback.store import MIGRATIONS, FeedbackError, apply_migrations, change_count
 
 __all__ = [
     "AGE_BANDS",
@@ -179,6 +179,7 @@ __all__ = [
     "Visit",
     "actual_journeys_cjml",
     "apply_migrations",
+    "change_count",
     "classify_path",
     "comments_csv",
     "compare_versions",

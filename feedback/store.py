@@ -42,6 +42,8 @@ Added for the analysis (m002, see :mod:`feedback.metrics`)::
                         share code, age band, step)
     metrics_error_totals  (m004) validation errors per (version, share code, age band, step,
                         field ('' for none), detail)
+    feedback_changes      (m005) version_id, changes: a counter that every change to the
+                        version's test data moves (for live pages; see change_count)
 
 The metrics tables are derived from the events and can be rebuilt from them at any time
 (:func:`feedback.metrics.rebuild_metrics`); erasing a session erases its rows there too.
@@ -604,6 +606,72 @@ def m004_rating_and_error_totals(db: Database) -> None:
         "where e.kind = 'validation_error' and e.step_id is not null "
         "group by 1, 2, 3, 4, 5, 6"
     )
+
+
+CHANGE_SOURCES = (
+    ("events", "insert", "new.version_id"),
+    ("ratings", "insert", "new.version_id"),
+    ("comments", "insert", "new.version_id"),
+    ("seq_answers", "insert", "new.version_id"),
+    ("sus_answers", "insert", "new.version_id"),
+    ("test_sessions", "insert", "new.version_id"),
+    ("test_sessions", "delete", "old.version_id"),
+    ("test_sessions", "update of outcome, task_success", "new.version_id"),
+    (
+        "comment_moderation",
+        "insert",
+        "(select version_id from comments where id = new.comment_id)",
+    ),
+    (
+        "comment_moderation",
+        "update",
+        "(select version_id from comments where id = new.comment_id)",
+    ),
+)
+"""(table, what happens, the version it concerns): each bumps that version's change count."""
+
+
+@MIGRATIONS()
+def m005_change_counts(db: Database) -> None:
+    """A counter per version that moves whenever its test data changes.
+
+    A page that shows the figures live (the heat view) asks every few seconds whether
+    anything changed. Counting a version's events to find out walks an index over all of
+    them (a million rows for a busy version); reading one row of ``feedback_changes`` does
+    not. Triggers add one to the version's counter for every event, answer, comment,
+    moderation, new session, outcome and deleted session (withdrawal, purge, reset), in the
+    transaction that made the change.
+    """
+    db.execute(
+        """
+        create table feedback_changes (
+            version_id text primary key,
+            changes integer not null
+        ) without rowid
+        """
+    )
+    for n, (table, when, version) in enumerate(CHANGE_SOURCES):
+        db.execute(
+            f"""
+            create trigger feedback_change_{n}_{table} after {when} on {table}
+            begin
+                insert into feedback_changes (version_id, changes)
+                select {version}, 1 where {version} is not null
+                on conflict (version_id) do update set changes = changes + 1;
+            end
+            """
+        )
+
+
+def change_count(db: Database, version_id: str) -> int:
+    """How many times the version's test data changed (0 before the first tester came).
+
+    Only ever grows, so a reader that kept the last value knows whether to read again.
+    """
+    row = db.execute(
+        "select changes from feedback_changes where version_id = ?", [version_id]
+    ).fetchone()
+    return 0 if row is None else int(row[0])
 
 
 def apply_migrations(db: Database) -> None:

@@ -66,19 +66,12 @@ AGE_LABELS = {"under-13": "under 13", "80+": "80+"}
 
 
 def change_marker(db: Database, version_id: str) -> str:
-    """A cheap marker of a version's test data: events (indexed on version) and comments.
+    """A cheap marker of a version's test data: one row of ``feedback_changes`` (m005).
 
-    It changes whenever a tester does or says something, so the page rebuilds only then.
+    Triggers move it whenever a tester does or says something, a comment is moderated or
+    sessions are deleted (withdrawal, purge, reset), so the page rebuilds only then.
     """
-    events = db.execute(
-        "select count(*), coalesce(max(rowid), 0) from events where version_id = ?",
-        [version_id],
-    ).fetchone()
-    comments = db.execute(
-        "select count(*), coalesce(max(rowid), 0) from comments where version_id = ?",
-        [version_id],
-    ).fetchone()
-    return f"{events[0]}:{events[1]}:{comments[0]}:{comments[1]}"
+    return str(feedback.change_count(db, version_id))
 
 
 class InsightsState(SessionState):
