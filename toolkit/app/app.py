@@ -13,6 +13,7 @@ import reflex as rx
 
 from toolkit import routes
 from toolkit.app import data
+from toolkit.app.pages.editor import EditorState, editor_page
 from toolkit.app.pages.insights import InsightsState, insights_page
 from toolkit.app.pages.journey_map import JourneyMapState, journey_map_page
 from toolkit.app.pages.journeys import JourneysState, journeys_page
@@ -69,6 +70,12 @@ app.add_page(
     route=routes.JOURNEY_INSIGHTS_PAGE,
     title="Insikter – Medskapa",
     on_load=InsightsState.load,
+)
+app.add_page(
+    editor_page,
+    route=routes.JOURNEY_EDIT_PAGE,
+    title="Redigera resan – Medskapa",
+    on_load=EditorState.load,
 )
 app.add_page(
     settings_page,

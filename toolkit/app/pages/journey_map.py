@@ -134,6 +134,11 @@ def journey_map_page() -> rx.Component:
             rx.vstack(
                 rx.text(JourneyMapState.organisation, color_scheme="gray"),
                 journey_nav(JourneyMapState.links, "map"),
+                rx.link(
+                    "Redigera",
+                    href=routes.JOURNEY_EDIT_PAGE + "?id=" + JourneyMapState.journey_id,
+                    id="edit-journey",
+                ),
                 rx.tabs.root(
                     rx.tabs.list(
                         rx.tabs.trigger(tr("map.title"), value="map"),

@@ -13,6 +13,7 @@ from toolkit import routes
 from toolkit.app import data
 from toolkit.app.components import ui
 from toolkit.app.components.layout import notice, page
+from toolkit.app.pages.editor import new_journey_card
 from toolkit.app.state import SessionState, tr
 from toolkit.i18n import t
 
@@ -244,5 +245,6 @@ def journeys_page() -> rx.Component:
             journey_table(JourneysState.rows),
             rx.text(tr("journeys.none")),
         ),
+        new_journey_card(),
         import_form(),
     )

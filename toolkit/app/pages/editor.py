@@ -1,0 +1,1429 @@
+"""The journey editor: phases and steps, screens and questions, branches and decisions.
+
+The state keeps the journey as JSON text (a backend-only variable), rebuilds the
+:class:`~journeys.model.Journey` for every change, makes the change with a pure function of
+:mod:`journeys.editing` and validates the result with :func:`journeys.validate.check_journey`.
+What the page shows is rebuilt by :mod:`toolkit.app.editordata`. An edit that cannot be made
+shows its :class:`~journeys.editing.EditError` next to the control that asked for it.
+
+Saving stores a revision through :mod:`journeys.store`, passing the revision the editor
+started from so a concurrent save by someone else is reported, never overwritten. Each
+change also writes the draft for the phone preview (:mod:`toolkit.drafts`, ADR 0009).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import reflex as rx
+
+import prototypes
+from journeys import editing, files
+from journeys import store as journey_store
+from journeys.validate import check_journey
+from toolkit import drafts, flowdiagram, routes
+from toolkit.app import data
+from toolkit.app import editordata as ed
+from toolkit.app.components import ui
+from toolkit.app.components.editor import (
+    choice_select,
+    error_at,
+    et,
+    finding_list,
+    labelled,
+    new_journey_form,
+    small_button,
+    step_row,
+    text_area,
+    text_input,
+)
+from toolkit.app.components.layout import notice, page
+from toolkit.app.state import SessionState
+
+Form = dict[str, Any]
+
+
+def _focus_script(element_id: str) -> str:
+    target = json.dumps(element_id)
+    return (
+        "setTimeout(() => {"
+        f" const el = document.getElementById({target});"
+        " if (el) { el.focus(); el.scrollIntoView({block: 'center'}); }"
+        " }, 150)"
+    )
+
+
+class EditorState(SessionState):
+    """One journey being edited in one tab."""
+
+    _journey: str = ""
+    _source: str = ""
+    _removed: str = ""
+    _token: str = ""
+
+    journey_id: str = ""
+    title: str = ""
+    found: bool = True
+    base_revision: int = 0
+    dirty: bool = False
+    counter: int = 0
+    selected: str = ""
+    groups: list[ed.PhaseGroup] = []
+    step: ed.StepView = ed.StepView()
+    findings: list[ed.FindingRow] = []
+    error_count: int = 0
+    warning_count: int = 0
+    kinds: list[list[str]] = []
+    field_types: list[list[str]] = []
+    channels: list[list[str]] = []
+    phases: list[list[str]] = []
+    actors: list[list[str]] = []
+    step_choices: list[list[str]] = []
+    next_choices: list[list[str]] = []
+    questions: list[list[str]] = []
+    error: str = ""
+    error_at: str = ""
+    message: str = ""
+    message_ok: bool = True
+    undo_title: str = ""
+    conflict: str = ""
+    conflict_diff: str = ""
+    show_diff: bool = False
+    problems: str = ""
+    flow_src: str = ""
+    preview_src: str = "about:blank"
+    history_href: str = ""
+    try_href: str = ""
+    copy_href: str = ""
+
+    # --- loading ------------------------------------------------------------------------------
+
+    @rx.event
+    def load(self):
+        """Refuse anonymous visitors; otherwise open ?id=… at its current revision."""
+        if not self.authorised():
+            return self.login_redirect()
+        params = self.router.url.query_parameters
+        self.journey_id = params.get("id", "")
+        self._open(params.get("step", ""))
+        return None
+
+    def _open(self, step_id: str = "") -> None:
+        db = data.database()
+        journey = journey_store.get_journey(db, self.journey_id) if self.journey_id else None
+        self.found = journey is not None
+        self.error = self.error_at = self.message = self.conflict = self.conflict_diff = ""
+        self.problems = self.undo_title = ""
+        self._removed = ""
+        self.show_diff = False
+        if journey is None:
+            self.title = ""
+            return
+        revisions = journey_store.list_revisions(db, journey.id)
+        self.base_revision = revisions[-1].number if revisions else 0
+        self._source = journey_store.get_source(db, journey.id) or ""
+        self._token = self._token or drafts.new_token()
+        self.dirty = False
+        self.selected = step_id if journey.step(step_id) else journey.first_step().id
+        self._links()
+        self._show(journey)
+
+    def _links(self) -> None:
+        """Links to the pages other helpers own, when their routes exist."""
+        self.history_href = _optional_route("journey_history_page", self.journey_id)
+        self.try_href = _optional_route("journey_try_page", self.journey_id)
+        self.copy_href = _optional_route("journey_copy_step_page", self.journey_id)
+
+    def _lang(self) -> str:
+        return "en" if self.lang == "en" else "sv"
+
+    def _current(self) -> editing.Journey:
+        return ed.load(self._journey)
+
+    def _show(self, journey: editing.Journey) -> None:
+        """Rebuild everything the page shows from the journey."""
+        lang = self._lang()
+        self._journey = ed.dump(journey)
+        self.title = journey.title
+        if journey.step(self.selected) is None:
+            self.selected = journey.first_step().id
+        rows = ed.finding_rows(journey, check_journey(journey), lang)
+        self.findings = rows
+        self.error_count = sum(1 for r in rows if r.severity == "error")
+        self.warning_count = len(rows) - self.error_count
+        self.groups = ed.outline(journey, rows, self.selected, lang)
+        self.step = ed.step_view(journey, self.selected, rows, lang) or ed.StepView()
+        self.kinds = ed.kind_choices(lang)
+        self.field_types = ed.field_type_choices(lang)
+        self.channels = ed.channel_choices(lang)
+        self.phases = ed.phase_choices(journey, lang)
+        self.actors = ed.actor_choices(journey, lang)
+        self.step_choices = ed.step_choices(journey, lang)
+        self.next_choices = ed.step_choices(journey, lang, end=True)
+        self.questions = ed.question_choices(journey)
+        svg = flowdiagram.flow_svg(journey, lang=lang, highlight=self.selected)
+        self.flow_src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+        self.counter += 1
+        drafts.put_draft(
+            data.database(),
+            self._token,
+            owner=self.user_email,
+            journey=journey,
+            content=self._journey,
+            now=data.now(),
+        )
+        self.preview_src = (
+            routes.preview_draft_path(journey.id, self.selected, self._token) + f"&v={self.counter}"
+        )
+
+    def _edit(self, where: str, change: Any, *args: Any, **kwargs: Any) -> bool:
+        """Apply ``change(journey, *args, **kwargs)``; on EditError show it at ``where``."""
+        self.error, self.error_at, self.message, self.problems = "", "", "", ""
+        try:
+            result = change(self._current(), *args, **kwargs)
+        except editing.EditError as exc:
+            self.error, self.error_at = exc.message(self._lang()), where
+            return False
+        journey = result[0] if isinstance(result, tuple) else result
+        self.dirty = True
+        self._show(journey)
+        return True
+
+    def _guard(self) -> bool:
+        return self.authorised("designer") and bool(self._journey)
+
+    # --- selecting ----------------------------------------------------------------------------
+
+    @rx.event
+    def select_step(self, step_id: str):
+        """Show a step in the step form and the preview."""
+        if not self._guard():
+            return self.login_redirect()
+        self.selected = step_id
+        self.error = self.error_at = ""
+        self._show(self._current())
+        return rx.call_script(_focus_script("step-title"))
+
+    @rx.event
+    def follow(self, step_id: str, target: str):
+        """Go to the step (and question) a finding concerns and put the focus there."""
+        if not self._guard():
+            return self.login_redirect()
+        if step_id:
+            self.selected = step_id
+            self._show(self._current())
+        return rx.call_script(_focus_script(target or "step-title"))
+
+    # --- phases and steps ---------------------------------------------------------------------
+
+    @rx.event
+    def move(self, step_id: str, delta: int):
+        """Move a step up (-1) or down (+1) in the journey; the focus stays on its button."""
+        if not self._guard():
+            return self.login_redirect()
+        journey = self._current()
+        ids = [st.id for st in journey.steps]
+        if step_id not in ids:
+            return None
+        target = ids.index(step_id) + delta
+        if not 0 <= target < len(ids):
+            return None
+        self.selected = step_id
+        if self._edit("outline", editing.move_step, step_id, target):
+            moved = self._current()
+            index = [st.id for st in moved.steps].index(step_id)
+            button = "up" if delta < 0 else "down"
+            if (button == "up" and index == 0) or (button == "down" and index == len(ids) - 1):
+                button = "down" if button == "up" else "up"
+            return rx.call_script(_focus_script(f"move-{button}-{step_id}"))
+        return None
+
+    @rx.event
+    def duplicate(self, step_id: str):
+        """Copy a step right after itself and select the copy."""
+        if not self._guard():
+            return self.login_redirect()
+        before = {st.id for st in self._current().steps}
+        if self._edit("outline", editing.duplicate_step, step_id):
+            journey = self._current()
+            new = [st.id for st in journey.steps if st.id not in before]
+            if new:
+                self.selected = new[0]
+                self._show(journey)
+        return None
+
+    @rx.event
+    def delete(self, step_id: str):
+        """Delete a step; the removal is kept so that it can be undone."""
+        if not self._guard():
+            return self.login_redirect()
+        self.error = self.error_at = ""
+        try:
+            journey, removed = editing.delete_step(self._current(), step_id)
+        except editing.EditError as exc:
+            self.error, self.error_at = exc.message(self._lang()), "outline"
+            return None
+        self._removed = removed.model_dump_json()
+        self.undo_title = str(removed.step.get("title", step_id))
+        self.dirty = True
+        self._show(journey)
+        return rx.call_script(_focus_script("undo-delete"))
+
+    @rx.event
+    def undo(self):
+        """Put the last deleted step back where it was, with the ways that led to it."""
+        if not self._guard():
+            return self.login_redirect()
+        if not self._removed:
+            return None
+        removed = editing.Removed.model_validate_json(self._removed)
+        if self._edit("outline", editing.restore_step, removed):
+            self._removed, self.undo_title = "", ""
+            self.selected = removed.step_id
+            self._show(self._current())
+        return None
+
+    @rx.event
+    def add_step(self, form: Form):
+        """A new step after the selected one."""
+        if not self._guard():
+            return self.login_redirect()
+        kind = str(form.get("kind", "screen"))
+        title = str(form.get("title", ""))
+        journey = self._current()
+        new_id = editing.unique_step_id(journey, title) if title.strip() else ""
+        phase = str(form.get("phase", ed.NO_PHASE))
+        if self._edit(
+            "add_step",
+            editing.add_step,
+            kind,
+            title,
+            after=self.selected or None,
+            phase=None if phase == ed.NO_PHASE else phase,
+        ):
+            self.selected = new_id
+            self._show(self._current())
+            return rx.call_script(_focus_script("step-title"))
+        return None
+
+    @rx.event
+    def add_phase(self, form: Form):
+        """A new phase, last."""
+        if not self._guard():
+            return self.login_redirect()
+        self._edit("phase", editing.add_phase, str(form.get("title", "")))
+        return None
+
+    @rx.event
+    def rename_phase(self, form: Form):
+        """Give a phase a new name."""
+        if not self._guard():
+            return self.login_redirect()
+        phase_id = str(form.get("phase_id", ""))
+        self._edit("phase", editing.rename_phase, phase_id, str(form.get("title", "")))
+        return None
+
+    @rx.event
+    def save_step(self, form: Form):
+        """Apply the step form: title, kind, phase, actor, channel, text, button."""
+        if not self._guard():
+            return self.login_redirect()
+        self.error = self.error_at = self.message = ""
+        step_id = self.selected
+        try:
+            journey = _apply_step_form(self._current(), step_id, form)
+        except editing.EditError as exc:
+            self.error, self.error_at = exc.message(self._lang()), "step"
+            return None
+        self.dirty = True
+        self._show(journey)
+        return None
+
+    # --- questions ----------------------------------------------------------------------------
+
+    @rx.event
+    def add_question(self, form: Form):
+        """A new question last on the selected screen."""
+        if not self._guard():
+            return self.login_redirect()
+        label = str(form.get("label", ""))
+        journey = self._current()
+        new_id = editing.unique_field_id(journey, label) if label.strip() else ""
+        if self._edit(
+            "add_field", editing.add_field, self.selected, str(form.get("type", "text")), label
+        ):
+            return rx.call_script(_focus_script(ed.field_dom_id(new_id)))
+        return None
+
+    @rx.event
+    def save_field(self, form: Form):
+        """Apply one question's form: label, hint, type, options, required, rules."""
+        if not self._guard():
+            return self.login_redirect()
+        field_id = str(form.get("field_id", ""))
+        journey = self._current()
+        found = journey.fields().get(field_id)
+        if found is None:
+            return None
+        try:
+            changes = ed.field_changes(found[1], form, self._lang())
+        except editing.EditError as exc:
+            self.error, self.error_at = exc.message(self._lang()), f"field:{field_id}"
+            return None
+        if changes:
+            self._edit(
+                f"field:{field_id}", editing.update_field, self.selected, field_id, **changes
+            )
+        return None
+
+    @rx.event
+    def move_field(self, field_id: str, delta: int):
+        """Move a question up or down on its screen."""
+        if not self._guard():
+            return self.login_redirect()
+        ids = [f.id for f in self.step.fields]
+        if field_id not in ids:
+            return None
+        target = ids.index(field_id) + delta
+        if 0 <= target < len(ids) and self._edit(
+            f"field:{field_id}", editing.move_field, self.selected, field_id, target
+        ):
+            side = "up" if delta < 0 else "down"
+            if (side == "up" and target == 0) or (side == "down" and target == len(ids) - 1):
+                side = "down" if side == "up" else "up"
+            return rx.call_script(_focus_script(f"field-{side}-{field_id}"))
+        return None
+
+    @rx.event
+    def remove_field(self, field_id: str):
+        """Remove a question (refused while a condition asks about it)."""
+        if not self._guard():
+            return self.login_redirect()
+        self._edit(f"field:{field_id}", editing.remove_field, self.selected, field_id)
+        return None
+
+    # --- ways on and decisions ----------------------------------------------------------------
+
+    @rx.event
+    def set_next(self, form: Form):
+        """Where the step leads in all other cases (or that the journey ends here)."""
+        if not self._guard():
+            return self.login_redirect()
+        target = str(form.get("goto", ed.END))
+        self._edit("next", editing.set_next, self.selected, None if target == ed.END else target)
+        return None
+
+    @rx.event
+    def add_branch(self, form: Form):
+        """The rule builder: "Om <fråga> är <svar> → gå till <steg>"."""
+        if not self._guard():
+            return self.login_redirect()
+        journey = self._current()
+        try:
+            condition = ed.condition_for(
+                journey, str(form.get("field", "")), str(form.get("value", ""))
+            )
+        except editing.EditError as exc:
+            self.error, self.error_at = exc.message(self._lang()), "branch"
+            return None
+        self._edit("branch", editing.add_branch, self.selected, condition, str(form.get("goto")))
+        return None
+
+    @rx.event
+    def remove_branch(self, index: int):
+        """Remove a way on that has a condition."""
+        if not self._guard():
+            return self.login_redirect()
+        self._edit("branch", editing.remove_branch, self.selected, int(index))
+        return None
+
+    @rx.event
+    def add_rule(self, form: Form):
+        """A decision rule: condition, outcome, explanation, where it leads."""
+        if not self._guard():
+            return self.login_redirect()
+        journey = self._current()
+        try:
+            condition = ed.condition_for(
+                journey, str(form.get("field", "")), str(form.get("value", ""))
+            )
+        except editing.EditError as exc:
+            self.error, self.error_at = exc.message(self._lang()), "rule"
+            return None
+        self._edit(
+            "rule",
+            editing.add_rule,
+            self.selected,
+            condition,
+            str(form.get("outcome", "")),
+            str(form.get("goto", "")),
+            explanation=str(form.get("explanation", "")).strip() or None,
+        )
+        return None
+
+    @rx.event
+    def save_rule(self, form: Form):
+        """Change a decision rule's outcome, explanation and target."""
+        if not self._guard():
+            return self.login_redirect()
+        index = int(form.get("index", 0))
+        self._edit(
+            f"rule:{index}",
+            editing.update_rule,
+            self.selected,
+            index,
+            outcome=str(form.get("outcome", "")),
+            explanation=str(form.get("explanation", "")).strip() or None,
+            goto=str(form.get("goto", "")),
+        )
+        return None
+
+    @rx.event
+    def remove_rule(self, index: int):
+        """Remove a decision rule (not the last one)."""
+        if not self._guard():
+            return self.login_redirect()
+        self._edit(f"rule:{index}", editing.remove_rule, self.selected, int(index))
+        return None
+
+    # --- saving and publishing ----------------------------------------------------------------
+
+    def _save(self, note: str) -> bool:
+        """Store the draft as a revision; on a conflict say so and keep the draft."""
+        db = data.database()
+        journey = self._current()
+        source = _kept_source(self._source, journey)
+        try:
+            revision = journey_store.save_journey(
+                db,
+                journey,
+                source=source,
+                author=self.user_email,
+                note=note or None,
+                now=data.now(),
+                expected_revision=self.base_revision,
+            )
+        except journey_store.RevisionConflict as exc:
+            lang = self._lang()
+            self.conflict = exc.message(lang)
+            theirs = journey_store.get_journey(db, journey.id)
+            self.conflict_diff = ed.draft_diff(theirs, journey) if theirs is not None else ""
+            return False
+        self.base_revision = revision.number
+        self._source = source or ""
+        self.dirty = False
+        self.conflict = self.conflict_diff = ""
+        self.message = ed.s("saved_rev", self._lang(), n=revision.number)
+        self.message_ok = True
+        return True
+
+    @rx.event
+    def save(self, form: Form):
+        """Save the draft as a new revision (errors allowed)."""
+        if not self._guard():
+            return self.login_redirect()
+        self.error = self.error_at = self.problems = ""
+        self._save(str(form.get("note", "")).strip())
+        return None
+
+    @rx.event
+    def publish(self, form: Form):
+        """Save, then publish the journey as the next prototype version (only without errors)."""
+        if not self._guard():
+            return self.login_redirect()
+        lang = self._lang()
+        self.error = self.error_at = self.message = ""
+        self.problems = ed.publish_blockers(self.findings, lang)
+        if self.problems:
+            return rx.call_script(_focus_script("publish-problems"))
+        note = str(form.get("note", "")).strip()
+        if not self._save(note):
+            return None
+        try:
+            version = prototypes.publish_version(
+                data.database(),
+                self.journey_id,
+                note=note or ("Publicerad från redigeraren" if lang == "sv" else "Published"),
+                author=self.user_email,
+                now=data.now(),
+            )
+        except prototypes.NothingToPublish as exc:
+            self.message, self.message_ok = str(exc), False
+        except prototypes.PublishError as exc:
+            self.message, self.message_ok = str(exc), False
+        else:
+            self.message = (
+                f"Publicerad som version {version.number}. Skapa en delningslänk under Dela."
+                if lang == "sv"
+                else f"Published as version {version.number}. Make a share link under Share."
+            )
+            self.message_ok = True
+        return None
+
+    @rx.event
+    def reload(self):
+        """Throw the draft away and open the journey as it is saved now."""
+        if not self.authorised("designer"):
+            return self.login_redirect()
+        self._open(self.selected)
+        self.message, self.message_ok = (
+            "Resan är omladdad. Gör dina ändringar igen."
+            if self._lang() == "sv"
+            else "The journey is reloaded. Make your changes again.",
+            True,
+        )
+        return None
+
+    @rx.event
+    def toggle_diff(self) -> None:
+        """Show or hide what differs between the saved journey and the draft."""
+        self.show_diff = not self.show_diff
+
+
+def _optional_route(name: str, journey_id: str) -> str:
+    """``routes.<name>(journey_id)`` when that page exists, else ''."""
+    builder = getattr(routes, name, None)
+    if builder is None:
+        return ""
+    try:
+        return str(builder(journey_id))
+    except TypeError:
+        return ""
+
+
+def _kept_source(source: str, journey: editing.Journey) -> str | None:
+    """The stored file text with the edits merged in (comments kept), or None."""
+    if not source or source.lstrip().startswith("{"):
+        return None
+    document = files.read_text(source)
+    if document.journey is None:
+        return None
+    try:
+        text = files.save(document, journey)
+    except Exception:  # a source that cannot be merged is simply not kept
+        return None
+    check = files.read_text(text)
+    if check.journey is None or journey_store.content_hash(
+        check.journey
+    ) != journey_store.content_hash(journey):
+        return None
+    return text
+
+
+def _apply_step_form(journey: editing.Journey, step_id: str, form: Form) -> editing.Journey:
+    """Every change the step form asks for, in an order that keeps each valid."""
+    step = journey.step(step_id)
+    if step is None:
+        return journey
+    kind = str(form.get("kind", step.kind))
+    if kind != step.kind:
+        journey = editing.set_step_kind(journey, step_id, kind)  # type: ignore[arg-type]
+        step = journey.step(step_id)
+        assert step is not None
+    title = str(form.get("title", step.title))
+    if title != step.title:
+        journey = editing.rename_step(journey, step_id, title)
+    phase = str(form.get("phase", step.phase or ed.NO_PHASE))
+    if phase != (step.phase or ed.NO_PHASE):
+        journey = editing.move_step_to_phase(
+            journey, step_id, None if phase == ed.NO_PHASE else phase
+        )
+    actor = str(form.get("actor", step.actor or ed.NO_PHASE))
+    if actor != (step.actor or ed.NO_PHASE):
+        journey = editing.set_actor(journey, step_id, None if actor == ed.NO_PHASE else actor)
+    channel = form.get("channel")
+    if channel and step.kind != "decision" and str(channel) != str(getattr(step, "channel", "")):
+        journey = editing.set_channel(journey, step_id, str(channel))
+    changes: dict[str, Any] = {}
+    body = str(form.get("body", step.body or "")).replace("\r\n", "\n")
+    if body.strip() != (step.body or "").strip():
+        changes["body"] = body if body.strip() else None
+    if step.kind == "screen" and "button" in form:
+        button = str(form.get("button", "")).strip() or None
+        if button != getattr(step, "button", None):
+            changes["button"] = button
+    if changes:
+        journey = editing.update_step(journey, step_id, **changes)
+    return journey
+
+
+class NewJourneyState(SessionState):
+    """The "Ny resa" form on the journey list."""
+
+    templates: list[list[str]] = []
+    new_error: str = ""
+
+    @rx.event
+    def load_templates(self):
+        """The templates to start from."""
+        if not self.authorised():
+            return None
+        self.templates = ed.template_choices("en" if self.lang == "en" else "sv")
+        return None
+
+    @rx.event
+    def create(self, form: Form):
+        """Make the journey, save it as revision 1 and open it in the editor."""
+        if not self.authorised("designer"):
+            return self.login_redirect()
+        lang = "en" if self.lang == "en" else "sv"
+        self.new_error = ""
+        org = str(form.get("organisation", "")).strip()
+        try:
+            journey = ed.journey_from_template(
+                str(form.get("template", ed.BLANK_TEMPLATE)),
+                str(form.get("title", "")),
+                org,
+                str(form.get("id", "")),
+            )
+        except editing.EditError as exc:
+            self.new_error = exc.message(lang)
+            return None
+        try:
+            journey_store.save_journey(
+                data.database(),
+                journey,
+                author=self.user_email,
+                note="Ny resa" if lang == "sv" else "New journey",
+                now=data.now(),
+                expected_revision=0,
+            )
+        except journey_store.RevisionConflict:
+            self.new_error = (
+                f"Det finns redan en resa med id '{journey.id}'. Skriv ett annat id eller en "
+                "annan titel."
+                if lang == "sv"
+                else f"There is already a journey with the id '{journey.id}'. Write another id "
+                "or title."
+            )
+            return None
+        return rx.redirect(routes.journey_edit_page(journey.id))
+
+
+def new_journey_card() -> rx.Component:
+    """The "Ny resa" form, for the journey list page."""
+    return new_journey_form(
+        NewJourneyState.templates,
+        NewJourneyState.new_error,
+        NewJourneyState.create,
+        NewJourneyState.load_templates,
+    )
+
+
+# --- the page -------------------------------------------------------------------------------
+
+S = EditorState
+CARD = {"border": "1px solid var(--gray-6)", "borderRadius": "8px", "padding": "0.9em"}
+
+
+def _links() -> rx.Component:
+    """The journey's other pages (and the helpers' pages, when they exist)."""
+
+    def optional(href: rx.Var[str], label: str, id: str) -> rx.Component:
+        return rx.cond(href != "", rx.link(label, href=href, id=id), rx.fragment())
+
+    return rx.el.nav(
+        rx.hstack(
+            rx.link("Resekarta", href=routes.JOURNEY_PAGE + "?id=" + S.journey_id),
+            rx.link("Versioner", href=routes.JOURNEY_VERSIONS_PAGE + "?id=" + S.journey_id),
+            rx.link(
+                "Dela och QR", href=routes.JOURNEY_SHARE_PAGE + "?id=" + S.journey_id, id="to-share"
+            ),
+            optional(S.history_href, "Historik", "to-history"),
+            optional(S.try_href, "Prova utkastet", "to-try"),
+            optional(S.copy_href, "Kopiera ett steg från en annan resa", "to-copy"),
+            spacing="5",
+            wrap="wrap",
+        ),
+        aria_label="Resans sidor",
+    )
+
+
+def _save_bar() -> rx.Component:
+    """Status, save as draft, publish; conflicts and publish problems."""
+    return rx.vstack(
+        rx.hstack(
+            rx.cond(
+                S.dirty,
+                ui.badge(et("unsaved"), color_scheme="amber", id="dirty"),
+                ui.badge("Revision ", S.base_revision, color_scheme="green", id="revision"),
+            ),
+            ui.badge(S.error_count, " fel · ", S.warning_count, " varningar", color_scheme="gray"),
+            rx.form(
+                rx.hstack(
+                    rx.el.label(
+                        et("note"),
+                        html_for="save-note",
+                        class_name="sr-only",
+                        style={"fontSize": "0.85em"},
+                    ),
+                    text_input(
+                        "note",
+                        "save-note",
+                        "",
+                        max_length=300,
+                        style={
+                            "padding": "0.35em",
+                            "width": "18em",
+                            "border": "1px solid var(--gray-8)",
+                            "borderRadius": "4px",
+                        },
+                    ),
+                    rx.button(et("save"), type="submit", id="save-draft"),
+                    align="center",
+                    spacing="2",
+                ),
+                on_submit=S.save,
+                reset_on_submit=True,
+            ),
+            rx.form(
+                rx.button(et("publish"), type="submit", id="publish", color_scheme="green"),
+                on_submit=S.publish,
+            ),
+            spacing="3",
+            wrap="wrap",
+            align="center",
+        ),
+        rx.cond(S.message != "", notice(S.message, ok=S.message_ok), rx.fragment()),
+        rx.cond(
+            S.problems != "",
+            rx.callout(
+                rx.el.pre(
+                    S.problems,
+                    style={"whiteSpace": "pre-wrap", "margin": 0, "fontFamily": "inherit"},
+                ),
+                icon="triangle-alert",
+                color_scheme="red",
+                role="alert",
+                high_contrast=True,
+                id="publish-problems",
+                tab_index=-1,
+                width="100%",
+            ),
+            rx.fragment(),
+        ),
+        rx.cond(
+            S.conflict != "",
+            rx.callout(
+                rx.vstack(
+                    rx.text(S.conflict, id="conflict-message"),
+                    rx.hstack(
+                        rx.button(
+                            et("reload"),
+                            on_click=S.reload,
+                            type="button",
+                            id="reload",
+                            color_scheme="red",
+                        ),
+                        rx.button(
+                            et("compare"),
+                            on_click=S.toggle_diff,
+                            type="button",
+                            variant="outline",
+                            id="compare",
+                            aria_expanded=S.show_diff,
+                        ),
+                        rx.cond(
+                            S.history_href != "",
+                            rx.link("Historik", href=S.history_href),
+                            rx.fragment(),
+                        ),
+                        spacing="2",
+                    ),
+                    rx.cond(
+                        S.show_diff,
+                        rx.el.pre(
+                            S.conflict_diff,
+                            id="conflict-diff",
+                            style={
+                                "whiteSpace": "pre-wrap",
+                                "fontSize": "0.8em",
+                                "maxHeight": "20em",
+                                "overflow": "auto",
+                                "background": "white",
+                                "padding": "0.5em",
+                                "width": "100%",
+                            },
+                        ),
+                        rx.fragment(),
+                    ),
+                    width="100%",
+                ),
+                icon="triangle-alert",
+                color_scheme="red",
+                role="alert",
+                high_contrast=True,
+                width="100%",
+            ),
+            rx.fragment(),
+        ),
+        width="100%",
+        spacing="2",
+    )
+
+
+def _outline() -> rx.Component:
+    """Phases with their steps, add a step or a phase, undo a deletion."""
+    return rx.vstack(
+        rx.heading(et("outline"), size="4", as_="h2"),
+        error_at(S.error, S.error_at, "outline"),
+        rx.cond(
+            S.undo_title != "",
+            rx.callout(
+                rx.hstack(
+                    rx.text("Steget ”", S.undo_title, "” togs bort."),
+                    rx.button(
+                        et("undo"), on_click=S.undo, size="1", id="undo-delete", type="button"
+                    ),
+                    align="center",
+                    wrap="wrap",
+                ),
+                role="status",
+                color_scheme="gray",
+                high_contrast=True,
+                size="1",
+                width="100%",
+            ),
+            rx.fragment(),
+        ),
+        rx.foreach(
+            S.groups,
+            lambda g: rx.box(
+                rx.heading(g.title, size="3", as_="h3", margin_top="0.5em"),
+                rx.el.ol(
+                    rx.foreach(
+                        g.steps,
+                        lambda row: step_row(row, S.select_step, S.move, S.duplicate, S.delete),
+                    ),
+                    style={"padding": 0, "margin": 0},
+                ),
+                width="100%",
+                class_name="outline-phase",
+            ),
+        ),
+        rx.form(
+            rx.vstack(
+                rx.heading(et("add_step"), size="3", as_="h3"),
+                labelled(et("step_title"), "new-step-title", text_input("title", "new-step-title")),
+                labelled(
+                    et("kind"),
+                    "new-step-kind",
+                    choice_select(S.kinds, name="kind", id="new-step-kind"),
+                ),
+                labelled(
+                    et("phase"),
+                    "new-step-phase",
+                    choice_select(S.phases, name="phase", id="new-step-phase", value=S.step.phase),
+                ),
+                error_at(S.error, S.error_at, "add_step"),
+                rx.button(et("add_step"), type="submit", id="add-step", size="2"),
+                spacing="2",
+                width="100%",
+            ),
+            on_submit=S.add_step,
+            reset_on_submit=True,
+            key=S.counter.to_string() + "-add-step",
+            style=CARD,
+            width="100%",
+        ),
+        rx.form(
+            rx.vstack(
+                rx.heading(et("add_phase"), size="3", as_="h3"),
+                labelled(et("phase"), "new-phase-title", text_input("title", "new-phase-title")),
+                error_at(S.error, S.error_at, "phase"),
+                rx.button(
+                    et("add_phase"), type="submit", id="add-phase", size="2", variant="outline"
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            on_submit=S.add_phase,
+            reset_on_submit=True,
+            style=CARD,
+            width="100%",
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _step_form() -> rx.Component:
+    """Title, kind, phase, actor, channel, Markdown text with preview, button label."""
+    return rx.form(
+        rx.vstack(
+            rx.heading(et("step"), ": ", S.step.title, size="4", as_="h2"),
+            rx.text("Id: ", ui.code(S.step.id), size="1"),
+            finding_list(S.step.findings, S.follow, id="step-findings", show_step=False),
+            labelled(
+                et("step_title"), "step-title", text_input("title", "step-title", S.step.title)
+            ),
+            rx.grid(
+                labelled(
+                    et("kind"),
+                    "step-kind",
+                    choice_select(S.kinds, name="kind", id="step-kind", value=S.step.kind),
+                ),
+                labelled(
+                    et("phase"),
+                    "step-phase",
+                    choice_select(S.phases, name="phase", id="step-phase", value=S.step.phase),
+                ),
+                labelled(
+                    et("actor"),
+                    "step-actor",
+                    choice_select(S.actors, name="actor", id="step-actor", value=S.step.actor),
+                ),
+                rx.cond(
+                    S.step.kind != "decision",
+                    labelled(
+                        et("channel"),
+                        "step-channel",
+                        choice_select(
+                            S.channels, name="channel", id="step-channel", value=S.step.channel
+                        ),
+                    ),
+                    rx.fragment(),
+                ),
+                columns="2",
+                spacing="2",
+                width="100%",
+            ),
+            labelled(et("body"), "step-body", text_area("body", "step-body", S.step.body, rows=5)),
+            rx.cond(
+                S.step.body != "",
+                rx.box(
+                    rx.text(et("body_preview"), size="1", weight="bold"),
+                    rx.markdown(S.step.body),
+                    style={"borderLeft": "4px solid var(--gray-6)", "paddingLeft": "0.75em"},
+                    width="100%",
+                    id="body-preview",
+                ),
+                rx.fragment(),
+            ),
+            rx.cond(
+                S.step.kind == "screen",
+                labelled(
+                    et("button"), "step-button", text_input("button", "step-button", S.step.button)
+                ),
+                rx.fragment(),
+            ),
+            error_at(S.error, S.error_at, "step"),
+            rx.button(et("save_step"), type="submit", id="save-step"),
+            spacing="2",
+            width="100%",
+        ),
+        on_submit=S.save_step,
+        key=S.counter.to_string() + "-step",
+        style=CARD,
+        width="100%",
+    )
+
+
+def _field_card(f: rx.Var[ed.FieldView]) -> rx.Component:
+    """One question: label, hint, type, options, required message, rules, order."""
+    return rx.el.li(
+        rx.form(
+            rx.vstack(
+                rx.el.input(type="hidden", name="field_id", value=f.id),
+                rx.hstack(
+                    rx.text(ui.code(f.id), " · ", f.type, size="1"),
+                    rx.spacer(),
+                    small_button(
+                        et("move_up"),
+                        S.move_field(f.id, -1),
+                        id=f"field-up-{f.id}",
+                        disabled=f.first,
+                        aria_label="Flytta upp frågan " + f.label,
+                    ),
+                    small_button(
+                        et("move_down"),
+                        S.move_field(f.id, 1),
+                        id=f"field-down-{f.id}",
+                        disabled=f.last,
+                        aria_label="Flytta ner frågan " + f.label,
+                    ),
+                    small_button(
+                        et("delete"),
+                        S.remove_field(f.id),
+                        color_scheme="red",
+                        aria_label="Ta bort frågan " + f.label,
+                    ),
+                    width="100%",
+                    align="center",
+                    spacing="1",
+                ),
+                rx.foreach(
+                    f.findings,
+                    lambda m: rx.callout(
+                        m,
+                        icon="triangle-alert",
+                        color_scheme="red",
+                        high_contrast=True,
+                        size="1",
+                        width="100%",
+                        class_name="field-finding",
+                    ),
+                ),
+                labelled(et("label"), f.dom_id, text_input("label", f.dom_id, f.label)),
+                labelled(
+                    et("hint"),
+                    f"field-hint-{f.id}",
+                    text_input("hint", f"field-hint-{f.id}", f.hint),
+                ),
+                labelled(
+                    et("type"),
+                    f"field-type-{f.id}",
+                    choice_select(
+                        S.field_types, name="type", id=f"field-type-{f.id}", value=f.type
+                    ),
+                ),
+                rx.cond(
+                    f.has_options,
+                    labelled(
+                        et("options"),
+                        f"field-options-{f.id}",
+                        text_area("options", f"field-options-{f.id}", f.options, rows=3),
+                    ),
+                    rx.fragment(),
+                ),
+                labelled(
+                    et("required"),
+                    f"field-required-{f.id}",
+                    text_input("required", f"field-required-{f.id}", f.required),
+                ),
+                rx.foreach(
+                    f.rules,
+                    lambda r: rx.grid(
+                        labelled(
+                            r.label,
+                            f"rule-{f.id}-{r.name}-value",
+                            text_input(
+                                f"rule_{r.name}_value", f"rule-{f.id}-{r.name}-value", r.value
+                            ),
+                        ),
+                        labelled(
+                            et("rule_message"),
+                            f"rule-{f.id}-{r.name}-message",
+                            text_input(
+                                f"rule_{r.name}_message", f"rule-{f.id}-{r.name}-message", r.message
+                            ),
+                        ),
+                        columns="2",
+                        spacing="2",
+                        width="100%",
+                    ),
+                ),
+                error_at(S.error, S.error_at, "field:" + f.id),
+                rx.button(
+                    et("save_field"),
+                    type="submit",
+                    size="2",
+                    variant="outline",
+                    id=f"save-field-{f.id}",
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            on_submit=S.save_field,
+            key=S.counter.to_string() + "-" + f.id,
+            width="100%",
+        ),
+        style={**CARD, "listStyle": "none", "marginBottom": "0.6em"},
+        class_name="field-card",
+    )
+
+
+def _fields() -> rx.Component:
+    """The questions of the selected screen and the form to add one."""
+    return rx.vstack(
+        rx.heading(et("fields"), size="4", as_="h2"),
+        rx.el.ol(rx.foreach(S.step.fields, _field_card), style={"padding": 0, "width": "100%"}),
+        rx.form(
+            rx.hstack(
+                labelled(
+                    et("type"),
+                    "new-field-type",
+                    choice_select(S.field_types, name="type", id="new-field-type"),
+                ),
+                labelled(et("label"), "new-field-label", text_input("label", "new-field-label")),
+                rx.button(et("add_field"), type="submit", id="add-field"),
+                align="end",
+                spacing="2",
+                width="100%",
+            ),
+            error_at(S.error, S.error_at, "add_field"),
+            on_submit=S.add_question,
+            reset_on_submit=True,
+            style=CARD,
+            width="100%",
+        ),
+        width="100%",
+        spacing="2",
+    )
+
+
+def _condition_inputs(prefix: str) -> list[rx.Component]:
+    return [
+        labelled(
+            et("if_field"),
+            f"{prefix}-field",
+            choice_select(S.questions, name="field", id=f"{prefix}-field"),
+        ),
+        labelled(et("is_value"), f"{prefix}-value", text_input("value", f"{prefix}-value")),
+        labelled(
+            et("goto"),
+            f"{prefix}-goto",
+            choice_select(S.step_choices, name="goto", id=f"{prefix}-goto"),
+        ),
+    ]
+
+
+def _ways() -> rx.Component:
+    """Where a screen or offline step leads: the conditions in order and the default."""
+    return rx.vstack(
+        rx.heading(et("branches"), size="4", as_="h2"),
+        rx.el.ol(
+            rx.foreach(
+                S.step.ways,
+                lambda w: rx.el.li(
+                    rx.hstack(
+                        rx.text(
+                            w.condition,
+                            " → ",
+                            rx.text(w.goto_title, as_="span", weight="bold"),
+                            size="2",
+                        ),
+                        rx.spacer(),
+                        rx.cond(
+                            w.is_default,
+                            rx.fragment(),
+                            small_button(
+                                et("delete"),
+                                S.remove_branch(w.index),
+                                color_scheme="red",
+                                aria_label="Ta bort villkoret " + w.condition,
+                            ),
+                        ),
+                        width="100%",
+                        align="center",
+                    ),
+                    class_name="way",
+                ),
+            ),
+            id="ways",
+            style={"width": "100%"},
+        ),
+        rx.form(
+            rx.hstack(
+                labelled(
+                    et("default_next"),
+                    "default-next",
+                    choice_select(
+                        S.next_choices, name="goto", id="default-next", value=S.step.default_next
+                    ),
+                ),
+                rx.button(et("set_next"), type="submit", id="set-next", variant="outline"),
+                align="end",
+                spacing="2",
+                width="100%",
+            ),
+            error_at(S.error, S.error_at, "next"),
+            on_submit=S.set_next,
+            key=S.counter.to_string() + "-next",
+            width="100%",
+        ),
+        rx.form(
+            rx.vstack(
+                rx.heading(et("rule_builder"), size="3", as_="h3"),
+                rx.grid(*_condition_inputs("branch"), columns="3", spacing="2", width="100%"),
+                error_at(S.error, S.error_at, "branch"),
+                rx.button(et("add_branch"), type="submit", id="add-branch"),
+                spacing="2",
+                width="100%",
+            ),
+            on_submit=S.add_branch,
+            key=S.counter.to_string() + "-branch",
+            style=CARD,
+            width="100%",
+        ),
+        width="100%",
+        spacing="2",
+    )
+
+
+def _rules() -> rx.Component:
+    """A decision's rules: condition, outcome, explanation, where it leads."""
+    return rx.vstack(
+        rx.heading(et("rules"), size="4", as_="h2"),
+        rx.el.ol(
+            rx.foreach(
+                S.step.ways,
+                lambda w: rx.el.li(
+                    rx.form(
+                        rx.vstack(
+                            rx.el.input(type="hidden", name="index", value=w.index),
+                            rx.text(w.condition, weight="bold", size="2"),
+                            labelled(
+                                et("outcome"),
+                                f"rule-outcome-{w.index}",
+                                text_input("outcome", f"rule-outcome-{w.index}", w.outcome),
+                            ),
+                            labelled(
+                                et("explanation"),
+                                f"rule-explanation-{w.index}",
+                                text_input(
+                                    "explanation", f"rule-explanation-{w.index}", w.explanation
+                                ),
+                            ),
+                            labelled(
+                                et("goto"),
+                                f"rule-goto-{w.index}",
+                                choice_select(
+                                    S.step_choices,
+                                    name="goto",
+                                    id=f"rule-goto-{w.index}",
+                                    value=w.goto,
+                                ),
+                            ),
+                            error_at(S.error, S.error_at, "rule:" + w.index.to_string()),
+                            rx.hstack(
+                                rx.button(
+                                    et("save_rule"), type="submit", size="2", variant="outline"
+                                ),
+                                rx.cond(
+                                    w.is_default,
+                                    rx.fragment(),
+                                    small_button(
+                                        et("delete"), S.remove_rule(w.index), color_scheme="red"
+                                    ),
+                                ),
+                                spacing="2",
+                            ),
+                            spacing="2",
+                            width="100%",
+                        ),
+                        on_submit=S.save_rule,
+                        key=S.counter.to_string() + "-rule-" + w.index.to_string(),
+                    ),
+                    style={**CARD, "listStyle": "none", "marginBottom": "0.6em"},
+                ),
+            ),
+            style={"padding": 0, "width": "100%"},
+        ),
+        rx.form(
+            rx.vstack(
+                rx.heading(et("add_rule"), size="3", as_="h3"),
+                rx.grid(*_condition_inputs("rule"), columns="3", spacing="2", width="100%"),
+                labelled(
+                    et("outcome"), "new-rule-outcome", text_input("outcome", "new-rule-outcome")
+                ),
+                labelled(
+                    et("explanation"),
+                    "new-rule-explanation",
+                    text_input("explanation", "new-rule-explanation"),
+                ),
+                error_at(S.error, S.error_at, "rule"),
+                rx.button(et("add_rule"), type="submit", id="add-rule"),
+                spacing="2",
+                width="100%",
+            ),
+            on_submit=S.add_rule,
+            key=S.counter.to_string() + "-new-rule",
+            style=CARD,
+            width="100%",
+        ),
+        width="100%",
+        spacing="2",
+    )
+
+
+def _findings() -> rx.Component:
+    """Every finding of the journey, each with a way to the step it concerns."""
+    return rx.box(
+        rx.heading(et("findings"), " (", S.findings.length(), ")", size="4", as_="h2"),
+        rx.cond(
+            S.findings.length() > 0,
+            finding_list(S.findings, S.follow, id="findings"),
+            rx.text(et("no_findings"), size="2", id="findings"),
+        ),
+        style={**CARD, "maxHeight": "16em", "overflowY": "auto"},
+        width="100%",
+        role="region",
+        aria_label="Att åtgärda",
+        tab_index=0,
+    )
+
+
+def _preview() -> rx.Component:
+    """The selected step at phone width, and the flow."""
+    return rx.vstack(
+        rx.heading(et("preview"), size="4", as_="h2"),
+        rx.el.iframe(
+            src=S.preview_src,
+            title="Förhandsvisning av steget i mobilen",
+            id="phone-preview",
+            style={
+                "border": "1px solid var(--gray-7)",
+                "borderRadius": "12px",
+                "display": "block",
+                "background": "white",
+                "width": "390px",
+                "height": "640px",
+                "maxWidth": "100%",
+            },
+        ),
+        width="100%",
+        spacing="2",
+    )
+
+
+def _flow() -> rx.Component:
+    return rx.vstack(
+        rx.heading(et("flow"), size="4", as_="h2"),
+        rx.box(
+            rx.image(src=S.flow_src, alt="Flödet i resan: steg och vägval", max_width="none"),
+            overflow_x="auto",
+            width="100%",
+            style=CARD,
+            background="white",
+            id="editor-flow",
+        ),
+        width="100%",
+    )
+
+
+def editor_page() -> rx.Component:
+    """The journey editor page."""
+    return page(
+        rx.cond(S.found, rx.fragment(et("title"), ": ", S.title), "Resan finns inte"),
+        rx.cond(
+            S.found,
+            rx.vstack(
+                _links(),
+                _save_bar(),
+                rx.grid(
+                    rx.box(_outline(), style=CARD),
+                    rx.vstack(
+                        _findings(),
+                        _step_form(),
+                        rx.cond(S.step.kind == "screen", _fields(), rx.fragment()),
+                        rx.cond(S.step.kind == "decision", _rules(), _ways()),
+                        spacing="3",
+                        width="100%",
+                    ),
+                    _preview(),
+                    columns="minmax(15em, 19em) minmax(0, 1fr) 410px",
+                    spacing="4",
+                    width="100%",
+                    align="start",
+                ),
+                _flow(),
+                width="100%",
+                spacing="3",
+            ),
+            rx.link("Tillbaka till resorna", href="/"),
+        ),
+        wide=True,
+    )
