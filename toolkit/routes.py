@@ -54,6 +54,14 @@ FLOW_SVG = "/designer/flow/{journey_id}.svg"
 PREVIEW = "/designer/preview/{journey_id}/{step_id}"
 WORKSHOP_QR_SVG = "/designer/workshop-qr/{code}.svg"
 WORKSHOP_REPORT = "/designer/workshop-report/{code}.html"
+RESULTS = "/designer/results/{version_id}/{name}"
+RESULT_FILES = {
+    "steg.csv": "csv",
+    "kommentarer.csv": "comments",
+    "resultat.json": "json",
+    "resor.xml": "cjml",
+}
+"""The files of a version's results (:func:`results_path`), by name: what each one is."""
 WHOAMI = "/designer/api/me"
 OPEN_API_JOURNEYS = "/api/v1/journeys"
 OPEN_API_JOURNEY_VERSIONS = "/api/v1/journeys/{journey_id}/versions"
@@ -276,6 +284,28 @@ def workshop_qr_svg_path(code: str) -> str:
 def workshop_report_path(code: str) -> str:
     """A workshop's report as one HTML page (the same as ``medskapa workshop report``)."""
     return f"/designer/workshop-report/{_seg(code)}.html"
+
+
+def results_path(
+    version_id: str, kind: str, *, share: str | None = None, age: str | None = None
+) -> str:
+    """A version's results as a file: ``csv`` (per-step metrics), ``comments`` (CSV),
+    ``json`` or ``cjml``; ``share`` and ``age`` narrow the figures as on the heat view."""
+    names = {kind_: name for name, kind_ in RESULT_FILES.items()}
+    if kind not in names:
+        raise ValueError(f"unknown results file {kind!r}; use one of {tuple(names)}")
+    path = f"/designer/results/{_seg(version_id)}/{names[kind]}"
+    query = {k: v for k, v in (("share", share), ("age", age)) if v and kind != "comments"}
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def result_file_name(version_id: str, kind: str, *, share: str | None = None) -> str:
+    """The name a downloaded results file is saved as, e.g. ``parkering-v2-abc123-steg.csv``."""
+    names = {kind_: name for name, kind_ in RESULT_FILES.items()}
+    parts = [version_id] + ([share] if share and kind != "comments" else []) + [names[kind]]
+    return "".join(
+        c if c.isascii() and (c.isalnum() or c in "-.") else "_" for c in "-".join(parts)
+    )
 
 
 def designer_export(journey_id: str, fmt: str) -> str:

@@ -47,6 +47,7 @@ from toolkit.accounts import User
 from toolkit.db import DatabaseError, ensure_secret, get_organisation, open_db
 from toolkit.settings import Organisation, Settings, local_zone
 from toolkit.web import citizen, open_api, pages, participant, sheet, workshop_qr
+from toolkit.web.results_download import results_routes
 from toolkit.web.security import SecurityHeaders, nonce_of, security_headers
 
 log = logging.getLogger("medskapa.web")
@@ -649,6 +650,7 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         *workshop_qr.workshop_routes(
             public_url=ctx.settings.public_url, designer=designer, clock=ctx.clock
         ),
+        *results_routes(designer=designer, clock=ctx.clock),
         *open_api.open_api_routes(database=ctx.db),
         Mount(routes.STATIC, app=static_app, name="static"),
     ]
