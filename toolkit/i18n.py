@@ -420,6 +420,33 @@ STRINGS: dict[str, tuple[str, str]] = {
     "run.merge_into": ("Slå ihop med lappen", "Merge into the note"),
     "run.merge": ("Slå ihop", "Merge"),
     "run.merged": ("Lapparna är sammanslagna.", "The notes are merged."),
+    "run.merge_many": ("Slå ihop lappar från olika steg", "Merge notes from different steps"),
+    "run.merge_many_hint": (
+        "Kryssa i lappar som säger samma sak, välj vilken text som står kvar och på vilket "
+        "steg. Rösterna följer med; den som har röstat på flera av dem behåller en röst.",
+        "Tick notes that say the same thing, choose the text to keep and the step it belongs "
+        "on. Votes move along; someone who voted for several of them keeps one vote.",
+    ),
+    "run.merge_pick": ("Lappar att slå ihop", "Notes to merge"),
+    "run.merge_keep": ("Texten som står kvar", "The text to keep"),
+    "run.merge_step": ("På steget", "On the step"),
+    "run.up": ("Upp", "Up"),
+    "run.down": ("Ner", "Down"),
+    "run.edit": ("Ändra", "Edit"),
+    "run.remove": ("Ta bort", "Remove"),
+    "run.save": ("Spara", "Save"),
+    "run.cancel": ("Avbryt", "Cancel"),
+    "run.saved": ("Aktiviteten är ändrad.", "The activity is changed."),
+    "run.added": ("Aktiviteten är tillagd sist i agendan.", "The activity is added last."),
+    "run.removed": ("Aktiviteten är borttagen ur agendan.", "The activity is removed."),
+    "run.votes_number": (
+        "Ange hur många röster varje deltagare får, som en siffra.",
+        "Give the number of votes each participant gets, as a number.",
+    ),
+    "run.votes_hint": (
+        "Fler röster går alltid. Färre går bara ner till det flesta någon redan har lagt.",
+        "More votes are always possible; fewer only down to the most anyone has cast.",
+    ),
     "run.send": ("Skicka anteckningar till resan", "Send notes to the journey"),
     "run.report": ("Rapport", "Report"),
     "run.sent": (

@@ -25,10 +25,12 @@ from toolkit.app.workshopdata import (
     describe_activity,
     draft_activity,
     live_view,
+    merge_choices,
     moved,
     phase_boards,
     result_rows,
     step_boards,
+    step_choices,
     without,
     workshop_row,
 )
@@ -325,3 +327,34 @@ def test_the_live_view_has_the_answers_to_the_current_question(db, workshop) -> 
     assert view is not None
     assert [a.text for a in view.answers] == ["Chatt"]
     assert describe_activity("walk", lang="en") == "Walk the journey"
+
+
+def test_the_agenda_says_which_activity_is_first_and_last_and_carries_what_can_be_edited(
+    db, workshop
+) -> None:
+    items = agenda_items(workshops.agenda(db, workshop.id), current_id=None)
+    assert [(i.first, i.last) for i in items] == [
+        (True, False),
+        (False, False),
+        (False, False),
+        (False, True),
+    ]
+    assert items[0].prompt == "Var blir det krångligt?"
+    assert items[1].votes_per_person == 2 and items[3].question == "Vad saknas?"
+
+
+def test_notes_from_every_step_are_offered_for_a_merge_labelled_with_their_step(
+    db, workshop
+) -> None:
+    join_and_note(db, workshop, "start", "Oklart vem som får söka")
+    join_and_note(db, workshop, "logga-in", "Krångligt med BankID")
+    steps = workshops.notes_by_step(db, workshop.id, audience="facilitator")
+    labels = [c.label for c in merge_choices(steps)]
+    assert labels == [  # journey order, each with its step
+        "Ansök om parkeringstillstånd för rörelsehindrade: Oklart vem som får söka (Anonym 1)",
+        "Logga in med e-legitimation: Krångligt med BankID (Anonym 2)",
+    ]
+    offered = step_choices(steps, lang="sv")
+    assert offered[0].value == "" and offered[0].label == "Samma steg som lappen som står kvar"
+    assert [c.value for c in offered[1:]] == [s.step_id for s in steps if s.in_journey]
+    assert step_choices(steps, lang="en")[0].label == "The kept note's step"

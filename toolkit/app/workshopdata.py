@@ -280,6 +280,11 @@ class AgendaItem:
     title: str = ""
     detail: str = ""
     current: bool = False
+    prompt: str = ""
+    votes_per_person: int = 0
+    question: str = ""
+    first: bool = False
+    last: bool = False
 
 
 def agenda_items(
@@ -310,6 +315,11 @@ def agenda_items(
                 not in (ACTIVITY_LABELS["sv"][activity.kind], ACTIVITY_LABELS["en"][activity.kind]),
             ),
             current=activity.id == current_id,
+            prompt=activity.prompt or "",
+            votes_per_person=activity.votes_per_person or 0,
+            question=activity.question or "",
+            first=n == 0,
+            last=n == len(activities) - 1,
         )
         for n, activity in enumerate(activities)
     ]
@@ -463,6 +473,25 @@ def phase_boards(steps: Sequence[StepNotes], *, lang: str = "sv") -> list[PhaseB
             column = columns[board.phase] = PhaseBoard(id=board.phase, title=title or "")
         column.steps.append(board)
     return list(columns.values())
+
+
+def merge_choices(steps: Sequence[StepNotes]) -> list[Choice]:
+    """Every note that can be merged, in journey order, labelled with its step so notes
+    from different steps can be told apart ("Logga in: BankID krånglar (Anna)")."""
+    return [
+        Choice(note.id, f"{step.title}: {_short(note.text)} ({note.nickname})")
+        for step in steps
+        for note in step.notes
+    ]
+
+
+def step_choices(steps: Sequence[StepNotes], *, lang: str = "sv") -> list[Choice]:
+    """The steps a merged note can be put on, in journey order, after the choice to keep
+    the step of the note whose text stays (value "")."""
+    keep = "Samma steg som lappen som står kvar" if _lang(lang) == "sv" else "The kept note's step"
+    return [Choice("", keep)] + [
+        Choice(step.step_id, step.title) for step in steps if step.in_journey
+    ]
 
 
 # --- votes ----------------------------------------------------------------------------------

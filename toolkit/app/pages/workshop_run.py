@@ -23,19 +23,23 @@ from toolkit.app import data
 from toolkit.app.components import ui
 from toolkit.app.components.layout import notice, page
 from toolkit.app.components.workshop import (
-    agenda_list,
     join_panel,
+    labelled,
     moderation_list,
     results_list,
+    select,
+    sr_only,
     state_badge,
 )
 from toolkit.app.state import SessionState, tr
 from toolkit.app.workshopdata import (
+    ACTIVITY_LABELS,
     NOTE_KIND_LABELS,
     STATE_LABELS,
     TIMER_CHOICES,
     AgendaItem,
     Choice,
+    DraftError,
     LiveView,
     NoteCard,
     ResultRow,
@@ -43,10 +47,13 @@ from toolkit.app.workshopdata import (
     activity_prompt,
     change_marker,
     countdown,
+    draft_activity,
     live_view,
+    merge_choices,
     note_card,
     result_rows,
     step_boards,
+    step_choices,
 )
 from toolkit.i18n import t
 from toolkit.web import workshop_live
@@ -162,6 +169,16 @@ class WorkshopRunState(SessionState):
     answers: list[NoteCard] = []
     message: str = ""
     message_ok: bool = True
+    agenda_message: str = ""
+    agenda_ok: bool = True
+    editing_id: str = ""
+    add_kind: str = "walk"
+    activity_kinds: list[Choice] = []
+    share_links: list[Choice] = []
+    merge_notes: list[Choice] = []
+    merge_steps: list[Choice] = []
+    merge_message: str = ""
+    merge_ok: bool = True
     _marker: str = ""
     _shown_lang: str = ""
     _timer_ends_at: dt.datetime | None = None
@@ -242,6 +259,11 @@ class WorkshopRunState(SessionState):
         self.results = result_rows(view.results, lang=lang) if view.results else []
         self.results_title = view.results.title if view.results else ""
         self.answers = [note_card(n, lang=lang) for n in view.answers]
+        self.activity_kinds = [Choice(k, label) for k, label in ACTIVITY_LABELS[lang].items()]
+        labels = share_labels(w.journey_id)
+        self.share_links = [Choice(code, label) for code, label in labels.items()]
+        self.merge_notes = merge_choices(view.steps)
+        self.merge_steps = step_choices(view.steps, lang=lang)
 
     def _tick(self) -> None:
         """Bring the countdown up to date (only what changed is sent to the browser)."""
@@ -256,32 +278,50 @@ class WorkshopRunState(SessionState):
         """Keep the page live: the countdown every second, the database every two."""
         return await keep_live(self)
 
-    def _do(self, action, *, done: str | None = None):  # type: ignore[no-untyped-def]
-        """Run a change on the workshop; a refusal is shown, then the page is reloaded."""
+    def _act(self, action, *, done: str | None = None, where: str = "top"):  # type: ignore[no-untyped-def]
+        """:meth:`_do` for a signed-in facilitator; anyone else goes to sign-in."""
         if not self.authorised(*ROLES):
             return self.login_redirect()
+        self._do(action, done=done, where=where)
+        return None
+
+    def _say(self, where: str, text: str, ok: bool) -> None:
+        """Show a message next to what was done: at the top, the agenda or the merge."""
+        self.message = self.agenda_message = self.merge_message = ""
+        if where == "agenda":
+            self.agenda_message, self.agenda_ok = text, ok
+        elif where == "merge":
+            self.merge_message, self.merge_ok = text, ok
+        else:
+            self.message, self.message_ok = text, ok
+
+    def _do(self, action, *, done: str | None = None, where: str = "top") -> bool:  # type: ignore[no-untyped-def]
+        """Run a change on the workshop; a refusal is shown, then the page is reloaded.
+        True when it was done."""
         try:
             action(data.database())
         except workshops.WorkshopError as exc:
-            self.message, self.message_ok = str(exc), False
+            self._say(where, str(exc), False)
+            ok = False
         else:
-            self.message, self.message_ok = (done or ""), True
+            self._say(where, done or "", True)
+            ok = True
             workshop_live.changed(self.workshop_id)  # the projector follows at once
         self._refresh()
-        return None
+        return ok
 
     @rx.event
     def open_workshop(self):
         """Let participants join (the first activity starts when none has)."""
-        return self._do(lambda db: workshops.open_workshop(db, self.workshop_id, now=data.now()))
+        return self._act(lambda db: workshops.open_workshop(db, self.workshop_id, now=data.now()))
 
     @rx.event
     def close_workshop(self):
         """End the workshop for everyone."""
-        return self._do(lambda db: workshops.close_workshop(db, self.workshop_id, now=data.now()))
+        return self._act(lambda db: workshops.close_workshop(db, self.workshop_id, now=data.now()))
 
     def _go(self, index: int):  # type: ignore[no-untyped-def]
-        return self._do(lambda db: workshops.set_current_activity(db, self.workshop_id, index))
+        return self._act(lambda db: workshops.set_current_activity(db, self.workshop_id, index))
 
     @rx.event
     def jump(self, index: int):
@@ -301,53 +341,53 @@ class WorkshopRunState(SessionState):
     @rx.event
     def lock(self):
         """Stop participants from adding notes and votes for now."""
-        return self._do(lambda db: workshops.lock_input(db, self.workshop_id))
+        return self._act(lambda db: workshops.lock_input(db, self.workshop_id))
 
     @rx.event
     def unlock(self):
         """Let participants add notes and votes again."""
-        return self._do(lambda db: workshops.unlock_input(db, self.workshop_id))
+        return self._act(lambda db: workshops.unlock_input(db, self.workshop_id))
 
     @rx.event
     def reveal(self):
         """Show the votes to participants and on the projector."""
-        return self._do(lambda db: workshops.reveal_results(db, self.workshop_id))
+        return self._act(lambda db: workshops.reveal_results(db, self.workshop_id))
 
     @rx.event
     def conceal(self):
         """Hide the votes from participants and the projector again."""
-        return self._do(lambda db: workshops.hide_results(db, self.workshop_id))
+        return self._act(lambda db: workshops.hide_results(db, self.workshop_id))
 
     @rx.event
     def start_timer(self, minutes: int):
         """Start (or restart) the countdown."""
-        return self._do(
+        return self._act(
             lambda db: workshops.start_timer(db, self.workshop_id, int(minutes) * 60, data.now())
         )
 
     @rx.event
     def stop_timer(self):
         """Remove the countdown."""
-        return self._do(lambda db: workshops.stop_timer(db, self.workshop_id))
+        return self._act(lambda db: workshops.stop_timer(db, self.workshop_id))
 
     @rx.event
     def hide_note(self, note_id: str):
         """Hide a note from participants, the projector, the report and the journey."""
-        return self._do(
+        return self._act(
             lambda db: workshops.hide_note(db, self.workshop_id, note_id, now=data.now())
         )
 
     @rx.event
     def unhide_note(self, note_id: str):
         """Show a hidden note again."""
-        return self._do(
+        return self._act(
             lambda db: workshops.unhide_note(db, self.workshop_id, note_id, now=data.now())
         )
 
     @rx.event
     def set_kind(self, note_id: str, kind: str):
         """Change what kind of note it is."""
-        return self._do(
+        return self._act(
             lambda db: workshops.set_note_kind(db, self.workshop_id, note_id, kind, now=data.now())
         )
 
@@ -355,10 +395,123 @@ class WorkshopRunState(SessionState):
     def merge(self, form: dict):
         """Merge a note into another one on the same step (its votes follow)."""
         note_id, into = str(form.get("note", "")), str(form.get("into", ""))
-        return self._do(
+        return self._act(
             lambda db: workshops.merge_notes(db, self.workshop_id, note_id, into, now=data.now()),
             done=t("run.merged", self._lang()),
         )
+
+    # --- the agenda, while it runs -----------------------------------------------------------
+
+    @rx.event
+    def move(self, activity_id: str, offset: int):
+        """Move an activity up (-1) or down (1) the agenda."""
+        return self._act(
+            lambda db: workshops.move_activity(db, self.workshop_id, activity_id, int(offset)),
+            where="agenda",
+        )
+
+    @rx.event
+    def edit(self, activity_id: str):
+        """Open the form that changes one activity."""
+        if not self.authorised(*ROLES):
+            return self.login_redirect()
+        self.editing_id = activity_id
+        self.agenda_message = ""
+        return None
+
+    @rx.event
+    def cancel_edit(self):
+        """Close the form without changing anything."""
+        self.editing_id = ""
+        return None
+
+    @rx.event
+    def save_activity(self, form: dict):
+        """Save the changed title, instruction, votes per person or question."""
+        if not self.authorised(*ROLES):
+            return self.login_redirect()
+        lang = self._lang()
+        activity_id = str(form.get("activity", ""))
+        changes: dict[str, object] = {
+            "title": str(form.get("title", "")),
+            "prompt": str(form.get("prompt", "")),
+        }
+        if "votes" in form:
+            try:
+                changes["votes_per_person"] = int(str(form.get("votes", "")).strip())
+            except ValueError:
+                self._say("agenda", t("run.votes_number", lang), False)
+                return None
+        if "question" in form:
+            changes["question"] = str(form.get("question", ""))
+        if self._do(
+            lambda db: workshops.update_activity(db, self.workshop_id, activity_id, **changes),
+            done=t("run.saved", lang),
+            where="agenda",
+        ):
+            self.editing_id = ""
+        return None
+
+    @rx.event
+    def remove_activity(self, activity_id: str):
+        """Take an activity without notes or votes off the agenda."""
+        return self._act(
+            lambda db: workshops.remove_activity(db, self.workshop_id, activity_id),
+            done=t("run.removed", self._lang()),
+            where="agenda",
+        )
+
+    @rx.event
+    def choose_add_kind(self, kind: str):
+        """Show the settings of the kind of activity about to be added."""
+        self.add_kind = kind
+        return None
+
+    @rx.event
+    def add_activity(self, form: dict):
+        """Add an activity at the end of the agenda."""
+        if not self.authorised(*ROLES):
+            return self.login_redirect()
+        lang = self._lang()
+        labels = {c.value: c.label for c in self.share_links}
+        try:
+            planned = draft_activity(
+                {**form, "kind": self.add_kind}, share_labels=labels, lang=lang
+            )
+        except DraftError as exc:
+            self._say("agenda", str(exc), False)
+            return None
+        self._do(
+            lambda db: workshops.add_activity(
+                db, self.workshop_id, planned.kind, now=data.now(), **planned.arguments()
+            ),
+            done=t("run.added", lang),
+            where="agenda",
+        )
+        return None
+
+    # --- merging across steps -----------------------------------------------------------------
+
+    @rx.event
+    def merge_across(self, form: dict):
+        """Merge the ticked notes into the chosen one, on the chosen step."""
+        if not self.authorised(*ROLES):
+            return self.login_redirect()
+        picked = [
+            key.removeprefix("pick-")
+            for key, value in form.items()
+            if key.startswith("pick-") and value not in (None, "", False)
+        ]
+        into = str(form.get("into", ""))
+        step = str(form.get("step", "")) or None
+        self._do(
+            lambda db: workshops.merge_notes_to_step(
+                db, self.workshop_id, picked, into_id=into, step_id=step, now=data.now()
+            ),
+            done=t("run.merged", self._lang()),
+            where="merge",
+        )
+        return None
 
     @rx.event
     def send_to_journey(self):
@@ -518,6 +671,365 @@ def participation() -> rx.Component:
     )
 
 
+def small_button(label_key: str, handler, **props) -> rx.Component:  # type: ignore[no-untyped-def]
+    """A small outlined button."""
+    props.setdefault("variant", "outline")
+    props.setdefault("high_contrast", True)
+    return rx.button(tr(label_key), on_click=handler, size="1", **props)
+
+
+def edit_form(item: rx.Var[AgendaItem]) -> rx.Component:
+    """Change one activity: title, instruction, votes per person or the question."""
+    s = WorkshopRunState
+    return rx.form(
+        rx.vstack(
+            rx.el.input(type="hidden", name="activity", value=item.id),
+            labelled(
+                "workshops.activity_title",
+                "edit-title",
+                rx.el.input(
+                    id="edit-title",
+                    name="title",
+                    default_value=item.title,
+                    max_length=200,
+                    style={"padding": "0.4em", "width": "100%"},
+                ),
+            ),
+            labelled(
+                "workshops.prompt",
+                "edit-prompt",
+                rx.el.input(
+                    id="edit-prompt",
+                    name="prompt",
+                    default_value=item.prompt,
+                    max_length=1000,
+                    style={"padding": "0.4em", "width": "100%"},
+                ),
+            ),
+            rx.cond(
+                item.kind == "vote",
+                labelled(
+                    "workshops.votes",
+                    "edit-votes",
+                    rx.el.input(
+                        id="edit-votes",
+                        name="votes",
+                        type="number",
+                        min=1,
+                        max=workshops.MAX_VOTES_PER_PERSON,
+                        default_value=item.votes_per_person,
+                        style={"padding": "0.4em", "width": "6em"},
+                    ),
+                    hint_key="run.votes_hint",
+                ),
+            ),
+            rx.cond(
+                item.kind == "question",
+                labelled(
+                    "workshops.question",
+                    "edit-question",
+                    rx.el.input(
+                        id="edit-question",
+                        name="question",
+                        default_value=item.question,
+                        max_length=300,
+                        style={"padding": "0.4em", "width": "100%"},
+                    ),
+                ),
+            ),
+            rx.hstack(
+                rx.button(tr("run.save"), type="submit", size="2", id="save-activity"),
+                rx.button(
+                    tr("run.cancel"),
+                    type="button",
+                    on_click=s.cancel_edit,
+                    size="2",
+                    variant="outline",
+                    high_contrast=True,
+                ),
+                spacing="2",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        on_submit=s.save_activity,
+        key=item.id,
+        width="100%",
+        padding_top="0.5em",
+    )
+
+
+def agenda_item(item: rx.Var[AgendaItem]) -> rx.Component:
+    """One activity: go to it, move it, change it, remove it."""
+    s = WorkshopRunState
+    return rx.el.li(
+        rx.hstack(
+            rx.vstack(
+                rx.hstack(
+                    rx.text(item.title, weight="bold"),
+                    rx.cond(
+                        item.current,
+                        ui.badge(tr("run.now"), color_scheme="green", variant="solid"),
+                    ),
+                    align="center",
+                    spacing="2",
+                ),
+                rx.text(item.detail, size="2"),
+                spacing="0",
+            ),
+            rx.spacer(),
+            rx.hstack(
+                rx.cond(
+                    item.current,
+                    rx.fragment(),
+                    rx.button(
+                        tr("run.go_to"),
+                        sr_only(": ", item.title),
+                        on_click=s.jump(item.index),
+                        variant="outline",
+                        size="1",
+                        high_contrast=True,
+                    ),
+                ),
+                rx.button(
+                    rx.icon("arrow-up", aria_hidden="true", size=14),
+                    sr_only(tr("run.up"), ": ", item.title),
+                    on_click=s.move(item.id, -1),
+                    disabled=item.first,
+                    title=tr("run.up"),
+                    variant="outline",
+                    size="1",
+                    high_contrast=True,
+                    class_name="move-up",
+                ),
+                rx.button(
+                    rx.icon("arrow-down", aria_hidden="true", size=14),
+                    sr_only(tr("run.down"), ": ", item.title),
+                    on_click=s.move(item.id, 1),
+                    disabled=item.last,
+                    title=tr("run.down"),
+                    variant="outline",
+                    size="1",
+                    high_contrast=True,
+                    class_name="move-down",
+                ),
+                rx.button(
+                    tr("run.edit"),
+                    sr_only(": ", item.title),
+                    on_click=s.edit(item.id),
+                    variant="outline",
+                    size="1",
+                    high_contrast=True,
+                    class_name="edit-activity",
+                ),
+                rx.button(
+                    tr("run.remove"),
+                    sr_only(": ", item.title),
+                    on_click=s.remove_activity(item.id),
+                    color_scheme="red",
+                    variant="soft",
+                    size="1",
+                    high_contrast=True,
+                    class_name="remove-activity",
+                ),
+                spacing="1",
+                wrap="wrap",
+                align="center",
+            ),
+            align="center",
+            width="100%",
+            wrap="wrap",
+        ),
+        rx.cond(item.id == s.editing_id, edit_form(item)),
+        aria_current=rx.cond(item.current, "step", "false"),
+        padding="0.5em",
+        border_left=rx.cond(item.current, "5px solid var(--green-9)", "5px solid transparent"),
+        background=rx.cond(item.current, "var(--green-2)", "transparent"),
+        class_name="agenda-item",
+    )
+
+
+def add_activity_form() -> rx.Component:
+    """Add an activity at the end of the agenda, also while the workshop runs."""
+    s = WorkshopRunState
+    return rx.form(
+        rx.vstack(
+            rx.heading(tr("workshops.add_activity"), size="3", as_="h3"),
+            rx.hstack(
+                labelled(
+                    "workshops.kind",
+                    "add-kind",
+                    rx.el.select(
+                        rx.foreach(
+                            s.activity_kinds, lambda c: rx.el.option(c.label, value=c.value)
+                        ),
+                        id="add-kind",
+                        name="kind",
+                        value=s.add_kind,
+                        on_change=s.choose_add_kind,
+                        style={"padding": "0.4em"},
+                    ),
+                ),
+                labelled(
+                    "workshops.activity_title",
+                    "add-title",
+                    rx.el.input(
+                        id="add-title",
+                        name="title",
+                        max_length=200,
+                        style={"padding": "0.4em", "width": "100%"},
+                    ),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            rx.match(
+                s.add_kind,
+                (
+                    "vote",
+                    rx.hstack(
+                        labelled(
+                            "workshops.votes",
+                            "add-votes",
+                            rx.el.input(
+                                id="add-votes",
+                                name="votes",
+                                type="number",
+                                min=1,
+                                max=workshops.MAX_VOTES_PER_PERSON,
+                                default_value=str(workshops.DEFAULT_VOTES_PER_PERSON),
+                                style={"padding": "0.4em", "width": "6em"},
+                            ),
+                        ),
+                        labelled(
+                            "workshops.vote_on",
+                            "add-vote-on",
+                            rx.el.select(
+                                rx.el.option(tr("workshops.on_notes"), value="notes"),
+                                rx.el.option(tr("workshops.on_steps"), value="steps"),
+                                id="add-vote-on",
+                                name="vote_on",
+                                style={"padding": "0.4em"},
+                            ),
+                        ),
+                        spacing="3",
+                    ),
+                ),
+                (
+                    "test",
+                    labelled(
+                        "workshops.share_link",
+                        "add-share",
+                        select(s.share_links, id="add-share", name="share_code"),
+                    ),
+                ),
+                (
+                    "question",
+                    labelled(
+                        "workshops.question",
+                        "add-question",
+                        rx.el.input(
+                            id="add-question",
+                            name="question",
+                            max_length=300,
+                            style={"padding": "0.4em", "width": "100%"},
+                        ),
+                    ),
+                ),
+                rx.fragment(),
+            ),
+            rx.button(
+                tr("workshops.add"),
+                type="submit",
+                id="add-activity",
+                variant="outline",
+                high_contrast=True,
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        on_submit=s.add_activity,
+        reset_on_submit=True,
+        width="100%",
+        border_top="1px solid var(--gray-6)",
+        padding_top="0.75em",
+    )
+
+
+def agenda_card() -> rx.Component:
+    """The agenda: where the room is, and changing it while it runs."""
+    s = WorkshopRunState
+    return rx.card(
+        rx.vstack(
+            rx.heading(tr("run.agenda"), size="4", as_="h2"),
+            rx.cond(s.agenda_message != "", notice(s.agenda_message, ok=s.agenda_ok)),
+            rx.el.ol(
+                rx.foreach(s.agenda, agenda_item),
+                id="agenda",
+                style={"paddingLeft": "1.5em", "width": "100%", "margin": 0},
+            ),
+            add_activity_form(),
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def merge_card() -> rx.Component:
+    """Merge notes from different steps into one, on the chosen step."""
+    s = WorkshopRunState
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading(tr("run.merge_many"), size="4", as_="h2"),
+                rx.text(tr("run.merge_many_hint"), size="2"),
+                rx.cond(s.merge_message != "", notice(s.merge_message, ok=s.merge_ok)),
+                rx.el.fieldset(
+                    rx.el.legend(tr("run.merge_pick"), style={"fontWeight": "bold"}),
+                    rx.foreach(
+                        s.merge_notes,
+                        lambda c: rx.el.label(
+                            rx.el.input(
+                                type="checkbox",
+                                name="pick-" + c.value,
+                                value="1",
+                                style={"width": "1.2em", "height": "1.2em"},
+                            ),
+                            rx.text(c.label, as_="span"),
+                            style={"display": "flex", "gap": "0.5em", "alignItems": "center"},
+                            class_name="merge-pick",
+                        ),
+                    ),
+                    style={"border": "none", "padding": 0, "margin": 0},
+                ),
+                rx.hstack(
+                    labelled(
+                        "run.merge_keep",
+                        "merge-into",
+                        select(s.merge_notes, id="merge-into", name="into"),
+                    ),
+                    labelled(
+                        "run.merge_step",
+                        "merge-step",
+                        select(s.merge_steps, id="merge-step", name="step"),
+                    ),
+                    spacing="3",
+                    wrap="wrap",
+                    width="100%",
+                ),
+                rx.button(tr("run.merge"), type="submit", id="merge-across"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=s.merge_across,
+            reset_on_submit=True,
+            width="100%",
+        ),
+        width="100%",
+        id="merge-card",
+    )
+
+
 def workshop_run_page() -> rx.Component:
     """The facilitator's control room."""
     s = WorkshopRunState
@@ -551,14 +1063,7 @@ def workshop_run_page() -> rx.Component:
                         spacing="4",
                         width="100%",
                     ),
-                    rx.card(
-                        rx.vstack(
-                            rx.heading(tr("run.agenda"), size="4", as_="h2"),
-                            agenda_list(s.agenda, on_jump=s.jump),
-                            width="100%",
-                        ),
-                        width="100%",
-                    ),
+                    agenda_card(),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="4",
                     width="100%",
@@ -652,6 +1157,7 @@ def workshop_run_page() -> rx.Component:
                     ),
                     width="100%",
                 ),
+                rx.cond(s.merge_notes.length() > 1, merge_card()),
                 spacing="4",
                 width="100%",
             ),
