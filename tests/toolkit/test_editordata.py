@@ -1,0 +1,179 @@
+"""The journey editor's plain data: outline, step view, findings placed, form input to edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from journeys import editing
+from journeys import store as journey_store
+from journeys.validate import check_journey
+from toolkit import drafts
+from toolkit.app import editordata as ed
+from toolkit.db import open_db
+
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+
+
+def _car_journey() -> editing.Journey:
+    """Start → question 'Ska du själv köra bilen?' → körkort (Ja) or passagerare."""
+    j = ed.journey_from_template("blank", "Parkering", "Exempelkommun")
+    j = editing.add_step(j, "screen", "Förare", after="start")
+    j = editing.add_field(j, "forare", "radios", "Ska du själv köra bilen?")
+    j = editing.update_field(j, "forare", "ska-du-sjalv-kora-bilen", options=["Ja", "Nej"])
+    j = editing.add_step(j, "screen", "Körkort", after="forare")
+    j = editing.add_step(j, "screen", "Passagerare", after="korkort")
+    j = editing.set_next(j, "forare", "passagerare")
+    cond = ed.condition_for(j, "ska-du-sjalv-kora-bilen", "Ja")
+    return editing.add_branch(j, "forare", cond, "korkort")
+
+
+def test_templates_offer_blank_standard_and_every_example() -> None:
+    values = [v for v, _ in ed.template_choices()]
+    assert values[:2] == ["blank", "standard-e-service"]
+    assert "example:parkeringstillstand" in values
+    standard = ed.journey_from_template("standard-e-service", "Ansök om bygglov", "Exempelkommun")
+    assert [s.id for s in standard.steps] == [
+        "start",
+        "logga-in",
+        "fraga",
+        "kontrollera-svar",
+        "skickad",
+    ]
+    assert standard.id == "ansok-om-bygglov"
+
+
+def test_an_example_template_gets_the_new_id_and_says_where_it_came_from() -> None:
+    j = ed.journey_from_template("example:parkeringstillstand", "Vår parkering", "Testkommun")
+    assert (j.id, j.title, j.organisation) == ("var-parkering", "Vår parkering", "Testkommun")
+    assert "parkeringstillstand" in (j.origin or "")
+    assert len(j.steps) > 10
+
+
+def test_a_new_journey_needs_a_title_and_a_known_template() -> None:
+    with pytest.raises(editing.EditError, match="titel"):
+        ed.journey_from_template("blank", "  ", "Exempelkommun")
+    with pytest.raises(editing.EditError, match="mall"):
+        ed.journey_from_template("example:../../etc/passwd", "Resa", "Exempelkommun")
+
+
+def test_outline_groups_steps_by_phase_with_move_limits_and_error_counts() -> None:
+    j = ed.journey_from_template("standard-e-service", "Bygglov", "Exempelkommun")
+    j = editing.set_next(j, "start", None)  # nothing leads to logga-in any more
+    rows = ed.finding_rows(j, check_journey(j))
+    groups = ed.outline(j, rows, selected="fraga")
+    assert [g.title for g in groups] == ["Före ansökan", "Ansökan", "Efter ansökan"]
+    ansokan = groups[1].steps
+    assert [r.id for r in ansokan] == ["logga-in", "fraga", "kontrollera-svar"]
+    assert groups[0].steps[0].first and groups[2].steps[-1].last
+    assert not ansokan[0].first and not ansokan[0].last
+    assert [r.id for g in groups for r in g.steps if r.selected] == ["fraga"]
+    assert sum(r.errors + r.warnings for g in groups for r in g.steps) >= 1
+
+
+def test_a_finding_about_a_question_focuses_that_question() -> None:
+    j = _car_journey()
+    j = editing.update_field(j, "forare", "ska-du-sjalv-kora-bilen", options=["Ja", "Nej", "Ja"])
+    rows = ed.finding_rows(j, check_journey(j))
+    on_field = [r for r in rows if r.field_id == "ska-du-sjalv-kora-bilen"]
+    assert on_field, [r.message for r in rows]
+    assert on_field[0].step_id == "forare"
+    assert on_field[0].target == "field-label-ska-du-sjalv-kora-bilen"
+    view = ed.step_view(j, "forare", rows)
+    assert view is not None and view.fields[0].findings
+
+
+def test_step_view_shows_the_branch_as_a_sentence_and_the_default_next_step() -> None:
+    j = _car_journey()
+    view = ed.step_view(j, "forare", [])
+    assert view is not None
+    assert [w.condition for w in view.ways] == [
+        "Om Ska du själv köra bilen? är Ja",
+        "I alla andra fall",
+    ]
+    assert [w.goto for w in view.ways] == ["korkort", "passagerare"]
+    assert view.default_next == "passagerare"
+    assert view.fields[0].options == "Ja\nNej" and view.fields[0].has_options
+    assert ed.step_view(j, "finns-inte", []) is None
+
+
+def test_field_form_changes_only_what_differs_and_rules_need_a_message() -> None:
+    j = editing.add_field(_car_journey(), "korkort", "text", "Körkortsnummer")
+    field = j.fields()["korkortsnummer"][1]
+    same = {"label": "Körkortsnummer", "hint": "", "type": "text", "required": ""}
+    assert ed.field_changes(field, same) == {}
+    changed = ed.field_changes(
+        field,
+        {
+            **same,
+            "required": "Skriv ditt körkortsnummer",
+            "rule_min_length_value": "6",
+            "rule_min_length_message": "Skriv minst 6 tecken",
+        },
+    )
+    assert changed == {
+        "required": "Skriv ditt körkortsnummer",
+        "min_length": {"value": 6, "message": "Skriv minst 6 tecken"},
+    }
+    with pytest.raises(editing.EditError, match="felmeddelandet"):
+        ed.field_changes(field, {**same, "rule_max_length_value": "10"})
+    with pytest.raises(editing.EditError, match="heltal"):
+        ed.field_changes(
+            field, {**same, "rule_max_length_value": "tio", "rule_max_length_message": "Högst"}
+        )
+
+
+def test_options_are_one_per_line_and_at_least_two() -> None:
+    j = _car_journey()
+    field = j.fields()["ska-du-sjalv-kora-bilen"][1]
+    base = {"label": field.label, "type": "radios", "required": "", "hint": ""}
+    assert ed.field_changes(field, {**base, "options": "Ja\n\n Nej \nVet inte\nJa"}) == {
+        "options": ["Ja", "Nej", "Vet inte"]
+    }
+    with pytest.raises(editing.EditError, match="två"):
+        ed.field_changes(field, {**base, "options": "Ja"})
+
+
+def test_rule_builder_condition_types_a_number_answer_and_refuses_empty_input() -> None:
+    j = editing.add_field(_car_journey(), "korkort", "number", "Ålder")
+    assert ed.condition_for(j, "alder", "18") == {"alder": 18}
+    assert ed.condition_for(j, "ska-du-sjalv-kora-bilen", "Ja") == {"ska-du-sjalv-kora-bilen": "Ja"}
+    with pytest.raises(editing.EditError, match="Skriv svaret"):
+        ed.condition_for(j, "ska-du-sjalv-kora-bilen", " ")
+    with pytest.raises(editing.EditError, match="tal"):
+        ed.condition_for(j, "alder", "arton")
+
+
+def test_publish_blockers_list_every_error_and_nothing_when_only_warnings() -> None:
+    rows = [
+        ed.FindingRow("error", "Det finns inget steg 'x'.", "start", "Start"),
+        ed.FindingRow("warning", "Texten är svår.", "start", "Start"),
+    ]
+    text = ed.publish_blockers(rows)
+    assert text.startswith("Resan har 1 fel och kan inte publiceras")
+    assert "- Start: Det finns inget steg 'x'." in text and "svår" not in text
+    assert ed.publish_blockers(rows[1:]) == ""
+
+
+def test_state_text_round_trips_and_the_draft_diff_shows_the_change() -> None:
+    j = _car_journey()
+    assert ed.load(ed.dump(j)) == j
+    renamed = editing.rename_step(j, "korkort", "Ditt körkort")
+    diff = ed.draft_diff(j, renamed)
+    assert "-    title: Körkort" in diff and "+    title: Ditt körkort" in diff
+
+
+def test_a_draft_is_only_shown_to_its_owner_for_its_journey(tmp_path) -> None:
+    db = open_db(tmp_path / "m.db")
+    j = _car_journey()
+    token = drafts.new_token()
+    drafts.put_draft(db, token, owner="a@exempel.se", journey=j, content=ed.dump(j), now=NOW)
+    assert drafts.get_draft(db, token, owner="a@exempel.se", journey_id=j.id) == j
+    assert drafts.get_draft(db, token, owner="b@exempel.se", journey_id=j.id) is None
+    assert drafts.get_draft(db, token, owner="a@exempel.se", journey_id="annan") is None
+    assert drafts.get_draft(db, "fel", owner="a@exempel.se", journey_id=j.id) is None
+    later = NOW + drafts.KEEP + dt.timedelta(hours=1)
+    drafts.put_draft(db, "ny", owner="a@exempel.se", journey=j, content=ed.dump(j), now=later)
+    assert drafts.get_draft(db, token, owner="a@exempel.se", journey_id=j.id) is None
+    assert journey_store.list_journeys(db) == []  # a draft is not a saved journey
