@@ -54,6 +54,10 @@ FLOW_SVG = "/designer/flow/{journey_id}.svg"
 PREVIEW = "/designer/preview/{journey_id}/{step_id}"
 WORKSHOP_QR_SVG = "/designer/workshop-qr/{code}.svg"
 WORKSHOP_REPORT = "/designer/workshop-report/{code}.html"
+TRY_ROOT = "/designer/try"
+TRY = "/designer/try/{journey_id}"
+TRY_STEP = "/designer/try/{journey_id}/s/{step_id}"
+TRY_DONE = "/designer/try/{journey_id}/klart"
 RESULTS = "/designer/results/{version_id}/{name}"
 RESULT_FILES = {
     "steg.csv": "csv",
@@ -77,6 +81,8 @@ JOURNEY_PAGE = "/journey"
 JOURNEY_VERSIONS_PAGE = "/journey/versions"
 JOURNEY_SHARE_PAGE = "/journey/share"
 JOURNEY_INSIGHTS_PAGE = "/journey/insights"
+JOURNEY_HISTORY_PAGE = "/journey/history"
+JOURNEY_COPY_STEP_PAGE = "/journey/copy-step"
 JOURNEY_EDIT_PAGE = "/journey/edit"
 SETTINGS_PAGE = "/settings"
 WORKSHOPS_PAGE = "/workshops"
@@ -308,6 +314,23 @@ def result_file_name(version_id: str, kind: str, *, share: str | None = None) ->
     )
 
 
+def try_path(journey_id: str) -> str:
+    """'Prova utkastet': start walking the journey's latest saved revision as a citizen,
+    without publishing and without storing anything (designers only)."""
+    return f"{TRY_ROOT}/{_seg(journey_id)}"
+
+
+def try_step_path(journey_id: str, step_id: str, **query: str) -> str:
+    """One step of a draft being tried (``back=1``, ``andra=<field>`` as for citizens)."""
+    path = f"{try_path(journey_id)}/s/{_seg(step_id)}"
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def try_done_path(journey_id: str) -> str:
+    """The end of a draft being tried."""
+    return f"{try_path(journey_id)}/klart"
+
+
 def designer_export(journey_id: str, fmt: str) -> str:
     """Same as :func:`export_path` (the name the designer app uses)."""
     return export_path(journey_id, fmt)
@@ -367,6 +390,17 @@ def journey_edit_page(journey_id: str, *, step: str | None = None) -> str:
 def preview_draft_path(journey_id: str, step_id: str, draft: str) -> str:
     """A step of the journey editor's unsaved draft, as a citizen would see it."""
     return f"{preview_path(journey_id, step_id)}?{urlencode({'draft': draft})}"
+
+
+def journey_history_page(journey_id: str, *, a: int | None = None, b: int | None = None) -> str:
+    """A journey's revisions: ``/journey/history?id=<id>`` (``&a=``/``&b=`` compare two)."""
+    query = {"id": journey_id, "a": a, "b": b}
+    return f"{JOURNEY_HISTORY_PAGE}?{urlencode({k: v for k, v in query.items() if v})}"
+
+
+def journey_copy_step_page(journey_id: str) -> str:
+    """Copy a step from another journey into this one: ``/journey/copy-step?id=<id>``."""
+    return _page(JOURNEY_COPY_STEP_PAGE, journey_id)
 
 
 def settings_page() -> str:

@@ -46,7 +46,7 @@ from toolkit import accounts, drafts, flowdiagram, routes
 from toolkit.accounts import User
 from toolkit.db import DatabaseError, ensure_secret, get_organisation, open_db
 from toolkit.settings import Organisation, Settings, local_zone
-from toolkit.web import citizen, open_api, pages, participant, sheet, workshop_qr
+from toolkit.web import citizen, open_api, pages, participant, sheet, try_draft, workshop_qr
 from toolkit.web.results_download import results_routes
 from toolkit.web.security import SecurityHeaders, nonce_of, security_headers
 
@@ -647,6 +647,7 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         Route(routes.EXPORT, export, methods=["GET"]),
         Route(routes.FLOW_SVG, flow_svg, methods=["GET"]),
         Route(routes.PREVIEW, preview, methods=["GET"]),
+        *try_draft.try_routes(ctx),
         *workshop_qr.workshop_routes(
             public_url=ctx.settings.public_url, designer=designer, clock=ctx.clock
         ),

@@ -291,6 +291,12 @@ class CitizenPages:
 
     # --- responses ------------------------------------------------------------------------
 
+    def step_path(self, code: str, step_id: str, **query: str) -> str:
+        """Where a step of this test is: the links and forms of :meth:`step_page` use it, so
+        the designer's draft runner (:mod:`toolkit.web.try_draft`) can serve the same page
+        under its own address."""
+        return routes.citizen_step_path(code, step_id, **query)
+
     def set_state(self, response: Response, test: Test, state: tc.TestState) -> None:
         response.set_cookie(
             tc.COOKIE,
@@ -791,7 +797,7 @@ class CitizenPages:
             back_to: str | None = state.from_summary
         else:
             back_to = state.previous_step()
-        back_href = routes.citizen_step_path(code, back_to, back="1") if back_to else None
+        back_href = self.step_path(code, back_to, back="1") if back_to else None
         progress = None
         if isinstance(step, ScreenStep) and pattern not in ("start", "confirmation"):
             n, total = prototypes.progress(journey, state.answers, step.id)
@@ -811,8 +817,7 @@ class CitizenPages:
                     {
                         "label": row.label,
                         "value": row.value,
-                        "href": routes.citizen_step_path(code, row.step_id, andra=row.field_id)
-                        + f"#{frag}",
+                        "href": self.step_path(code, row.step_id, andra=row.field_id) + f"#{frag}",
                     }
                 )
             shortened = ", ".join(fields[k][1].label for k in state.shortened if k in fields)
@@ -844,7 +849,7 @@ class CitizenPages:
             "citizen/step.html",
             state=state,
             status=status,
-            here=routes.citizen_step_path(code, step.id),
+            here=self.step_path(code, step.id),
             feedback_anchor=True,
             step=step,
             pattern=pattern,
@@ -859,7 +864,7 @@ class CitizenPages:
             offline_rows=offline_rows,
             decision=decision,
             seq=seq,
-            action=routes.citizen_step_path(code, step.id),
+            action=self.step_path(code, step.id),
             csrf=state.csrf,
             button=self.button_text(test, step, ends),
             fb=fb,
