@@ -84,6 +84,15 @@ def test_a_finding_about_a_question_focuses_that_question() -> None:
     assert view is not None and view.fields[0].findings
 
 
+def test_an_answer_that_is_not_an_option_leads_to_the_options_of_its_question() -> None:
+    j = _car_journey()
+    j = editing.update_field(j, "forare", "ska-du-sjalv-kora-bilen", options=["Yes", "No"])
+    rows = [r for r in ed.finding_rows(j, check_journey(j)) if r.severity == "error"]
+    assert len(rows) == 1 and "Ja" in rows[0].message
+    assert (rows[0].jump_step, rows[0].field_id) == ("forare", "ska-du-sjalv-kora-bilen")
+    assert rows[0].target == "field-options-ska-du-sjalv-kora-bilen"
+
+
 def test_step_view_shows_the_branch_as_a_sentence_and_the_default_next_step() -> None:
     j = _car_journey()
     view = ed.step_view(j, "forare", [])

@@ -180,6 +180,8 @@ class FindingRow:
     field_id: str = ""
     target: str = ""
     """The id of the control to focus when the designer follows the finding."""
+    jump_step: str = ""
+    """The step to select when the designer follows the finding (where the question is)."""
 
 
 @dataclass
@@ -398,10 +400,21 @@ def step_of(journey: Journey, finding: Finding) -> str:
 def finding_rows(journey: Journey, findings: list[Finding], lang: str = "sv") -> list[FindingRow]:
     """The findings, each with the step and question it concerns, errors first."""
     titles = {st.id: st.title for st in journey.steps}
+    questions = journey.fields()
     rows = []
     for f in sorted(findings, key=lambda f: f.severity != Severity.error):
         step_id = step_of(journey, f)
         field_id = field_of(journey, f.path)
+        named = f.params.get("field")
+        if not field_id and isinstance(named, str) and named in questions:
+            field_id = named  # e.g. a condition's answer that is not one of the options
+        jump = questions[field_id][0].id if field_id in questions else step_id
+        if field_id and f.code in _OPTION_CODES:
+            target = f"field-options-{field_id}"
+        elif field_id:
+            target = field_dom_id(field_id)
+        else:
+            target = "step-title"
         rows.append(
             FindingRow(
                 severity=f.severity.value,
@@ -409,10 +422,14 @@ def finding_rows(journey: Journey, findings: list[Finding], lang: str = "sv") ->
                 step_id=step_id,
                 step_title=titles.get(step_id, ""),
                 field_id=field_id,
-                target=field_dom_id(field_id) if field_id else "step-title",
+                target=target,
+                jump_step=jump,
             )
         )
     return rows
+
+
+_OPTION_CODES = frozenset({"value-not-an-option", "too-few-options", "options-missing"})
 
 
 def publish_blockers(rows: list[FindingRow], lang: str = "sv") -> str:

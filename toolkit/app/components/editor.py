@@ -136,7 +136,7 @@ def finding_list(
                     rx.spacer(),
                     small_button(
                         et("show"),
-                        follow(f.step_id, f.target),
+                        follow(f.jump_step, f.target),
                         aria_label=rx.cond(
                             SessionState.lang == "en",
                             "Show " + f.step_title,

@@ -1,0 +1,238 @@
+"""The journey editor in real Chromium: build a branching journey from scratch, fix what the
+validator finds through its link, preview, save, publish, share, and walk both branches on a
+phone; reorder a step with the keyboard only; axe on the editor pages.
+
+Each run makes its own journey (a random id), since the e2e server is shared by all tests.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import Server, _phone_context, assert_accessible, shot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+QUESTION = "Ska du själv köra bilen?"
+FIELD = "ska-du-sjalv-kora-bilen"
+
+
+def _ids(page: Any) -> list[str]:
+    """The step ids in the outline, in order."""
+    return page.locator("li.outline-step").evaluate_all(
+        "els => els.map(e => e.getAttribute('data-step'))"
+    )
+
+
+def _selected(page: Any, title: str) -> None:
+    page.wait_for_function(
+        "t => document.getElementById('step-title')?.value === t", arg=title, timeout=30_000
+    )
+
+
+def _add_step(page: Any, title: str, kind: str = "screen") -> None:
+    page.locator("#new-step-title").fill(title)
+    page.locator("#new-step-kind").select_option(kind)
+    page.locator("#add-step").click()
+    _selected(page, title)
+
+
+def _select(page: Any, step_id: str, title: str) -> None:
+    page.locator(f"#select-{step_id}").click()
+    _selected(page, title)
+
+
+def _set_next(page: Any, target: str) -> None:
+    page.locator("#default-next").select_option(target)
+    page.locator("#set-next").click()
+
+
+def _focused(page: Any) -> str:
+    return str(page.evaluate("document.activeElement && document.activeElement.id"))
+
+
+def _create(page: Any, server: Server, title: str, template: str = "blank") -> str:
+    page.goto(server.url + "/")
+    page.locator("#new-title").fill(title)
+    page.locator("#new-template").select_option(template)
+    page.locator("#create-journey").click()
+    page.wait_for_url(re.compile(r".*/journey/edit\?id=.*"))
+    page.locator("#step-title").wait_for()
+    return page.url.split("id=", 1)[1].split("&")[0]
+
+
+def _walk(page: Any, url: str, answer: str, via: str) -> None:
+    """From the share link to the last step, answering the branch question."""
+    page.goto(url)
+    page.get_by_label("30–49 år", exact=True).check()
+    page.get_by_label("Jag har läst vad som sparas och vill vara med i testet").check()
+    page.get_by_role("button", name="Starta testet").click()
+
+    def go_on() -> None:
+        page.locator("form[action*='/s/'] button[type=submit]").first.click()
+        page.wait_for_load_state()
+
+    go_on()  # the start page
+    assert page.get_by_role("heading", level=1).inner_text() == "Förare"
+    page.get_by_label(answer, exact=True).check()
+    go_on()
+    assert page.get_by_role("heading", level=1).inner_text() == via
+    go_on()
+    assert page.get_by_role("heading", level=1).inner_text() == "Intyg"
+    go_on()
+    assert page.get_by_role("heading", level=1).inner_text() == "Klart"
+
+
+def test_build_a_branching_journey_publish_it_and_walk_both_branches(
+    laptop, browser, server: Server
+) -> None:
+    page = laptop
+    sign_in(page, server)
+    title = f"Parkering e2e {secrets.token_hex(3)}"
+    journey_id = _create(page, server, title)
+    assert journey_id.startswith("parkering-e2e-")
+    assert page.locator("#revision").inner_text() == "Revision 1"
+
+    for step in ("Förare", "Körkort", "Passagerare", "Intyg", "Klart"):
+        _add_step(page, step)
+    assert _ids(page) == ["start", "forare", "korkort", "passagerare", "intyg", "klart"]
+
+    # the question and the branch: "Om Ska du själv köra bilen? är Ja -> gå till Körkort"
+    _select(page, "forare", "Förare")
+    page.locator("#new-field-type").select_option("radios")
+    page.locator("#new-field-label").fill(QUESTION)
+    page.locator("#add-field").click()
+    page.locator(f"#field-label-{FIELD}").wait_for()
+    _set_next(page, "passagerare")
+    page.locator("#branch-field").select_option(FIELD)
+    page.locator("#branch-value").fill("Ja")
+    page.locator("#branch-goto").select_option("korkort")
+    page.locator("#add-branch").click()
+    page.locator("#ways").get_by_text(f"Om {QUESTION} är Ja").wait_for()
+
+    # the options are still "Alternativ 1, 2": the validator says Ja is not one of them
+    finding = page.locator("#findings li.finding").filter(has_text="Ja")
+    finding.wait_for()
+    assert "Fel" in finding.inner_text()
+    shot(page, "editor-01-finding")
+
+    # publishing is refused with the errors listed; saving as a draft is not
+    page.locator("#publish").click()
+    problems = page.locator("#publish-problems")
+    problems.wait_for()
+    assert "kan inte publiceras" in problems.inner_text()
+    assert "Ja" in problems.inner_text()
+
+    # the finding's link goes to the question's options, even from another step
+    _select(page, "korkort", "Körkort")
+    _set_next(page, "intyg")
+    page.locator("#findings li.finding").filter(has_text="Ja").locator(".finding-link").click()
+    _selected(page, "Förare")
+    page.wait_for_function(f"document.activeElement?.id === 'field-options-{FIELD}'")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Ja\nNej")
+    page.locator(f"#field-required-{FIELD}").fill("Välj om du själv ska köra bilen")
+    page.locator(f"#save-field-{FIELD}").click()
+    page.locator("#findings li.finding").filter(has_text="Alternativ").wait_for(state="detached")
+    assert page.locator("#findings .finding").filter(has_text="Fel").count() == 0
+
+    # preview: the draft as the citizen sees it, beside the editor
+    frame = page.frame_locator("#phone-preview")
+    frame.get_by_role("heading", name="Förare").wait_for()
+    assert frame.get_by_label("Ja", exact=True).is_visible()
+    assert frame.get_by_label("Nej", exact=True).is_visible()
+    flow = page.locator("#editor-flow img").get_attribute("src") or ""
+    assert flow.startswith("data:image/svg+xml;base64,")
+    shot(page, "editor-02-laptop")
+    assert_accessible(page)
+
+    # save (a revision), then publish
+    page.locator("#save-note").fill("Förare eller passagerare")
+    page.locator("#save-draft").click()
+    page.locator("#revision").filter(has_text="Revision 2").wait_for()
+    page.locator("#publish").click()
+    page.get_by_text("Publicerad som version 1").wait_for()
+    shot(page, "editor-03-published")
+
+    # a share link to the version, opened on two phones: one per branch
+    made = server.cli("share", f"{journey_id}-v1")
+    assert made.returncode == 0, made.stdout + made.stderr
+    url = re.search(r"(http://\S+/t/[A-Za-z0-9]+)", made.stdout)
+    assert url, made.stdout
+    for answer, via in (("Ja", "Körkort"), ("Nej", "Passagerare")):
+        context = _phone_context(browser, javascript=True)
+        try:
+            phone = context.new_page()
+            phone.set_default_timeout(30_000)
+            _walk(phone, url.group(1), answer, via)
+            shot(phone, f"editor-04-phone-{answer.lower()}")
+        finally:
+            context.close()
+
+
+def test_a_step_is_reordered_with_the_keyboard_only(laptop, server: Server) -> None:
+    page = laptop
+    sign_in(page, server)
+    _create(page, server, f"Tangentbord {secrets.token_hex(3)}", "standard-e-service")
+    before = _ids(page)
+    assert before == ["start", "logga-in", "fraga", "kontrollera-svar", "skickad"]
+    page.locator("#move-up-fraga").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.querySelectorAll('li.outline-step')[1]?.dataset.step === 'fraga'"
+    )
+    assert _ids(page) == ["start", "fraga", "logga-in", "kontrollera-svar", "skickad"]
+    page.wait_for_function("document.activeElement?.id === 'move-up-fraga'")
+    page.keyboard.press("Space")
+    page.wait_for_function(
+        "document.querySelectorAll('li.outline-step')[0]?.dataset.step === 'fraga'"
+    )
+    assert _ids(page)[:2] == ["fraga", "start"]
+    # the first button cannot move further up, so the focus goes to "Flytta ner"
+    page.wait_for_function("document.activeElement?.id === 'move-down-fraga'")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.querySelectorAll('li.outline-step')[1]?.dataset.step === 'fraga'"
+    )
+    assert page.locator("#dirty").is_visible()
+
+
+def test_delete_with_undo_and_a_concurrent_save_is_reported(
+    laptop, server: Server, tmp_path
+) -> None:
+    page = laptop
+    sign_in(page, server)
+    journey_id = _create(page, server, f"Samtidigt {secrets.token_hex(3)}", "standard-e-service")
+    page.locator("#select-fraga").click()
+    page.get_by_role("button", name="Ta bort Din fråga").click()
+    page.wait_for_function(
+        "![...document.querySelectorAll('li.outline-step')].some(e => e.dataset.step === 'fraga')"
+    )
+    page.locator("#undo-delete").click()
+    page.wait_for_function(
+        "[...document.querySelectorAll('li.outline-step')].some(e => e.dataset.step === 'fraga')"
+    )
+    assert _ids(page)[2] == "fraga"
+
+    # someone else saves the journey meanwhile (here: an import from the command line)
+    exported = server.cli("journey", "export", journey_id)
+    assert exported.returncode == 0, exported.stderr
+    theirs = tmp_path / f"{journey_id}.yaml"
+    theirs.write_text(exported.stdout.replace("Din fråga", "Deras fråga"), encoding="utf-8")
+    imported = server.cli("journey", "import", str(theirs), "--author", "kollega@exempel.se")
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    page.locator("#save-draft").click()
+    message = page.locator("#conflict-message")
+    message.wait_for()
+    assert "har ändrats sedan du öppnade revision 1" in message.inner_text()
+    page.locator("#compare").click()
+    assert "Deras fråga" in page.locator("#conflict-diff").inner_text()
+    shot(page, "editor-05-conflict")
+    assert_accessible(page)
+    page.locator("#reload").click()
+    page.locator("#revision").filter(has_text="Revision 2").wait_for()
+    assert page.locator("#select-fraga").inner_text() == "Deras fråga"
