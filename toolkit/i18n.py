@@ -204,6 +204,27 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "insights.tag": ("Tagga", "Tag"),
     "insights.untag": ("Ta bort tagg", "Remove tag"),
+    "insights.download": ("Ladda ner", "Download"),
+    "insights.reset": ("Återställ deltagardata", "Reset participant data"),
+    "insights.reset_link": (
+        "Raderar alla testsessioner från den valda delningslänken. Länken och QR-koden fungerar "
+        "som förut.",
+        "Deletes every test session from the chosen share link. The link and its QR code keep "
+        "working.",
+    ),
+    "insights.reset_all": (
+        "Raderar alla testsessioner från versionen, från alla länkar. Välj en delningslänk "
+        "ovan för att bara radera den länkens.",
+        "Deletes every test session of the version, from all its links. Choose a share link "
+        "above to delete only that link's.",
+    ),
+    "insights.reset_title": ("Återställ deltagardata?", "Reset participant data?"),
+    "insights.reset_type": (
+        "Skriv radera för att bekräfta",
+        "Type radera (Swedish for delete) to confirm",
+    ),
+    "insights.reset_confirm": ("Radera testdata", "Delete test data"),
+    "insights.reset_cancel": ("Avbryt", "Cancel"),
     "step.preview": ("Förhandsvisning", "Preview"),
     "step.fields": ("Frågor", "Questions"),
     "step.leads_to": ("Leder till", "Leads to"),
@@ -288,6 +309,35 @@ STRINGS: dict[str, tuple[str, str]] = {
     "settings.colour": ("Färg (till invånarsidorna)", "Colour (for the citizen pages)"),
     "settings.save": ("Spara", "Save"),
     "settings.saved": ("Sparat.", "Saved."),
+    "settings.org_title": ("Organisation", "Organisation"),
+    "settings.tokens": ("API-nycklar", "API tokens"),
+    "settings.tokens_hint": (
+        "Nycklar till det öppna API:t (/api/v1) för kommunens egen uppföljning. Skicka "
+        "nyckeln som: Authorization: Bearer NYCKEL. Den visas bara en gång, när den skapas.",
+        "Tokens for the open API (/api/v1) for the kommun's own follow-up. Send the token as: "
+        "Authorization: Bearer TOKEN. It is shown once, when it is created.",
+    ),
+    "settings.token_name": ("Vad nyckeln används till", "What the token is for"),
+    "settings.token_create": ("Skapa nyckel", "Create token"),
+    "settings.token_created": (
+        "Kopiera nyckeln nu och spara den säkert: den visas inte igen.",
+        "Copy the token now and keep it safe: it is not shown again.",
+    ),
+    "settings.token_copy": ("Kopiera", "Copy"),
+    "settings.token_copied": ("Kopierad.", "Copied."),
+    "settings.token_done": ("Klar, dölj nyckeln", "Done, hide the token"),
+    "settings.token_revoke": ("Återkalla", "Revoke"),
+    "settings.token_revoked": ("Återkallad", "Revoked"),
+    "settings.token_active": ("Aktiv", "Active"),
+    "settings.token_none": ("Inga nycklar ännu.", "No tokens yet."),
+    "settings.token_col_name": ("Namn", "Name"),
+    "settings.token_col_created": ("Skapad", "Created"),
+    "settings.token_col_by": ("Skapad av", "Created by"),
+    "settings.token_col_status": ("Status", "Status"),
+    "settings.tokens_designers": (
+        "Bara designer kan skapa och återkalla nycklar.",
+        "Only designers can create and revoke tokens.",
+    ),
     # workshops (facilitator)
     "nav.workshops": ("Workshoppar", "Workshops"),
     "workshops.title": ("Workshoppar", "Workshops"),

@@ -270,3 +270,38 @@ def test_notes_are_counted_per_step() -> None:
         SimpleNamespace(step_id="b"),
     ]
     assert notes_per_step(notes) == {"a": 2, "b": 1}
+
+
+def test_the_downloads_follow_the_page_filters_except_the_comments() -> None:
+    from toolkit.app.insightsdata import download_links
+
+    links = download_links("resa-v2", share="abc234", age="80+")
+    assert [c.label for c in links] == [
+        "Steg (CSV för Excel)",
+        "Kommentarer (CSV)",
+        "Allt som JSON",
+        "Faktiska resor (CJML)",
+    ]
+    assert [c.value for c in links] == [
+        "/designer/results/resa-v2/steg.csv?share=abc234&age=80%2B",
+        "/designer/results/resa-v2/kommentarer.csv",
+        "/designer/results/resa-v2/resultat.json?share=abc234&age=80%2B",
+        "/designer/results/resa-v2/resor.xml?share=abc234&age=80%2B",
+    ]
+    english = download_links("resa-v2", lang="en")
+    assert english[0].label == "Steps (CSV for Excel)"
+    assert english[0].value == "/designer/results/resa-v2/steg.csv"
+
+
+def test_the_notice_after_a_reset_says_what_went_from_where() -> None:
+    from feedback import ResetCounts
+    from toolkit.app.insightsdata import reset_done_text
+
+    counts = ResetCounts(sessions=3, events=15, ratings=2, seq_answers=1, comments=1)
+    assert reset_done_text(counts, "Klass 9B", version=False) == (
+        "Raderade 3 testsessioner, 15 händelser, 3 svar och 1 kommentar från länken Klass 9B."
+    )
+    assert reset_done_text(counts, "v1 – Test", version=True, lang="en") == (
+        "Deleted 3 test sessions, 15 events, 3 answers and 1 comment from every link of "
+        "version v1 – Test."
+    )

@@ -16,12 +16,14 @@ from feedback import (
     COMMENT_TAG_LABELS_SV,
     DEFAULT_MIN_SESSIONS,
     FunnelStep,
+    ResetCounts,
     StepComment,
     StepComparison,
     StepMetrics,
     VersionSummary,
 )
 from journeys import Journey
+from toolkit import routes
 from toolkit.app.mapdata import Card, Column, build_map
 
 MEASURES: tuple[str, ...] = ("drop_off", "errors", "rating", "time", "notes")
@@ -712,3 +714,53 @@ def measure_choices(lang: str = "sv") -> list[Choice]:
     """The measures a designer can colour the map by."""
     labels = MEASURE_LABELS["en" if lang == "en" else "sv"]
     return [Choice(value=m, label=labels[m]) for m in MEASURES]
+
+
+DOWNLOAD_LABELS = {
+    "sv": {
+        "csv": "Steg (CSV för Excel)",
+        "comments": "Kommentarer (CSV)",
+        "json": "Allt som JSON",
+        "cjml": "Faktiska resor (CJML)",
+    },
+    "en": {
+        "csv": "Steps (CSV for Excel)",
+        "comments": "Comments (CSV)",
+        "json": "Everything as JSON",
+        "cjml": "Actual journeys (CJML)",
+    },
+}
+
+
+def download_links(
+    version_id: str, *, share: str | None = None, age: str | None = None, lang: str = "sv"
+) -> list[Choice]:
+    """The heat view's downloads (value: the address, label: what it is), narrowed by the
+    same share link and age band as the figures on the page (comments: the whole version)."""
+    labels = DOWNLOAD_LABELS.get(lang, DOWNLOAD_LABELS["sv"])
+    return [
+        Choice(value=routes.results_path(version_id, kind, share=share, age=age), label=label)
+        for kind, label in labels.items()
+    ]
+
+
+def _n(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def reset_done_text(counts: ResetCounts, label: str, *, version: bool, lang: str = "sv") -> str:
+    """What a reset deleted, as the notice after it says."""
+    c = counts
+    if lang == "en":
+        where = f"every link of version {label}" if version else f"the link {label}"
+        return (
+            f"Deleted {_n(c.sessions, 'test session', 'test sessions')}, "
+            f"{_n(c.events, 'event', 'events')}, {_n(c.answers, 'answer', 'answers')} and "
+            f"{_n(c.comments, 'comment', 'comments')} from {where}."
+        )
+    where = f"alla länkar till version {label}" if version else f"länken {label}"
+    return (
+        f"Raderade {_n(c.sessions, 'testsession', 'testsessioner')}, "
+        f"{_n(c.events, 'händelse', 'händelser')}, {c.answers} svar och "
+        f"{_n(c.comments, 'kommentar', 'kommentarer')} från {where}."
+    )

@@ -44,9 +44,11 @@ from toolkit.app.insightsdata import (
     StepRow,
     build_heat_map,
     compare_rows,
+    download_links,
     funnel_bars,
     measure_choices,
     notes_per_step,
+    reset_done_text,
     step_insights_detail,
     step_rows,
     summary_figures,
@@ -61,6 +63,9 @@ from toolkit.results import refresh_abandoned
 POLL_SECONDS = 3
 MAX_POLLS = 2400
 """About two hours of live refresh per page load; a reload starts it again."""
+
+RESET_WORD = "radera"
+"""What a designer types to confirm a reset (in either language: it is the same word)."""
 
 AGE_LABELS = {"under-13": "under 13", "80+": "80+"}
 
@@ -105,6 +110,12 @@ class InsightsState(SessionState):
     updated: str = ""
     selected: StepInsights = StepInsights()
     detail_open: bool = False
+    downloads: list[Choice] = []
+    reset_open: bool = False
+    reset_text: str = ""
+    reset_possible: bool = False
+    reset_word: str = ""
+    done: str = ""
     _marker: str = ""
     _shown_lang: str = ""
     _loop: int = 0
@@ -119,6 +130,7 @@ class InsightsState(SessionState):
         params = self.router.url.query_parameters
         self.journey_id = params.get("id", "")
         self.detail_open = False
+        self.reset_open, self.done = False, ""
         db = data.database()
         journey = journey_store.get_journey(db, self.journey_id)
         self.found = journey is not None
@@ -195,6 +207,9 @@ class InsightsState(SessionState):
             journey, metrics, measure=measure, notes=notes, lang=lang
         )
         self.legend = legend_entries(measure, lang)
+        self.downloads = download_links(
+            self.version_id, share=self.share or None, age=self.age or None, lang=lang
+        )
         self.summary = summary_figures(summary, lang) if summary is not None else []
         self.bars = funnel_bars(steps, lang)
         self.rows = step_rows(journey, metrics, notes, lang)
@@ -345,6 +360,87 @@ class InsightsState(SessionState):
             self._select(self.selected.id)
         return None
 
+    # --- reset participant data -------------------------------------------------------------
+
+    def _reset_selection(self) -> feedback.ResetSelection | None:
+        """The share link chosen in the filter, or else the whole version."""
+        if not self.version_id:
+            return None
+        try:
+            return feedback.reset_selection(
+                data.database(),
+                share_code=self.share or None,
+                version_id=None if self.share else self.version_id,
+            )
+        except feedback.FeedbackError as problem:
+            self.error = str(problem)
+            return None
+
+    @rx.event
+    def open_reset(self):
+        """Say exactly what a reset would delete, and ask (designers only)."""
+        if not self.authorised("designer"):
+            return self.login_redirect()
+        selection = self._reset_selection()
+        if selection is None:
+            return None
+        counts = feedback.participant_data(data.database(), selection)
+        lang = self._lang()
+        if counts.empty:
+            self.reset_text = (
+                f"There are no test sessions from {selection.label} to delete."
+                if lang == "en"
+                else f"Det finns inga testsessioner från {selection.label} att radera."
+            )
+        else:
+            self.reset_text = feedback.reset_message(selection, counts, lang=lang)
+        self.reset_possible = not counts.empty
+        self.reset_word, self.done, self.reset_open = "", "", True
+        return None
+
+    @rx.event
+    def set_reset_open(self, value: bool):
+        """Close (or reopen) the reset dialog."""
+        if not self.authorised():
+            return self.login_redirect()
+        self.reset_open = value
+        if not value:
+            self.reset_word = ""
+        return None
+
+    @rx.event
+    def set_reset_word(self, value: str):
+        """What the designer typed to confirm."""
+        self.reset_word = value[:40]
+
+    @rx.var
+    def reset_confirmed(self) -> bool:
+        """True once the confirmation word is typed."""
+        return self.reset_word.strip().lower() == RESET_WORD
+
+    @rx.var
+    def can_reset(self) -> bool:
+        """Only designers may reset participant data."""
+        return self.user_role == "designer"
+
+    @rx.event
+    def reset_data(self):
+        """Delete the selection's test sessions for good, then show the figures left."""
+        if not self.authorised("designer"):
+            return self.login_redirect()
+        if not self.reset_confirmed:
+            return None
+        selection = self._reset_selection()
+        if selection is None:
+            return None
+        counts = feedback.reset_participant_data(data.database(), selection)
+        self.done = reset_done_text(
+            counts, selection.label, version=selection.share_code is None, lang=self._lang()
+        )
+        self.reset_open, self.reset_word = False, ""
+        self._rebuild()
+        return None
+
     @rx.event(background=True)
     async def live(self):
         """Refresh the figures while a test is running, without reloading the page."""
@@ -442,6 +538,104 @@ def comparison() -> rx.Component:
     )
 
 
+def downloads() -> rx.Component:
+    """The figures on the page as files: full page loads, so the browser saves them."""
+    return rx.hstack(
+        rx.text(tr("insights.download"), ":", weight="bold", size="2"),
+        rx.foreach(
+            InsightsState.downloads,
+            lambda d: rx.el.a(d.label, href=d.value, download="", reload_document=True),
+        ),
+        spacing="4",
+        wrap="wrap",
+        align="center",
+        id="insights-downloads",
+    )
+
+
+def reset_section() -> rx.Component:
+    """'Återställ deltagardata' for designers: the share link in the filter, or the version."""
+    s = InsightsState
+    return rx.cond(
+        s.can_reset,
+        rx.card(
+            rx.vstack(
+                rx.heading(tr("insights.reset"), size="3", as_="h2"),
+                rx.text(
+                    rx.cond(s.share != "", tr("insights.reset_link"), tr("insights.reset_all")),
+                    size="2",
+                ),
+                rx.button(
+                    tr("insights.reset"),
+                    "…",
+                    color_scheme="red",
+                    variant="outline",
+                    high_contrast=True,
+                    on_click=s.open_reset,
+                    id="open-reset",
+                ),
+                spacing="2",
+            ),
+            width="100%",
+        ),
+    )
+
+
+def reset_dialog() -> rx.Component:
+    """Say what goes, and ask for the word before anything is deleted."""
+    s = InsightsState
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(tr("insights.reset_title")),
+            rx.alert_dialog.description(s.reset_text, id="reset-text"),
+            rx.cond(
+                s.reset_possible,
+                rx.vstack(
+                    rx.el.label(
+                        tr("insights.reset_type"),
+                        html_for="reset-word",
+                        style={"fontWeight": "bold"},
+                    ),
+                    rx.input(
+                        id="reset-word",
+                        value=s.reset_word,
+                        on_change=s.set_reset_word,
+                        auto_complete="off",
+                        width="12em",
+                    ),
+                    spacing="1",
+                    margin_top="1em",
+                ),
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button(
+                        tr("insights.reset_cancel"),
+                        variant="outline",
+                        high_contrast=True,
+                        id="cancel-reset",
+                    )
+                ),
+                rx.cond(
+                    s.reset_possible,
+                    rx.button(
+                        tr("insights.reset_confirm"),
+                        color_scheme="red",
+                        disabled=~s.reset_confirmed,
+                        on_click=s.reset_data,
+                        id="confirm-reset",
+                    ),
+                ),
+                spacing="3",
+                justify="end",
+                margin_top="1em",
+            ),
+        ),
+        open=s.reset_open,
+        on_open_change=s.set_reset_open,
+    )
+
+
 def ui_count(n: rx.Var[int], key: str, colour: str) -> rx.Component:
     """A count of figures with a verdict, as a badge."""
     return ui.badge(n, " ", tr(key), color_scheme=colour, size="2")
@@ -461,6 +655,7 @@ def insights_page() -> rx.Component:
                     rx.vstack(
                         filters(),
                         rx.cond(s.error != "", notice(s.error, ok=False)),
+                        rx.cond(s.done != "", notice(s.done)),
                         summary_bar(s.summary),
                         rx.text(
                             tr("insights.live"),
@@ -472,6 +667,7 @@ def insights_page() -> rx.Component:
                             size="1",
                             id="insights-updated",
                         ),
+                        downloads(),
                         rx.tabs.root(
                             rx.tabs.list(
                                 rx.tabs.trigger(tr("insights.heat"), value="heat"),
@@ -517,6 +713,8 @@ def insights_page() -> rx.Component:
                             width="100%",
                         ),
                         detail_dialog(),
+                        reset_section(),
+                        reset_dialog(),
                         width="100%",
                         spacing="3",
                     ),
