@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -629,6 +630,27 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
             response.headers.setdefault(name, value)
         return response
 
+    def database_unavailable(request: Request, exc: Exception) -> Response:
+        """503 "try again" when the database is locked or full: the transaction was rolled
+        back, so nothing half-written stays, and the page (or outbox.js, which retries any
+        5xx) can send the same form again."""
+        if not _is_unavailable(exc):
+            return server_error(request, exc)
+        log.error("Database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        headers = {**NO_STORE, "Retry-After": str(RETRY_AFTER_SECONDS)}
+        if "application/json" in request.headers.get("accept", ""):
+            return JSONResponse({"ok": False, "error": UNAVAILABLE}, 503, headers=headers)
+        response = message_page(
+            request,
+            503,
+            UNAVAILABLE,
+            "Det du skickade är inte sparat än. Vänta en liten stund och skicka igen – "
+            "gå tillbaka en sida så finns dina svar kvar.",
+            action="Försök igen om en minut. Om det fortsätter, säg till den som gav dig länken.",
+        )
+        response.headers.update(headers)
+        return response
+
     static_app = _Static()
     route_list: list[BaseRoute] = [
         Route(routes.HEALTH, health, methods=["GET"]),
@@ -665,6 +687,8 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         ],
         exception_handlers={
             HTTPException: http_error,
+            sqlite3.OperationalError: database_unavailable,
+            DatabaseError: database_unavailable,
             500: server_error,
         },
     )
@@ -682,6 +706,19 @@ _CHANNELS = {
     "visit": "Vid ett besök",
     "e-mail": "Med e-post",
 }
+
+
+UNAVAILABLE = "Försök igen om en stund"
+RETRY_AFTER_SECONDS = 5
+_UNAVAILABLE_WORDS = ("locked", "busy", "full", "disk i/o", "unable to open", "readonly")
+
+
+def _is_unavailable(exc: Exception) -> bool:
+    """A database that is there but cannot take the write now (locked by another process,
+    disk full, read-only, gone): a 503, not a bug."""
+    if isinstance(exc, DatabaseError):
+        return True
+    return any(word in str(exc).lower() for word in _UNAVAILABLE_WORDS)
 
 
 def _int(raw: str | None) -> int | None:
