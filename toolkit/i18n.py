@@ -117,6 +117,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "journeys.choose": ("Välj fil", "Choose file"),
     "journeys.upload": ("Importera", "Import"),
     "journeys.imported": ("Importerad: {title}", "Imported: {title}"),
+    "journeys.imported_from": (
+        "{title} från {organisation} (licens {licence}; ursprunget sparas i resan)",
+        "{title} from {organisation} (licence {licence}; the origin is kept in the journey)",
+    ),
     "journeys.not_imported": (
         "Filen importerades inte. Rätta felen nedan och försök igen.",
         "The file was not imported. Fix the errors below and try again.",
@@ -520,6 +524,99 @@ STRINGS: dict[str, tuple[str, str]] = {
         "QR code that opens the prototype",
     ),
     "hint.did_you_mean": (" Menade du '{name}'?", " Did you mean '{name}'?"),
+    "history.link": ("Historik", "History"),
+    "history.title": ("Historik", "History"),
+    "history.lead": (
+        "Varje sparning är en revision. Jämför två revisioner eller återställ en äldre: det "
+        "blir en ny revision, och inget i historiken försvinner.",
+        "Every save is a revision. Compare two revisions or restore an older one: that makes a "
+        "new revision, and nothing in the history is lost.",
+    ),
+    "history.revision": ("Revision", "Revision"),
+    "history.when": ("När", "When"),
+    "history.who": ("Vem", "Who"),
+    "history.change": ("Ändring", "Change"),
+    "history.actions": ("Gör", "Actions"),
+    "history.current": ("Nuvarande", "Current"),
+    "history.compare_previous": ("Jämför med föregående", "Compare with previous"),
+    "history.restore": ("Återställ", "Restore"),
+    "history.compare_heading": ("Jämför två revisioner", "Compare two revisions"),
+    "history.from": ("Från revision", "From revision"),
+    "history.to": ("Till revision", "To revision"),
+    "history.compare": ("Jämför", "Compare"),
+    "history.compared": ("Ändringar från", "Changes from"),
+    "history.same": (
+        "Revisionerna har samma innehåll.",
+        "The revisions have the same content.",
+    ),
+    "history.added": ("Nya steg", "Steps added"),
+    "history.removed": ("Borttagna steg", "Steps removed"),
+    "history.changed": ("Ändrade steg", "Steps changed"),
+    "history.reordered": ("Stegen har fått en ny ordning.", "The steps are in a new order."),
+    "history.other": ("Annat som ändrats", "Other changes"),
+    "history.yaml": ("Visa ändringarna i YAML", "Show the changes in YAML"),
+    "history.choose_two": (
+        "Välj två revisioner som finns i listan och tryck på Jämför.",
+        "Choose two revisions from the list and press Compare.",
+    ),
+    "history.confirm_title": ("Återställ revision", "Restore revision"),
+    "history.confirm_body": (
+        "Resan får innehållet från den revisionen som en ny revision. Inget i historiken "
+        "försvinner, så du kan ångra genom att återställa igen.",
+        "The journey gets that revision's content as a new revision. Nothing in the history "
+        "is lost, so you can undo by restoring again.",
+    ),
+    "history.confirm": ("Ja, återställ", "Yes, restore"),
+    "history.cancel": ("Avbryt", "Cancel"),
+    "history.restored": (
+        "Revision {number} är återställd som revision {new}.",
+        "Revision {number} is restored as revision {new}.",
+    ),
+    "history.already": (
+        "Resan har redan innehållet från revision {number}; inget nytt sparades.",
+        "The journey already has the content of revision {number}; nothing new was saved.",
+    ),
+    "history.no_revision": (
+        "Det finns ingen revision {number}. Välj en revision i listan.",
+        "There is no revision {number}. Choose a revision from the list.",
+    ),
+    "history.back_to_map": ("Tillbaka till resekartan", "Back to the journey map"),
+    "map.try": ("Prova utkastet", "Try the draft"),
+    "map.copy_step": ("Kopiera steg från en annan resa", "Copy a step from another journey"),
+    "map.licence": ("Licens", "Licence"),
+    "map.origin": ("Ursprung", "Origin"),
+    "copy.title": ("Kopiera ett steg", "Copy a step"),
+    "copy.lead": (
+        "Hämta ett steg eller mönster från en annan resa, till exempel en som en annan kommun "
+        "har delat. Frågor och vägar följer med; det som inte passar här säger vi till om.",
+        "Bring in a step or pattern from another journey, for example one another kommun has "
+        "shared. Questions and ways on come along; we say what did not fit here.",
+    ),
+    "copy.source": ("Resa att kopiera från", "Journey to copy from"),
+    "copy.step": ("Steg att kopiera", "Step to copy"),
+    "copy.after": ("Lägg in efter", "Insert after"),
+    "copy.last": ("Sist i resan", "Last in the journey"),
+    "copy.button": ("Kopiera steget", "Copy the step"),
+    "copy.choose_source": (
+        "Välj vilken resa du vill kopiera från.",
+        "Choose the journey to copy from.",
+    ),
+    "copy.choose_step": ("Välj vilket steg du vill kopiera.", "Choose the step to copy."),
+    "copy.no_sources": (
+        "Det finns inga andra resor att kopiera från. Importera en först.",
+        "There are no other journeys to copy from. Import one first.",
+    ),
+    "copy.done": (
+        "Steget ”{title}” är kopierat som {id} (revision {revision}).",
+        "The step ”{title}” is copied as {id} (revision {revision}).",
+    ),
+    "copy.edit": ("Öppna steget i redigeraren", "Open the step in the editor"),
+    "copy.check": ("Kontrollera det här:", "Check this:"),
+    "copy.nothing_leads": (
+        "Inget steg leder till det nya steget än. Välj i redigeraren vart det ska nås ifrån.",
+        "No step leads to the new step yet. Choose in the editor where it is reached from.",
+    ),
+    "copy.summary": ("Det här steget", "This step"),
 }
 
 

@@ -13,7 +13,9 @@ import reflex as rx
 
 from toolkit import routes
 from toolkit.app import data
+from toolkit.app.pages.copy_step import CopyStepState, copy_step_page
 from toolkit.app.pages.editor import EditorState, editor_page
+from toolkit.app.pages.history import HistoryState, history_page
 from toolkit.app.pages.insights import InsightsState, insights_page
 from toolkit.app.pages.journey_map import JourneyMapState, journey_map_page
 from toolkit.app.pages.journeys import JourneysState, journeys_page
@@ -76,6 +78,18 @@ app.add_page(
     route=routes.JOURNEY_EDIT_PAGE,
     title="Redigera resan – Medskapa",
     on_load=EditorState.load,
+)
+app.add_page(
+    history_page,
+    route=routes.JOURNEY_HISTORY_PAGE,
+    title="Historik – Medskapa",
+    on_load=HistoryState.load,
+)
+app.add_page(
+    copy_step_page,
+    route=routes.JOURNEY_COPY_STEP_PAGE,
+    title="Kopiera steg – Medskapa",
+    on_load=CopyStepState.load,
 )
 app.add_page(
     settings_page,

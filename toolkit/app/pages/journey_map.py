@@ -38,6 +38,8 @@ class JourneyMapState(SessionState):
     journey_id: str = ""
     title: str = ""
     organisation: str = ""
+    licence: str = ""
+    origin: str = ""
     found: bool = True
     columns: list[Column] = []
     lanes: list[Lane] = []
@@ -62,6 +64,7 @@ class JourneyMapState(SessionState):
         lang = "en" if self.lang == "en" else "sv"
         self.title = journey.title
         self.organisation = journey.organisation
+        self.licence, self.origin = journey.licence, journey.origin or ""
         self.columns, self.lanes = build_map(journey, lang)
         self.edges = build_edges(journey, lang)
         self.links = journey_links(journey.id)
@@ -85,6 +88,21 @@ class JourneyMapState(SessionState):
     def set_detail_open(self, value: bool) -> None:
         """Close (or reopen) the step detail."""
         self.detail_open = value
+
+    @rx.var
+    def history_href(self) -> str:
+        """The journey's revisions."""
+        return routes.journey_history_page(self.journey_id) if self.journey_id else "/"
+
+    @rx.var
+    def try_href(self) -> str:
+        """'Prova utkastet': the latest saved revision as a citizen sees it, nothing stored."""
+        return routes.try_path(self.journey_id) if self.journey_id else "/"
+
+    @rx.var
+    def copy_href(self) -> str:
+        """Copy a step from another journey into this one."""
+        return routes.journey_copy_step_page(self.journey_id) if self.journey_id else "/"
 
     @rx.var
     def flow_src(self) -> str:
@@ -125,6 +143,45 @@ def detail_dialog() -> rx.Component:
     )
 
 
+def journey_origin() -> rx.Component:
+    """Who the journey belongs to, its licence, where it came from, and the draft's tools."""
+    return rx.vstack(
+        rx.text(
+            JourneyMapState.organisation,
+            " · ",
+            tr("map.licence"),
+            ": ",
+            JourneyMapState.licence,
+            color_scheme="gray",
+            id="journey-licence",
+        ),
+        rx.cond(
+            JourneyMapState.origin != "",
+            rx.text(
+                tr("map.origin"),
+                ": ",
+                JourneyMapState.origin,
+                color_scheme="gray",
+                id="journey-origin",
+            ),
+        ),
+        rx.hstack(
+            rx.link(tr("history.link"), href=JourneyMapState.history_href, id="history-link"),
+            rx.el.a(
+                tr("map.try"),
+                href=JourneyMapState.try_href,
+                reload_document=True,
+                id="try-link",
+                style={"color": "var(--accent-11)", "textDecoration": "underline"},
+            ),
+            rx.link(tr("map.copy_step"), href=JourneyMapState.copy_href, id="copy-step-link"),
+            spacing="4",
+            wrap="wrap",
+        ),
+        spacing="1",
+    )
+
+
 def journey_map_page() -> rx.Component:
     """The journey map page."""
     return page(
@@ -132,7 +189,7 @@ def journey_map_page() -> rx.Component:
         rx.cond(
             JourneyMapState.found,
             rx.vstack(
-                rx.text(JourneyMapState.organisation, color_scheme="gray"),
+                journey_origin(),
                 journey_nav(JourneyMapState.links, "map"),
                 rx.link(
                     "Redigera",

@@ -15,6 +15,7 @@ from toolkit.app.components import ui
 from toolkit.app.components.layout import notice, page
 from toolkit.app.pages.editor import new_journey_card
 from toolkit.app.state import SessionState, tr
+from toolkit.db import get_organisation
 from toolkit.i18n import t
 
 UPLOAD_ID = "journey-upload"
@@ -113,15 +114,34 @@ class JourneysState(SessionState):
             if not report.ok or report.journey is None:
                 failed = True
                 continue
-            journey_store.save_journey(
-                data.database(),
+            db = data.database()
+            ours = get_organisation(db).name or None
+            reused = bool(ours and report.journey.organisation != ours)
+            journey_store.import_journey(
+                db,
                 report.journey,
+                organisation=ours,
                 source=text,
                 author=self.user_email,
-                note=None,
+                note=(
+                    f"Importerad från {report.journey.organisation} "
+                    f"(licens {report.journey.licence})"
+                    if reused
+                    else None
+                ),
                 now=data.now(),
             )
-            saved.append(report.journey.title)
+            saved.append(
+                t(
+                    "journeys.imported_from",
+                    lang,
+                    title=report.journey.title,
+                    organisation=report.journey.organisation,
+                    licence=report.journey.licence,
+                )
+                if reused
+                else report.journey.title
+            )
         if failed:
             self.message, self.message_ok = t("journeys.not_imported", lang), False
         else:
