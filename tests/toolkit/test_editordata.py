@@ -186,3 +186,22 @@ def test_a_draft_is_only_shown_to_its_owner_for_its_journey(tmp_path) -> None:
     drafts.put_draft(db, "ny", owner="a@exempel.se", journey=j, content=ed.dump(j), now=later)
     assert drafts.get_draft(db, token, owner="a@exempel.se", journey_id=j.id) is None
     assert journey_store.list_journeys(db) == []  # a draft is not a saved journey
+
+
+def test_moving_in_the_outline_crosses_into_the_next_or_previous_phase() -> None:
+    j = ed.journey_from_template("standard-e-service", "Bygglov", "Exempelkommun")
+
+    def shown(journey: editing.Journey) -> list[tuple[str, str]]:
+        return [(g.id, r.id) for g in ed.outline(journey, []) for r in g.steps]
+
+    up = ed.move_in_outline(j, "fraga", -1)
+    assert shown(up)[1:3] == [("ansokan", "fraga"), ("ansokan", "logga-in")]
+    into_fore = ed.move_in_outline(up, "fraga", -1)
+    assert shown(into_fore)[:2] == [("fore", "start"), ("fore", "fraga")]
+    assert ed.move_in_outline(into_fore, "fraga", 1) == up  # first of Ansökan again
+    to_efter = ed.move_in_outline(j, "kontrollera-svar", 1)
+    assert shown(to_efter)[-2:] == [("efter", "kontrollera-svar"), ("efter", "skickad")]
+    assert ed.move_in_outline(j, "skickad", 1) == j  # last of all stays
+    top = ed.move_in_outline(ed.move_in_outline(j, "logga-in", -1), "logga-in", -1)
+    assert top.first_step().id == "start"  # where the citizen starts never changes
+    assert shown(top)[:2] == [("fore", "logga-in"), ("fore", "start")]

@@ -457,13 +457,13 @@ def outline(
     """Phases in order with their steps in journey order; steps without a phase last.
 
     A phase without steps is shown too (so a new phase can receive steps). First/last say
-    whether the step can move up/down in the whole journey.
+    whether the step can move up/down in the outline (:func:`move_in_outline`).
     """
     labels = KIND_LABELS["en" if lang == "en" else "sv"]
-    count = len(journey.steps)
+    shown = [step_id for _, ids in _groups(journey) for step_id in ids]
     groups = {p.id: PhaseGroup(id=p.id, title=p.title) for p in journey.phases}
     loose = PhaseGroup(id=NO_PHASE, title=s("no_phase", lang))
-    for index, st in enumerate(journey.steps):
+    for st in journey.steps:
         row = StepRow(
             id=st.id,
             title=st.title,
@@ -471,8 +471,8 @@ def outline(
             kind_label=labels[st.kind],
             errors=sum(1 for r in rows if r.step_id == st.id and r.severity == "error"),
             warnings=sum(1 for r in rows if r.step_id == st.id and r.severity == "warning"),
-            first=index == 0,
-            last=index == count - 1,
+            first=bool(shown) and shown[0] == st.id,
+            last=bool(shown) and shown[-1] == st.id,
             selected=st.id == selected,
         )
         groups.get(st.phase or "", loose).steps.append(row)
@@ -480,6 +480,44 @@ def outline(
     if loose.steps:
         out.append(loose)
     return out
+
+
+def _groups(journey: Journey) -> list[tuple[str, list[str]]]:
+    """(phase id, step ids) in the order the outline shows them; NO_PHASE last."""
+    groups: dict[str, list[str]] = {p.id: [] for p in journey.phases}
+    loose: list[str] = []
+    for st in journey.steps:
+        groups.get(st.phase or "", loose).append(st.id)
+    out = list(groups.items())
+    return [*out, (NO_PHASE, loose)] if loose else out
+
+
+def move_in_outline(journey: Journey, step_id: str, delta: int) -> Journey:
+    """Move a step one place up (-1) or down (+1) in the outline as it is shown.
+
+    Within its phase it changes place with its neighbour; the first step of a phase moving
+    up goes last into the phase before, the last moving down goes first into the next.
+    Where the steps lead does not change (see :func:`journeys.editing.move_step`).
+    """
+    groups = [(g, ids) for g, ids in _groups(journey) if ids or g != NO_PHASE]
+    where = next(((n, ids.index(step_id)) for n, (_, ids) in enumerate(groups) if step_id in ids))
+    group, place = where
+    order = [st.id for st in journey.steps]
+    ids = groups[group][1]
+    neighbour = place + delta
+    if 0 <= neighbour < len(ids):
+        return editing.move_step(journey, step_id, order.index(ids[neighbour]))
+    target = group + delta
+    if not 0 <= target < len(groups):
+        return journey
+    phase, others = groups[target]
+    moved = editing.move_step_to_phase(journey, step_id, None if phase == NO_PHASE else phase)
+    if delta > 0 and others:
+        order = [st.id for st in moved.steps]
+        here = order.index(step_id)
+        first = order.index(others[0])
+        moved = editing.move_step(moved, step_id, first if first < here else first - 1)
+    return moved
 
 
 def _text(value: Any) -> str:

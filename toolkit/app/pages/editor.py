@@ -220,22 +220,19 @@ class EditorState(SessionState):
 
     @rx.event
     def move(self, step_id: str, delta: int):
-        """Move a step up (-1) or down (+1) in the journey; the focus stays on its button."""
+        """Move a step up (-1) or down (+1) in the outline; the focus stays on its button."""
         if not self._guard():
             return self.login_redirect()
-        journey = self._current()
-        ids = [st.id for st in journey.steps]
-        if step_id not in ids:
-            return None
-        target = ids.index(step_id) + delta
-        if not 0 <= target < len(ids):
+        if self._current().step(step_id) is None:
             return None
         self.selected = step_id
-        if self._edit("outline", editing.move_step, step_id, target):
-            moved = self._current()
-            index = [st.id for st in moved.steps].index(step_id)
+        if self._edit("outline", ed.move_in_outline, step_id, int(delta)):
+            rows = [r for g in self.groups for r in g.steps]
+            row = next((r for r in rows if r.id == step_id), None)
             button = "up" if delta < 0 else "down"
-            if (button == "up" and index == 0) or (button == "down" and index == len(ids) - 1):
+            if row is not None and (
+                (button == "up" and row.first) or (button == "down" and row.last)
+            ):
                 button = "down" if button == "up" else "up"
             return rx.call_script(_focus_script(f"move-{button}-{step_id}"))
         return None
