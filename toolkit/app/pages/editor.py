@@ -776,7 +776,13 @@ def _save_bar() -> rx.Component:
                 reset_on_submit=True,
             ),
             rx.form(
-                rx.button(et("publish"), type="submit", id="publish", color_scheme="green"),
+                rx.button(
+                    et("publish"),
+                    type="submit",
+                    id="publish",
+                    color_scheme="green",
+                    high_contrast=True,
+                ),
                 on_submit=S.publish,
             ),
             spacing="3",
@@ -812,6 +818,7 @@ def _save_bar() -> rx.Component:
                             on_click=S.reload,
                             type="button",
                             id="reload",
+                            high_contrast=True,
                             color_scheme="red",
                         ),
                         rx.button(
@@ -820,6 +827,7 @@ def _save_bar() -> rx.Component:
                             type="button",
                             variant="outline",
                             id="compare",
+                            high_contrast=True,
                             aria_expanded=S.show_diff,
                         ),
                         rx.cond(
