@@ -35,7 +35,7 @@ from journeys import export as journey_export
 from journeys import schema as journey_schema
 from journeys import store as journey_store
 from journeys.validate import step_readability
-from toolkit import commands, report_commands, serve, workshop_commands
+from toolkit import backup_commands, commands, report_commands, serve, workshop_commands
 from toolkit.db import DatabaseError, open_db
 from toolkit.i18n import t
 from toolkit.settings import Lang, Settings, SettingsError
@@ -484,6 +484,7 @@ def serve_cmd(
 commands.register(app)
 workshop_commands.register(app)
 report_commands.register(app)
+backup_commands.register(app)
 
 
 def main() -> None:
