@@ -133,7 +133,7 @@ class EditorState(SessionState):
     def _links(self) -> None:
         """Links to the pages other helpers own, when their routes exist."""
         self.history_href = _optional_route("journey_history_page", self.journey_id)
-        self.try_href = _optional_route("journey_try_page", self.journey_id)
+        self.try_href = _optional_route("try_path", self.journey_id)
         self.copy_href = _optional_route("journey_copy_step_page", self.journey_id)
 
     def _lang(self) -> str:
@@ -729,7 +729,19 @@ def _links() -> rx.Component:
                 "Dela och QR", href=routes.JOURNEY_SHARE_PAGE + "?id=" + S.journey_id, id="to-share"
             ),
             optional(S.history_href, "Historik", "to-history"),
-            optional(S.try_href, "Prova utkastet", "to-try"),
+            rx.cond(
+                S.try_href != "",
+                rx.el.a(
+                    "Prova utkastet (senast sparade)",
+                    href=S.try_href,
+                    reload_document=True,
+                    target="_blank",
+                    rel="noopener",
+                    id="to-try",
+                    style={"color": "var(--accent-11)", "textDecoration": "underline"},
+                ),
+                rx.fragment(),
+            ),
             optional(S.copy_href, "Kopiera ett steg från en annan resa", "to-copy"),
             spacing="5",
             wrap="wrap",
