@@ -19,6 +19,7 @@ from toolkit.app.pages.journey_map import journey_links
 from toolkit.app.state import SessionState, tr
 from toolkit.i18n import t
 
+LIST_STYLE = {"paddingLeft": "1.5em", "listStyleType": "disc", "margin": "0.25em 0"}
 LAST = "__last__"
 """The 'insert after' choice that puts the copy last."""
 
@@ -267,7 +268,8 @@ def step_summary(detail: rx.Var[StepDetail]) -> rx.Component:
                     rx.foreach(
                         detail.fields,
                         lambda f: rx.el.li(f.label, " (", f.type_label, ")"),
-                    )
+                    ),
+                    style=LIST_STYLE,
                 ),
             ),
             rx.cond(
@@ -352,7 +354,10 @@ def copy_step_page() -> rx.Component:
                             CopyStepState.notes.length() > 0,
                             rx.box(
                                 rx.text(tr("copy.check"), weight="bold"),
-                                rx.el.ul(rx.foreach(CopyStepState.notes, lambda n: rx.el.li(n))),
+                                rx.el.ul(
+                                    rx.foreach(CopyStepState.notes, lambda n: rx.el.li(n)),
+                                    style=LIST_STYLE,
+                                ),
                                 id="copy-notes",
                             ),
                         ),

@@ -24,6 +24,7 @@ from toolkit.app.pages.journey_map import journey_links
 from toolkit.app.state import SessionState, tr
 from toolkit.i18n import t
 
+LIST_STYLE = {"paddingLeft": "1.5em", "listStyleType": "disc", "margin": "0.25em 0"}
 LINE_STYLES = {
     "add": {"background": "#dff3e4", "color": "#0b3d1a"},
     "remove": {"background": "#fbe3e4", "color": "#6b0d12"},
@@ -318,11 +319,15 @@ def step_list(heading: rx.Var, steps: rx.Var[list[StepChange]], ident: str) -> r
                         rx.text(rx.text(s.title, weight="bold", as_="span"), " ", ui.code(s.id)),
                         rx.cond(
                             s.details.length() > 0,
-                            rx.el.ul(rx.foreach(s.details, lambda d: rx.el.li(d))),
+                            rx.el.ul(
+                                rx.foreach(s.details, lambda d: rx.el.li(d)),
+                                style={**LIST_STYLE, "listStyleType": "circle"},
+                            ),
                         ),
                         margin_bottom="0.4em",
                     ),
                 ),
+                style=LIST_STYLE,
             ),
             id=ident,
         ),
@@ -355,6 +360,8 @@ def yaml_diff(lines: rx.Var[list[DiffLine]]) -> rx.Component:
                 "padding": "0.5em",
                 "background": "white",
                 "whiteSpace": "pre",
+                "width": "100%",
+                "boxSizing": "border-box",
             },
             tab_index=0,
             aria_label="YAML",
@@ -381,7 +388,9 @@ def comparison() -> rx.Component:
                         view.other.length() > 0,
                         rx.box(
                             rx.heading(tr("history.other"), size="3", as_="h3"),
-                            rx.el.ul(rx.foreach(view.other, lambda o: rx.el.li(o))),
+                            rx.el.ul(
+                                rx.foreach(view.other, lambda o: rx.el.li(o)), style=LIST_STYLE
+                            ),
                             id="diff-other",
                         ),
                     ),
@@ -412,6 +421,7 @@ def restore_dialog() -> rx.Component:
                     rx.button(
                         tr("history.confirm"),
                         color_scheme="red",
+                        high_contrast=True,
                         on_click=HistoryState.restore,
                         id="confirm-restore",
                     )
