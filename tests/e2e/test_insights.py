@@ -1,15 +1,20 @@
 """The journey heat view at 1280 px in real Chromium: a designer opens the insights of the
 parkering example, testers start on their phones meanwhile, and the figures appear on the
 open page without a reload (the first ones only once five sessions are in: before that the
-page says 'för få svar (< 5)'). A step's dialog shows the field that fails with its
-message; a comment can be tagged and hidden. axe-core finds nothing serious or critical.
+page says 'för få svar (< 5)'). The step CSV downloaded from the page has the numbers the
+heat view shows. A step's dialog shows the field that fails with its message; a comment can
+be tagged and hidden. Last, 'Återställ deltagardata' says what goes, wants the word typed,
+and leaves the link with no testers. axe-core finds nothing serious or critical.
 Screenshots: test-artifacts/insights-*.png.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import sqlite3
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -87,6 +92,33 @@ def test_the_heat_view_fills_in_live_as_testers_go(laptop, browser, server: Serv
     assert "för få svar" not in card.inner_text()
     shot(laptop, "insights-02-live")
 
+    # the step CSV from the page: for Swedish Excel, with the numbers on the cards
+    downloads = laptop.locator("#insights-downloads")
+    with laptop.expect_download() as download_info:
+        downloads.get_by_role("link", name="Steg (CSV för Excel)").click()
+    download = download_info.value
+    assert download.suggested_filename == f"parkeringstillstand-v1-{code}-steg.csv"
+    data = Path(download.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = {
+        row["Steg-id"]: row
+        for row in csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";")
+    }
+    for step in ("start", "ska-du-kora"):
+        row = rows[step]
+        assert row["Undertryckt"] == "nej"
+        shown = laptop.locator(f"#heat-{step}").inner_text()
+        assert f"nådde {row['Nådde steget']}" in shown
+        for label, column in (("avhopp", "Avhopp (%)"), ("fel", "Fel (%)")):
+            percent = round(float(row[column].replace(",", ".")))
+            assert f"{label} {percent} %" in shown, (step, label, shown)
+    assert rows["ska-du-kora"]["Nådde steget"] == str(SESSIONS)
+    assert rows["ska-du-kora"]["Fel (%)"] == "100,0"
+    with laptop.expect_download() as download_info:
+        downloads.get_by_role("link", name="Kommentarer (CSV)").click()
+    comments_csv = Path(download_info.value.path()).read_bytes().decode("utf-8-sig")
+    assert "Jag förstod inte frågan" in comments_csv
+
     # colour by errors, then open the step that fails
     laptop.locator("#measure").select_option("errors")
     card.filter(has_text="100 %").wait_for()
@@ -126,6 +158,36 @@ def test_the_heat_view_fills_in_live_as_testers_go(laptop, browser, server: Serv
     summary.filter(has_text="Sessions").wait_for(timeout=15_000)
     laptop.locator("#lang-toggle").click()
     summary.filter(has_text="Sessioner").wait_for(timeout=15_000)
+
+    # reset this link's participant data: the dialog says what goes, and wants the word
+    with sqlite3.connect(server.db) as db:
+        events = db.execute("select count(*) from events where share_code = ?", [code])
+        events = events.fetchone()[0]
+        everyone = db.execute("select count(*) from test_sessions").fetchone()[0]
+    laptop.get_by_role("button", name="Återställ deltagardata…").click()
+    dialog = laptop.get_by_role("alertdialog")
+    dialog.locator("#reset-text").filter(
+        has_text=f"{SESSIONS} testsessioner och {events} händelser (med 1 svar och 1 kommentar) "
+        "från länken Heat view raderas. Det går inte att ångra."
+    ).wait_for()
+    confirm = dialog.get_by_role("button", name="Radera testdata")
+    expect(confirm).to_be_disabled()
+    dialog.get_by_label("Skriv radera för att bekräfta").fill("radera")
+    expect(confirm).to_be_enabled()
+    shot(laptop, "insights-09-reset-dialog")
+    assert_accessible(laptop)
+    confirm.click()
+    laptop.get_by_role("status").filter(
+        has_text=f"Raderade {SESSIONS} testsessioner, {events} händelser"
+    ).wait_for()
+    summary.filter(has_text="för få svar (< 5)").wait_for()
+    shot(laptop, "insights-10-after-reset")
+    with sqlite3.connect(server.db) as db:
+        left = db.execute("select count(*) from test_sessions where share_code = ?", [code])
+        assert left.fetchone()[0] == 0
+        assert db.execute("select count(*) from share_links where code = ?", [code]).fetchone()
+        others = db.execute("select count(*) from test_sessions").fetchone()[0]
+    assert others == everyone - SESSIONS  # other links' testers are still there
 
 
 def test_an_unknown_age_band_and_anonymous_visitors_are_handled(laptop, server: Server) -> None:

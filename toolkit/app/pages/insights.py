@@ -621,6 +621,7 @@ def reset_dialog() -> rx.Component:
                     rx.button(
                         tr("insights.reset_confirm"),
                         color_scheme="red",
+                        high_contrast=True,
                         disabled=~s.reset_confirmed,
                         on_click=s.reset_data,
                         id="confirm-reset",

@@ -202,64 +202,68 @@ def organisation_card() -> rx.Component:
     )
 
 
-def token_table() -> rx.Component:
-    """Every token: label, when and by whom it was made, whether it still works."""
+def token_list() -> rx.Component:
+    """Every token: label, when and by whom it was made, whether it still works (a list, not
+    a table, so it fits a phone without scrolling sideways)."""
     s = SettingsState
     return rx.cond(
         s.tokens.length() > 0,
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell(tr("settings.token_col_name")),
-                    rx.table.column_header_cell(tr("settings.token_col_created")),
-                    rx.table.column_header_cell(tr("settings.token_col_by")),
-                    rx.table.column_header_cell(tr("settings.token_col_status")),
-                    rx.table.column_header_cell(rx.el.span(tr("settings.token_revoke"))),
-                )
-            ),
-            rx.table.body(
-                rx.foreach(
-                    s.tokens,
-                    lambda k: rx.table.row(
-                        rx.table.row_header_cell(k.name),
-                        rx.table.cell(k.created),
-                        rx.table.cell(k.created_by),
-                        rx.table.cell(
-                            rx.cond(
-                                k.active,
-                                ui.badge(tr("settings.token_active"), color_scheme="green"),
-                                ui.badge(
-                                    tr("settings.token_revoked"),
-                                    " ",
-                                    k.revoked,
-                                    color_scheme="gray",
-                                ),
-                            )
+        rx.el.ul(
+            rx.foreach(
+                s.tokens,
+                lambda k: rx.el.li(
+                    rx.hstack(
+                        rx.vstack(
+                            rx.text(k.name, weight="bold"),
+                            rx.text(
+                                tr("settings.token_col_created"),
+                                " ",
+                                k.created,
+                                " · ",
+                                k.created_by,
+                                size="2",
+                            ),
+                            spacing="1",
                         ),
-                        rx.table.cell(
-                            rx.cond(
-                                k.active,
-                                rx.button(
-                                    tr("settings.token_revoke"),
-                                    aria_label=rx.cond(
-                                        SessionState.lang == "en",
-                                        "Revoke " + k.name,
-                                        "Återkalla " + k.name,
-                                    ),
-                                    color_scheme="red",
-                                    variant="outline",
-                                    high_contrast=True,
-                                    size="1",
-                                    on_click=s.revoke_token(k.id),
-                                ),
-                            )
+                        rx.spacer(),
+                        rx.cond(
+                            k.active,
+                            ui.badge(tr("settings.token_active"), color_scheme="green"),
+                            ui.badge(
+                                tr("settings.token_revoked"), " ", k.revoked, color_scheme="gray"
+                            ),
                         ),
-                        id="token-" + k.id,
+                        rx.cond(
+                            k.active,
+                            rx.button(
+                                tr("settings.token_revoke"),
+                                aria_label=rx.cond(
+                                    SessionState.lang == "en",
+                                    "Revoke " + k.name,
+                                    "Återkalla " + k.name,
+                                ),
+                                color_scheme="red",
+                                variant="outline",
+                                high_contrast=True,
+                                size="1",
+                                on_click=s.revoke_token(k.id),
+                            ),
+                        ),
+                        align="center",
+                        wrap="wrap",
+                        spacing="3",
+                        width="100%",
                     ),
-                )
+                    id="token-" + k.id,
+                    style={
+                        "listStyle": "none",
+                        "padding": "0.6em 0",
+                        "borderTop": "1px solid var(--gray-6)",
+                    },
+                ),
             ),
-            width="100%",
-            id="token-table",
+            style={"margin": "0", "padding": "0", "width": "100%"},
+            id="token-list",
         ),
         rx.text(tr("settings.token_none"), size="2"),
     )
@@ -332,7 +336,7 @@ def tokens_card() -> rx.Component:
                 ),
             ),
             rx.cond(s.token_message != "", notice(s.token_message, ok=s.token_message_ok)),
-            token_table(),
+            token_list(),
             spacing="3",
             width="100%",
         ),
