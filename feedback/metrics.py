@@ -415,6 +415,26 @@ def _add_totals(db: Database, sign: str) -> None:
         db.execute(f"delete from {table} where {zero}")
 
 
+_PATH_KEY = "version_id, path, coalesce(outcome, ''), share_code, age_band"
+
+
+def _add_path_totals(db: Database, sign: str) -> None:
+    """Add (``+``) or take away (``-``) the batch's sessions from the per-path sums (m006)."""
+    db.execute(
+        "insert into metrics_path_totals (version_id, path, outcome, share_code, age_band, "
+        f"sessions) select {_PATH_KEY}, {sign}count(*) from metrics_sessions "
+        f"where session_id in {_BATCH} group by 1, 2, 3, 4, 5 "
+        "on conflict (version_id, path, outcome, share_code, age_band) "
+        "do update set sessions = sessions + excluded.sessions"
+    )
+    if sign == "-":  # only the rows just lowered can have reached zero
+        db.execute(
+            "delete from metrics_path_totals where sessions <= 0 and "
+            "(version_id, path, outcome, share_code, age_band) in "
+            f"(select {_PATH_KEY} from metrics_sessions where session_id in {_BATCH})"
+        )
+
+
 def _refresh_batch(db: Database, size: int) -> int:
     def work() -> int:
         for statement in _TEMP_TABLES:
@@ -435,6 +455,7 @@ def _refresh_batch(db: Database, size: int) -> int:
         db.execute(f"insert into temp._metrics_old_steps {_STEP_TIMES}")
         db.execute(f"insert into temp._metrics_old_sessions {_TASK_TIMES}")
         _add_totals(db, "-")
+        _add_path_totals(db, "-")
         db.execute(f"delete from metrics_steps where session_id in {_BATCH}")
         db.execute(f"delete from metrics_sessions where session_id in {_BATCH}")
         db.execute(_BATCH_EVENTS)
@@ -442,6 +463,7 @@ def _refresh_batch(db: Database, size: int) -> int:
         db.execute(_BATCH_SESSIONS)
         db.execute(_BATCH_STEPS)
         _add_totals(db, "+")
+        _add_path_totals(db, "+")
         db.execute(_FORGET_STEP_QUANTILES)
         db.execute(_FORGET_TASK_QUANTILES)
         db.execute(f"delete from metrics_dirty where session_id in {_BATCH}")
@@ -478,6 +500,7 @@ def rebuild_metrics(db: Database, *, batch: int = REFRESH_BATCH) -> int:
         db.execute("delete from metrics_step_totals")
         db.execute("delete from metrics_quantiles")
         db.execute("delete from metrics_session_totals")
+        db.execute("delete from metrics_path_totals")
         db.execute("delete from metrics_steps")
         db.execute("delete from metrics_sessions")
         db.execute("insert or ignore into metrics_dirty select id from test_sessions")
@@ -1000,11 +1023,11 @@ def session_paths(db: Database, sc: Scope) -> list[tuple[list[list[Any]], str | 
     """
     where, params = sc.derived()
     found = db.execute(
-        f"select path, outcome, count(*) from metrics_sessions where {where} "
-        "group by path, outcome order by count(*) desc, path, outcome",
+        f"select path, outcome, sum(sessions) from metrics_path_totals where {where} "
+        "group by path, outcome order by sum(sessions) desc, path, outcome",
         params,
     ).fetchall()
-    return [(json.loads(path), outcome, n) for path, outcome, n in found]
+    return [(json.loads(path), outcome or None, n) for path, outcome, n in found]
 
 
 def first_visits(path: Sequence[Sequence[Any]]) -> list[str]:

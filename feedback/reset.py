@@ -29,6 +29,7 @@ METRICS_TABLES = (
     "metrics_session_totals",
     "metrics_rating_totals",
     "metrics_error_totals",
+    "metrics_path_totals",
 )
 """Sums kept per (version, share code, age band, ...): rows of a reset selection go whole."""
 
