@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import reflex as rx
+from sqlite_utils import Database
 
 import prototypes
+from journeys import Journey, validate_text
 from journeys import store as journey_store
-from journeys import validate_text
 from toolkit import routes
 from toolkit.app import data
 from toolkit.app.components import ui
@@ -43,6 +45,36 @@ class FindingRow:
     severity: str = ""
     location: str = ""
     message: str = ""
+
+
+def save_import(
+    db: Database, journey: Journey, text: str, *, author: str, now: dt.datetime, lang: str = "sv"
+) -> str:
+    """Save an uploaded journey; one from another organisation becomes ours and keeps its
+    licence and origin (:func:`journeys.store.import_journey`). Returns what was imported,
+    in words, for the message."""
+    ours = get_organisation(db).name or None
+    reused = bool(ours and journey.organisation != ours)
+    journey_store.import_journey(
+        db,
+        journey,
+        organisation=ours,
+        source=text,
+        author=author,
+        note=f"Importerad från {journey.organisation} (licens {journey.licence})"
+        if reused
+        else None,
+        now=now,
+    )
+    if not reused:
+        return journey.title
+    return t(
+        "journeys.imported_from",
+        "en" if lang == "en" else "sv",
+        title=journey.title,
+        organisation=journey.organisation,
+        licence=journey.licence,
+    )
 
 
 class JourneysState(SessionState):
@@ -114,33 +146,15 @@ class JourneysState(SessionState):
             if not report.ok or report.journey is None:
                 failed = True
                 continue
-            db = data.database()
-            ours = get_organisation(db).name or None
-            reused = bool(ours and report.journey.organisation != ours)
-            journey_store.import_journey(
-                db,
-                report.journey,
-                organisation=ours,
-                source=text,
-                author=self.user_email,
-                note=(
-                    f"Importerad från {report.journey.organisation} "
-                    f"(licens {report.journey.licence})"
-                    if reused
-                    else None
-                ),
-                now=data.now(),
-            )
             saved.append(
-                t(
-                    "journeys.imported_from",
-                    lang,
-                    title=report.journey.title,
-                    organisation=report.journey.organisation,
-                    licence=report.journey.licence,
+                save_import(
+                    data.database(),
+                    report.journey,
+                    text,
+                    author=self.user_email,
+                    now=data.now(),
+                    lang=lang,
                 )
-                if reused
-                else report.journey.title
             )
         if failed:
             self.message, self.message_ok = t("journeys.not_imported", lang), False
