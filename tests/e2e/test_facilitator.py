@@ -22,12 +22,17 @@ from sqlite_utils import Database
 
 import workshops
 from tests.e2e.conftest import Server, assert_accessible, shot, sign_in
+from tests.e2e.test_workshop_participant import Walk, create_workshop, join, write_note
 from toolkit.db import open_db
 
 pytestmark = pytest.mark.e2e
 
 LIVE_TIMEOUT_MS = 8_000
-"""The pages poll every two seconds; a note must be on screen well within this."""
+"""Writes made outside the server (this test's own connection) are seen by the pages' poll
+every two seconds; a note must be on screen well within this."""
+PUSH_TIMEOUT_MS = 1_500
+"""Notes and votes sent by a phone through the participant routes wake the pages at once
+(ADR 0011): on the projector within a second, with half a second for the phone's post."""
 
 
 @contextmanager
@@ -311,4 +316,120 @@ def test_plan_run_and_project_a_workshop_with_notes_arriving_live(laptop, server
     assert code in row.inner_text() and "Öppen" in row.inner_text()
     shot(laptop, "facilitator-07-list")
     assert_accessible(laptop)
+    projector.close()
+
+
+def test_a_phones_note_and_vote_reach_the_projector_within_a_second_and_the_agenda_changes_live(
+    laptop, phone, server: Server
+) -> None:
+    code, url = create_workshop(server, "Workshop om väggen")
+    with database(server) as db:
+        found = workshops.find_workshop(db, code)
+        assert found is not None
+        workshop_id = found.id
+    sign_in(laptop, server)
+    laptop.goto(server.url + f"/workshop/run?id={workshop_id}")
+    laptop.locator("#current-activity").filter(has_text="Gå igenom resan").wait_for()
+    projector = laptop.context.new_page()
+    projector.goto(server.url + f"/workshop/projector?id={workshop_id}")
+    projector.locator("#projector-activity").filter(has_text="Gå igenom resan").wait_for()
+
+    # --- a phone joins and writes: the wall follows within a second -------------------------
+    phone.goto(url)
+    join(Walk(phone, "live", axe=False), "Vera")
+    expect(projector.locator("#projector-counts")).to_contain_text(
+        "1 har gått med", timeout=PUSH_TIMEOUT_MS
+    )
+    latencies = []
+    for step, kind, text in [
+        ("logga-in", "Problem", "Jag har inget BankID och kommer inte vidare"),
+        ("foto", "Problem", "Fotot kräver BankID en gång till"),
+        ("start", "Idé", "Skriv vem som får söka redan på startsidan"),
+    ]:
+        started = time.monotonic()
+        write_note(phone, step, kind, text)
+        projector.locator(f"#wall-{step}").get_by_text(text).wait_for(timeout=PUSH_TIMEOUT_MS)
+        latencies.append(time.monotonic() - started)
+        laptop.locator(f"#notes-{step}").get_by_text(text).wait_for(timeout=PUSH_TIMEOUT_MS)
+    print(f"note on the projector after {', '.join(f'{s * 1000:.0f} ms' for s in latencies)}")
+    shot(projector, "facilitator-live-01-projector-notes")
+
+    # --- merge the two BankID notes from different steps onto "Logga in" ---------------------
+    merge = laptop.locator("#merge-card")
+    merge.get_by_label(re.compile("Logga in med e-legitimation: Jag har inget BankID")).check()
+    merge.get_by_label(re.compile(": Fotot kräver BankID en gång till")).check()
+    merge.get_by_label("Texten som står kvar").select_option(
+        label="Logga in med e-legitimation: Jag har inget BankID och kommer inte vidare (Vera)"
+    )
+    merge.get_by_label("På steget").select_option("logga-in")
+    shot(laptop, "facilitator-live-02-merge")
+    merge.get_by_role("button", name="Slå ihop").click()
+    merge.get_by_text("Lapparna är sammanslagna.").wait_for()
+    projector.locator("#wall-foto").get_by_text("Fotot kräver BankID").wait_for(
+        state="detached", timeout=PUSH_TIMEOUT_MS
+    )
+    with database(server) as db:
+        kept = [n for n in workshops.list_notes(db, workshop_id) if n.merged_into is None]
+        assert sorted(n.step_id or "" for n in kept) == ["logga-in", "start"]
+
+    # --- the dot vote, results revealed: a phone's vote is on the wall within a second --------
+    laptop.get_by_role("button", name="Nästa aktivitet").click()
+    laptop.locator("#current-activity").filter(has_text="Lappar på stegen").wait_for()
+    laptop.get_by_role("button", name="Nästa aktivitet").click()
+    laptop.locator("#current-activity").filter(has_text="Prickröstning").wait_for()
+    laptop.get_by_role("button", name="Visa resultatet").click()
+    projector.locator("#projector-activity").filter(has_text="Prickröstning").wait_for(
+        timeout=PUSH_TIMEOUT_MS
+    )
+    expect(phone.locator("#votes-left")).to_have_text("Du har 2 röster kvar", timeout=12_000)
+    started = time.monotonic()
+    phone.get_by_role("button", name="Rösta").first.click()
+    voted = projector.locator("#projector-results li")  # a row once a note has votes
+    voted.first.wait_for(timeout=PUSH_TIMEOUT_MS)
+    print(f"vote on the projector after {(time.monotonic() - started) * 1000:.0f} ms")
+    expect(phone.locator("#votes-left")).to_have_text("Du har 1 röst kvar")
+    expect(voted).to_have_count(1)
+    expect(voted.first).to_contain_text("1")
+    phone.get_by_role("button", name="Rösta").first.click()
+    expect(phone.locator("#votes-left")).to_contain_text("Du har inga röster kvar")
+    laptop.locator("#count-votes").filter(has_text="2").wait_for(timeout=PUSH_TIMEOUT_MS)
+    shot(projector, "facilitator-live-03-projector-votes")
+    assert_accessible(projector)
+
+    # --- change the agenda while it runs ---------------------------------------------------
+    items = laptop.locator(".agenda-item")
+    vote_item = items.filter(has_text="Prickröstning")
+    vote_item.get_by_role("button", name=re.compile("^Ändra")).click()
+    laptop.locator("#edit-votes").fill("1")
+    laptop.locator("#save-activity").click()
+    laptop.get_by_text("Det går inte att sänka till 1 röster").wait_for()
+    laptop.locator("#edit-votes").fill("4")
+    laptop.locator("#save-activity").click()
+    laptop.get_by_text("Aktiviteten är ändrad.").wait_for()
+    vote_item.get_by_text("4 röster var på lappar").wait_for()
+    expect(phone.locator("#votes-left")).to_have_text("Du har 2 röster kvar", timeout=12_000)
+
+    items.first.get_by_role("button", name=re.compile("^Ändra")).click()
+    laptop.locator("#edit-title").fill("Resan steg för steg")
+    laptop.locator("#save-activity").click()
+    items.first.get_by_text("Resan steg för steg", exact=True).wait_for()
+
+    before = items.count()
+    laptop.get_by_label("Aktivitet", exact=True).select_option(label="Öppen fråga")
+    laptop.get_by_label("Frågan", exact=True).fill("Vad var bäst i dag?")
+    laptop.get_by_role("button", name="Lägg till i agendan").click()
+    laptop.get_by_text("Aktiviteten är tillagd sist i agendan.").wait_for()
+    expect(items).to_have_count(before + 1)
+    added = items.filter(has_text="Vad var bäst i dag?")
+    added.get_by_role("button", name=re.compile("^Upp")).click()
+    expect(items.nth(before - 1)).to_contain_text("Vad var bäst i dag?")
+    shot(laptop, "facilitator-live-04-run-agenda")
+    assert_accessible(laptop)
+    added.get_by_role("button", name=re.compile("^Ta bort")).click()
+    laptop.get_by_text("Aktiviteten är borttagen ur agendan.").wait_for()
+    expect(items).to_have_count(before)
+    with database(server) as db:
+        activities = workshops.agenda(db, workshop_id)
+        assert activities[0].title == "Resan steg för steg"
+        assert [a.votes_per_person for a in activities if a.kind == "vote"] == [4]
     projector.close()
