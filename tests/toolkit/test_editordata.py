@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from journeys import editing
+from journeys import editing, files
 from journeys import store as journey_store
 from journeys.validate import check_journey
 from toolkit import drafts
@@ -205,3 +205,22 @@ def test_moving_in_the_outline_crosses_into_the_next_or_previous_phase() -> None
     top = ed.move_in_outline(ed.move_in_outline(j, "logga-in", -1), "logga-in", -1)
     assert top.first_step().id == "start"  # where the citizen starts never changes
     assert shown(top)[:2] == [("fore", "logga-in"), ("fore", "start")]
+
+
+def test_saving_from_the_editor_keeps_the_comments_of_the_yaml_file() -> None:
+    source = (
+        "# Vår kommentar om resan\n"
+        "id: resa\ntitle: Resa\norganisation: Exempelkommun\n"
+        "steps:\n"
+        "  - id: start  # startsidan\n    kind: screen\n    title: Start\n    next: klart\n"
+        "  - id: klart\n    kind: screen\n    title: Klart\n"
+    )
+    journey = files.read_text(source).journey
+    assert journey is not None
+    edited = editing.rename_step(journey, "klart", "Tack")
+    text = ed.kept_source(source, edited)
+    assert text is not None
+    assert "# Vår kommentar om resan" in text and "# startsidan" in text
+    assert "title: Tack" in text
+    assert ed.kept_source("", edited) is None
+    assert ed.kept_source(files.to_json(journey), edited) is None

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from journeys import editing, files
+from journeys import store as journey_store
 from journeys.findings import Finding, Severity
 from journeys.model import (
     CHANNEL_LABELS,
@@ -752,3 +753,22 @@ def draft_diff(theirs: Journey, mine: Journey) -> str:
         lineterm="",
     )
     return "\n".join(lines)
+
+
+def kept_source(source: str, journey: Journey) -> str | None:
+    """The stored YAML text with the editor's changes merged in, comments kept; None when
+    there is no YAML text to keep (JSON, or a text that no longer merges cleanly)."""
+    if not source or source.lstrip().startswith("{"):
+        return None
+    document = files.read_text(source)
+    if document.journey is None:
+        return None
+    try:
+        text = files.save(document, journey)
+    except Exception:  # a text that cannot be merged is simply not kept: clean YAML instead
+        return None
+    check = files.read_text(text)
+    if check.journey is None:
+        return None
+    same = journey_store.content_hash(check.journey) == journey_store.content_hash(journey)
+    return text if same else None

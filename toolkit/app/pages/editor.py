@@ -20,7 +20,7 @@ from typing import Any
 import reflex as rx
 
 import prototypes
-from journeys import editing, files
+from journeys import editing
 from journeys import store as journey_store
 from journeys.validate import check_journey
 from toolkit import drafts, flowdiagram, routes
@@ -491,7 +491,7 @@ class EditorState(SessionState):
         """Store the draft as a revision; on a conflict say so and keep the draft."""
         db = data.database()
         journey = self._current()
-        source = _kept_source(self._source, journey)
+        source = ed.kept_source(self._source, journey)
         try:
             revision = journey_store.save_journey(
                 db,
@@ -588,25 +588,6 @@ def _optional_route(name: str, journey_id: str) -> str:
         return str(builder(journey_id))
     except TypeError:
         return ""
-
-
-def _kept_source(source: str, journey: editing.Journey) -> str | None:
-    """The stored file text with the edits merged in (comments kept), or None."""
-    if not source or source.lstrip().startswith("{"):
-        return None
-    document = files.read_text(source)
-    if document.journey is None:
-        return None
-    try:
-        text = files.save(document, journey)
-    except Exception:  # a source that cannot be merged is simply not kept
-        return None
-    check = files.read_text(text)
-    if check.journey is None or journey_store.content_hash(
-        check.journey
-    ) != journey_store.content_hash(journey):
-        return None
-    return text
 
 
 def _apply_step_form(journey: editing.Journey, step_id: str, form: Form) -> editing.Journey:
@@ -881,6 +862,34 @@ def _save_bar() -> rx.Component:
     )
 
 
+def _rename_phase(g: rx.Var[ed.PhaseGroup]) -> rx.Component:
+    """A folded form to give a phase a new name."""
+    return rx.el.details(
+        rx.el.summary(et("rename_phase"), style={"cursor": "pointer", "fontSize": "0.85em"}),
+        rx.form(
+            rx.el.input(type="hidden", name="phase_id", value=g.id),
+            rx.hstack(
+                rx.box(
+                    labelled(
+                        rx.cond(SessionState.lang == "en", "New name", "Nytt namn"),
+                        f"phase-title-{g.id}",
+                        text_input("title", f"phase-title-{g.id}", g.title),
+                    ),
+                    flex="1",
+                ),
+                rx.button(et("rename_phase"), type="submit", size="1", id=f"rename-phase-{g.id}"),
+                align="end",
+                spacing="2",
+                width="100%",
+            ),
+            on_submit=S.rename_phase,
+            key=S.counter.to_string() + "-phase-" + g.id,
+            width="100%",
+        ),
+        class_name="rename-phase",
+    )
+
+
 def _outline() -> rx.Component:
     """Phases with their steps, add a step or a phase, undo a deletion."""
     return rx.vstack(
@@ -909,6 +918,7 @@ def _outline() -> rx.Component:
             S.groups,
             lambda g: rx.box(
                 rx.heading(g.title, size="3", as_="h3", margin_top="0.5em"),
+                rx.cond(g.id != ed.NO_PHASE, _rename_phase(g), rx.fragment()),
                 rx.el.ol(
                     rx.foreach(
                         g.steps,
@@ -1159,12 +1169,20 @@ def _fields() -> rx.Component:
         rx.el.ol(rx.foreach(S.step.fields, _field_card), style={"padding": 0, "width": "100%"}),
         rx.form(
             rx.hstack(
-                labelled(
-                    et("type"),
-                    "new-field-type",
-                    choice_select(S.field_types, name="type", id="new-field-type"),
+                rx.box(
+                    labelled(
+                        et("type"),
+                        "new-field-type",
+                        choice_select(S.field_types, name="type", id="new-field-type"),
+                    ),
+                    flex="none",
                 ),
-                labelled(et("label"), "new-field-label", text_input("label", "new-field-label")),
+                rx.box(
+                    labelled(
+                        et("label"), "new-field-label", text_input("label", "new-field-label")
+                    ),
+                    flex="1",
+                ),
                 rx.button(et("add_field"), type="submit", id="add-field"),
                 align="end",
                 spacing="2",
