@@ -461,10 +461,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "run.no_answers": ("Inga svar ännu.", "No answers yet."),
     "run.live_notes": ("Lappar på stegen", "Notes on the steps"),
     "run.live_hint": (
-        "Nya lappar dyker upp här inom några sekunder. Dölj det som inte hör hemma här, "
-        "rätta sorten och slå ihop dubbletter på samma steg.",
-        "New notes appear here within a few seconds. Hide what does not belong, correct "
-        "the kind and merge duplicates on the same step.",
+        "Nya lappar dyker upp här direkt. Dölj det som inte hör hemma här, rätta sorten "
+        "och slå ihop dubbletter på samma steg (från olika steg: längst ner).",
+        "New notes appear here at once. Hide what does not belong, correct the kind and "
+        "merge duplicates on the same step (from different steps: at the bottom).",
     ),
     "run.no_notes": ("Inga lappar ännu.", "No notes yet."),
     "run.hidden": ("Dold", "Hidden"),

@@ -671,6 +671,15 @@ def participation() -> rx.Component:
     )
 
 
+FIELD_STYLE = {
+    "padding": "0.4em",
+    "border": "1px solid var(--gray-9)",
+    "borderRadius": "var(--radius-2)",
+    "background": "var(--color-panel-solid)",
+}
+"""Plain inputs get a visible edge (Radix resets it)."""
+
+
 def small_button(label_key: str, handler, **props) -> rx.Component:  # type: ignore[no-untyped-def]
     """A small outlined button."""
     props.setdefault("variant", "outline")
@@ -692,7 +701,7 @@ def edit_form(item: rx.Var[AgendaItem]) -> rx.Component:
                     name="title",
                     default_value=item.title,
                     max_length=200,
-                    style={"padding": "0.4em", "width": "100%"},
+                    style={**FIELD_STYLE, "width": "100%"},
                 ),
             ),
             labelled(
@@ -703,7 +712,7 @@ def edit_form(item: rx.Var[AgendaItem]) -> rx.Component:
                     name="prompt",
                     default_value=item.prompt,
                     max_length=1000,
-                    style={"padding": "0.4em", "width": "100%"},
+                    style={**FIELD_STYLE, "width": "100%"},
                 ),
             ),
             rx.cond(
@@ -718,7 +727,7 @@ def edit_form(item: rx.Var[AgendaItem]) -> rx.Component:
                         min=1,
                         max=workshops.MAX_VOTES_PER_PERSON,
                         default_value=item.votes_per_person,
-                        style={"padding": "0.4em", "width": "6em"},
+                        style={**FIELD_STYLE, "width": "6em"},
                     ),
                     hint_key="run.votes_hint",
                 ),
@@ -733,7 +742,7 @@ def edit_form(item: rx.Var[AgendaItem]) -> rx.Component:
                         name="question",
                         default_value=item.question,
                         max_length=300,
-                        style={"padding": "0.4em", "width": "100%"},
+                        style={**FIELD_STYLE, "width": "100%"},
                     ),
                 ),
             ),
@@ -877,7 +886,7 @@ def add_activity_form() -> rx.Component:
                         id="add-title",
                         name="title",
                         max_length=200,
-                        style={"padding": "0.4em", "width": "100%"},
+                        style={**FIELD_STYLE, "width": "100%"},
                     ),
                 ),
                 spacing="3",
@@ -898,7 +907,7 @@ def add_activity_form() -> rx.Component:
                                 min=1,
                                 max=workshops.MAX_VOTES_PER_PERSON,
                                 default_value=str(workshops.DEFAULT_VOTES_PER_PERSON),
-                                style={"padding": "0.4em", "width": "6em"},
+                                style={**FIELD_STYLE, "width": "6em"},
                             ),
                         ),
                         labelled(
@@ -932,7 +941,7 @@ def add_activity_form() -> rx.Component:
                             id="add-question",
                             name="question",
                             max_length=300,
-                            style={"padding": "0.4em", "width": "100%"},
+                            style={**FIELD_STYLE, "width": "100%"},
                         ),
                     ),
                 ),
