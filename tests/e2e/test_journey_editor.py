@@ -296,3 +296,73 @@ def test_delete_with_undo_and_a_concurrent_save_is_reported(
     page.locator("#reload").click()
     page.locator("#revision").filter(has_text="Revision 2").wait_for()
     assert page.locator("#select-fraga").inner_text() == "Deras fråga"
+
+
+def test_phases_markdown_rules_and_a_decision_with_outcomes(laptop, server: Server) -> None:
+    page = laptop
+    sign_in(page, server)
+    _create(page, server, f"Beslut e2e {secrets.token_hex(3)}")
+
+    page.locator("#new-phase-title").fill("Ansökan")
+    page.locator("#add-phase").click()
+    phase = page.locator(".outline-phase").filter(has=page.locator("h3", has_text="Ansökan"))
+    phase.wait_for()
+    phase.locator("summary").click()
+    page.locator("#phase-title-ansokan").fill("Själva ansökan")
+    page.locator("#rename-phase-ansokan").click()
+    page.locator(".outline-phase h3", has_text="Själva ansökan").wait_for()
+
+    # Markdown text with its preview, in the editor and in the phone preview
+    page.locator("#step-body").fill("Du behöver **läkarintyg**.")
+    page.locator("#save-step").click()
+    page.locator("#body-preview strong", has_text="läkarintyg").wait_for()
+    page.frame_locator("#phone-preview").locator("strong", has_text="läkarintyg").wait_for()
+
+    # a number question with a rule and its error message
+    _add_step(page, "Ålder")
+    page.locator("#new-field-type").select_option("number")
+    page.locator("#new-field-label").fill("Hur gammal är du?")
+    page.locator("#add-field").click()
+    page.locator("#rule-hur-gammal-ar-du-min-value").fill("0")
+    page.locator(f"#save-field-{'hur-gammal-ar-du'}").click()
+    error = page.locator(".edit-error")
+    error.wait_for()
+    assert "Skriv felmeddelandet" in error.inner_text()
+    page.locator("#rule-hur-gammal-ar-du-min-message").fill("Ange en ålder från 0")
+    page.locator("#save-field-hur-gammal-ar-du").click()
+    page.locator(".edit-error").wait_for(state="detached")
+    page.wait_for_function(
+        "document.getElementById('rule-hur-gammal-ar-du-min-message')?.value"
+        " === 'Ange en ålder från 0'"
+    )
+
+    # a decision needs somewhere to lead: the refusal is shown by the add-step form
+    page.locator("#new-step-title").fill("Beslut")
+    page.locator("#new-step-kind").select_option("decision")
+    page.locator("#add-step").click()
+    refusal = page.locator(".edit-error")
+    refusal.wait_for()
+    assert "Ett beslut leder alltid vidare" in refusal.inner_text()
+    _add_step(page, "Klart")
+    _select(page, "alder", "Ålder")
+    _add_step(page, "Beslut", "decision")
+    _select(page, "klart", "Klart")
+    _add_step(page, "Avslag")
+    _select(page, "klart", "Klart")
+    _set_next(page, "-")
+    _select(page, "beslut", "Beslut")
+    page.locator("#rule-field").select_option("hur-gammal-ar-du")
+    page.locator("#rule-value").fill("17")
+    page.locator("#new-rule-outcome").fill("Avslag")
+    page.locator("#new-rule-explanation").fill("Du behöver vara 18 år.")
+    page.locator("#rule-goto").select_option("avslag")
+    page.locator("#add-rule").click()
+    page.get_by_text("Om Hur gammal är du? är 17").wait_for()
+    page.locator("#rule-outcome-1").fill("Du får tillstånd")
+    page.locator("#rule-outcome-1").press("Enter")
+    frame = page.frame_locator("#phone-preview")
+    frame.get_by_text("Du får tillstånd").wait_for()
+    assert frame.get_by_text("Du behöver vara 18 år.").is_visible()
+    assert page.locator("#findings .finding").filter(has_text="Fel").count() == 0
+    shot(page, "editor-07-decision")
+    assert_accessible(page)
