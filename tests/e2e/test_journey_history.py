@@ -211,3 +211,17 @@ def test_history_compare_restore_copy_and_try_the_draft(laptop, server: Server) 
         assert stored == 0
     finally:
         db.conn.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/journey/history?id=historik-resa",
+        "/journey/copy-step?id=historik-resa",
+        "/designer/try/historik-resa",
+    ],
+)
+def test_anonymous_visitors_are_sent_to_sign_in(laptop, server: Server, path: str) -> None:
+    laptop.goto(server.url + path)
+    laptop.wait_for_url("**/login?next=*")
+    laptop.get_by_role("button", name="Logga in").wait_for()

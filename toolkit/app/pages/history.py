@@ -69,6 +69,9 @@ class HistoryState(SessionState):
             b = self.current
             a = max(1, b - 1)
         self.compare_a, self.compare_b = str(a), str(b)
+        if a == b == self.current:  # only one revision: nothing to compare yet
+            self.compared, self.view = False, DiffView()
+            return None
         self._compare(a, b)
         return None
 
