@@ -22,7 +22,9 @@ import pytest
 
 import workshops
 from tests.toolkit.test_workshop_pages import NOW, Phone, TestClient, World, text_of, uid
+from toolkit import accounts, routes
 from toolkit.app.pages import workshop_run
+from toolkit.app.workshopdata import change_marker, live_view
 from toolkit.web import workshop_live
 
 
@@ -261,3 +263,42 @@ def test_participants_carry_on_after_a_restart_with_the_cookie_they_have(world: 
     participants = workshops.list_participants(world.db(), world.id)
     assert [p.nickname for p in participants] == ["Kalle"]
     assert len(world.notes()) == 2
+
+
+def test_the_facilitator_carries_on_after_a_restart_where_the_room_was(world: World) -> None:
+    """The session lives in the database, and so does everything the run page shows: after a
+    restart the reconnecting page (``on_load`` runs again) finds the same activity, lock,
+    results and notes, and the same sign-in still opens the facilitator's downloads."""
+    db = world.db()
+    accounts.add_user(db, "lina@exempelkommun.se", "ett-bra-losenord-1", role="facilitator",
+                      now=NOW)  # fmt: skip
+    world.open()
+    dot_vote = world.go("vote", "notes")
+    workshops.lock_input(db, world.id)
+    workshops.reveal_results(db, world.id)
+    report = routes.workshop_report_path(world.code)
+    with TestClient(world.api(), follow_redirects=False) as before:
+        signed_in = before.post(
+            routes.LOGIN,
+            data={"email": "lina@exempelkommun.se", "password": "ett-bra-losenord-1"},
+        )
+        assert signed_in.status_code == 303
+        assert before.get(report).status_code == 200
+        kept = list(before.cookies.jar)
+    marker = change_marker(db, world.id)
+    db.conn.close()
+
+    restarted = world.db()  # a new process opens the database again
+    with TestClient(world.api(), follow_redirects=False) as after:
+        assert after.get(report).status_code == 303  # a browser without the cookie: sign in
+        for cookie in kept:
+            after.cookies.jar.set_cookie(cookie)
+        assert after.get(report).status_code == 200
+    token = next(c.value for c in kept if c.name == routes.SESSION_COOKIE)
+    user = accounts.user_for_session(restarted, token, now=NOW)
+    assert user is not None and user.email == "lina@exempelkommun.se"
+    view = live_view(restarted, world.id, audience="facilitator")
+    assert view is not None
+    assert view.current is not None and view.current.id == dot_vote.id
+    assert view.workshop.input_locked and view.workshop.results_revealed
+    assert change_marker(restarted, world.id) == marker
