@@ -123,6 +123,25 @@ def _file_finding(name: str | None, reason: Any) -> Finding:
     )
 
 
+MAX_FLOW_DEPTH = 200
+"""Deeper ``[``/``{`` nesting is refused before parsing: near Python's recursion limit the
+YAML scanner takes seconds per file (a journey nests five levels or so)."""
+
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest nesting of brackets and braces, counted roughly (quotes not skipped)."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:
+            depth -= 1
+    return deepest
+
+
 def read_text(text: str, *, file: str | None = None) -> JourneyDocument:
     """Parse journey text (YAML or JSON) and check its shape against the model.
 
@@ -131,6 +150,8 @@ def read_text(text: str, *, file: str | None = None) -> JourneyDocument:
     Text the fast reader refuses is read again by the round-trip reader, whose errors
     become findings.
     """
+    if _flow_depth(text) > MAX_FLOW_DEPTH:
+        return JourneyDocument(text, file, None, None, [_file_finding(file, phrase("too-deep"))])
     fast = _fast_load(text)
     if fast is not None:
         return check_shape(fast, text=text, file=file)
