@@ -9,19 +9,35 @@ with axe-core and saved as a 1280 px screenshot under test-artifacts/.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import shutil
+import subprocess
+import sys
 import time
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from sqlite_utils import Database
 
 import workshops
-from tests.e2e.conftest import Server, assert_accessible, shot, sign_in
+from tests.e2e.conftest import (
+    DESIGNER_EMAIL,
+    DESIGNER_PASSWORD,
+    ROOT,
+    Server,
+    _stop,
+    _wait_for,
+    assert_accessible,
+    free_port,
+    shot,
+    sign_in,
+)
 from tests.e2e.test_workshop_participant import Walk, create_workshop, join, write_note
 from toolkit.db import open_db
 
@@ -433,3 +449,98 @@ def test_a_phones_note_and_vote_reach_the_projector_within_a_second_and_the_agen
         assert activities[0].title == "Resan steg för steg"
         assert [a.votes_per_person for a in activities if a.kind == "vote"] == [4]
     projector.close()
+
+
+@contextmanager
+def serving(server: Server, log: Path) -> Iterator[subprocess.Popen]:
+    """``medskapa serve`` for ``server`` until the block ends (then stopped as at a restart)."""
+    port = server.env["MEDSKAPA_PORT"]
+    with log.open("a") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "toolkit.cli", "serve", "--host", "127.0.0.1", "--port", port],
+            env=server.env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            _wait_for(server.url, process, log)
+            yield process
+        finally:
+            _stop(process)
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[Server]:
+    """A server of this test's own (not started yet), which it may stop and start again."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    web = ROOT / f".web-e2e-restart-{os.getpid()}"
+    env = {
+        **os.environ,
+        "MEDSKAPA_DB": str(tmp_path / "medskapa.db"),
+        "MEDSKAPA_PUBLIC_URL": url,
+        "MEDSKAPA_PORT": str(port),
+        "MEDSKAPA_WEB_DIR": str(web),
+        "REFLEX_STATES_WORKDIR": str(tmp_path / "states"),
+        "MEDSKAPA_LANG": "sv",
+    }
+    server = Server(url=url, db=tmp_path / "medskapa.db", env=env)
+    assert server.cli("demo").returncode == 0
+    added = server.cli(
+        "user", "add", DESIGNER_EMAIL, "--role", "designer", "--password-stdin",
+        input_text=DESIGNER_PASSWORD + "\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stdout + added.stderr
+    try:
+        yield server
+    finally:
+        shutil.rmtree(web, ignore_errors=True)
+
+
+def test_after_a_restart_the_run_page_and_the_phones_carry_on_live(
+    browser, own_server: Server, tmp_path: Path
+) -> None:
+    server = own_server
+    log = tmp_path / "serve.log"
+    code, url = create_workshop(server, "Workshop som startas om")
+    with database(server) as db:
+        found = workshops.find_workshop(db, code)
+        assert found is not None
+        workshop_id = found.id
+    laptop = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE").new_page()
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE").new_page()
+    for page in (laptop, phone):
+        page.set_default_timeout(30_000)
+
+    with serving(server, log):
+        sign_in(laptop, server)
+        laptop.goto(server.url + f"/workshop/run?id={workshop_id}")
+        laptop.locator("#current-activity").filter(has_text="Gå igenom resan").wait_for()
+        phone.goto(url)
+        join(Walk(phone, "restart", axe=False), "Tove")
+        write_note(phone, "logga-in", "Problem", "Före omstarten")
+        laptop.locator("#notes-logga-in").get_by_text("Före omstarten").wait_for(
+            timeout=PUSH_TIMEOUT_MS
+        )
+
+    with serving(server, log):  # the same database, port and cookies: a restart
+        # the open run page reconnects by itself, signed in, on the same workshop
+        write_note(phone, "foto", "Idé", "Efter omstarten")
+        expect(phone.locator(".ws-note__status")).to_have_text(
+            "Tack! Lappen är sparad.", timeout=30_000
+        )
+        laptop.locator("#notes-foto").get_by_text("Efter omstarten").wait_for(timeout=30_000)
+        assert laptop.locator("#notes-logga-in").get_by_text("Före omstarten").is_visible()
+        expect(laptop.locator("#current-activity")).to_have_text("Gå igenom resan")
+        # and it is woken by the phones again, not only by the slow poll
+        write_note(phone, "start", "Fråga", "Live igen")
+        laptop.locator("#notes-start").get_by_text("Live igen").wait_for(timeout=PUSH_TIMEOUT_MS)
+        shot(laptop, "facilitator-restart-run")
+    with database(server) as db:
+        participants = workshops.list_participants(db, workshop_id)
+        assert [p.nickname for p in participants] == ["Tove"]  # the phone did not join again
+        assert len(workshops.list_notes(db, workshop_id)) == 3
+    laptop.context.close()
+    phone.context.close()
