@@ -301,6 +301,12 @@ def test_delete_with_undo_and_a_concurrent_save_is_reported(
 def test_phases_markdown_rules_and_a_decision_with_outcomes(laptop, server: Server) -> None:
     page = laptop
     sign_in(page, server)
+    page.goto(server.url + "/")
+    page.locator("#new-template").get_by_text("Standard e-tjänst", exact=False).wait_for(
+        state="attached"
+    )
+    shot(page, "editor-00-journey-list-new")
+    assert_accessible(page)
     _create(page, server, f"Beslut e2e {secrets.token_hex(3)}")
 
     page.locator("#new-phase-title").fill("Ansökan")

@@ -144,6 +144,14 @@ def test_options_are_one_per_line_and_at_least_two() -> None:
         ed.field_changes(field, {**base, "options": "Ja"})
 
 
+def test_the_rule_builder_suggests_the_answers_of_choice_questions() -> None:
+    j = editing.add_field(_car_journey(), "korkort", "yesno", "Har du körkort?")
+    j = editing.add_field(j, "korkort", "text", "Körkortsnummer")
+    assert ed.answer_choices(j) == ["Ja", "Nej"]
+    j = editing.update_field(j, "forare", "ska-du-sjalv-kora-bilen", options=["Ja", "Kanske"])
+    assert ed.answer_choices(j) == ["Ja", "Kanske", "Nej"]
+
+
 def test_rule_builder_condition_types_a_number_answer_and_refuses_empty_input() -> None:
     j = editing.add_field(_car_journey(), "korkort", "number", "Ålder")
     assert ed.condition_for(j, "alder", "18") == {"alder": 18}

@@ -290,6 +290,18 @@ def question_choices(journey: Journey) -> list[list[str]]:
     ]
 
 
+def answer_choices(journey: Journey) -> list[str]:
+    """Every answer a choice question of the journey offers (Ja and Nej for yes/no), for
+    the rule builder's suggestions."""
+    seen: dict[str, None] = {}
+    for st in journey.steps:
+        if isinstance(st, ScreenStep):
+            for f in st.fields:
+                for value in f.option_values() or []:
+                    seen.setdefault(value)
+    return list(seen)
+
+
 def template_choices(lang: str = "sv") -> list[list[str]]:
     """Where a new journey can start: blank, the standard e-service, each example."""
     sv = lang != "en"

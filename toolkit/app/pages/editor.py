@@ -83,6 +83,7 @@ class EditorState(SessionState):
     step_choices: list[list[str]] = []
     next_choices: list[list[str]] = []
     questions: list[list[str]] = []
+    answers: list[str] = []
     error: str = ""
     error_at: str = ""
     message: str = ""
@@ -163,6 +164,7 @@ class EditorState(SessionState):
         self.step_choices = ed.step_choices(journey, lang)
         self.next_choices = ed.step_choices(journey, lang, end=True)
         self.questions = ed.question_choices(journey)
+        self.answers = ed.answer_choices(journey)
         svg = flowdiagram.flow_svg(journey, lang=lang, highlight=self.selected)
         self.flow_src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
         self.counter += 1
@@ -1206,7 +1208,16 @@ def _condition_inputs(prefix: str) -> list[rx.Component]:
             f"{prefix}-field",
             choice_select(S.questions, name="field", id=f"{prefix}-field"),
         ),
-        labelled(et("is_value"), f"{prefix}-value", text_input("value", f"{prefix}-value")),
+        labelled(
+            et("is_value"),
+            f"{prefix}-value",
+            rx.fragment(
+                text_input("value", f"{prefix}-value", list=f"{prefix}-answers"),
+                rx.el.datalist(
+                    rx.foreach(S.answers, lambda a: rx.el.option(value=a)), id=f"{prefix}-answers"
+                ),
+            ),
+        ),
         labelled(
             et("goto"),
             f"{prefix}-goto",
