@@ -26,6 +26,7 @@ from journeys import (
     read_file,
     read_text,
     rename_step,
+    save,
     set_next,
     to_yaml,
     update_field,
@@ -181,3 +182,18 @@ def test_a_copied_step_keeps_the_journey_clean_and_reimportable(db: Database) ->
     assert "null" not in exported
     again = read_text(exported).journey
     assert again is not None and content_hash(again) == content_hash(copied)
+
+
+def test_browser_edits_merged_into_the_original_file_stay_clean(db: Database) -> None:
+    journey, text = example("parkeringstillstand")
+    journey_store.save_journey(db, journey, source=text, author="a", now=NOW)
+    edited = browser_edits(journey)
+    merged = save(read_text(text), edited)
+    journey_store.save_journey(db, edited, source=merged, author="b", now=NOW)
+    exported = export_yaml(db, journey.id)
+    assert exported == merged
+    assert "null" not in exported
+    assert not re.search(r":\s*\[\]\s*$", exported, flags=re.M), "an empty list was written"
+    assert text.splitlines()[0] in exported  # the file's comments are kept
+    again = read_text(exported).journey
+    assert again is not None and content_hash(again) == content_hash(edited)
