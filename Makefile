@@ -16,7 +16,7 @@ BUN := tools/node_modules/.bin/bun
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: help setup browser demo test lint format bench clean
+.PHONY: help setup browser demo test lint format bench bench-peer clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -76,6 +76,11 @@ bench: setup ## Run the benchmarks; each writes a JSON result under benchmarks/r
 	$(BIN)/python benchmarks/page_weight.py
 	$(BIN)/python benchmarks/failure_kill9.py
 	$(BIN)/python benchmarks/profile_citizen.py
+
+# Installs the GOV.UK Prototype Kit from npm into a temporary folder (removed afterwards),
+# runs the same form and load against it and Medskapa on 127.0.0.1; about 10 minutes.
+bench-peer: setup browser ## Medskapa beside the GOV.UK Prototype Kit, same form, same load
+	$(BIN)/python benchmarks/bench_peer.py
 
 clean: ## Remove the venv, caches and the local database
 	rm -rf $(VENV) .xdg .pytest_cache .ruff_cache .hypothesis medskapa.db medskapa.db-* \
