@@ -15,7 +15,7 @@ import pytest
 from sqlite_utils import Database
 
 import prototypes
-from journeys import read_file, rename_step
+from journeys import read_file, read_text, rename_step
 from journeys import store as journey_store
 from toolkit import accounts, routes
 from toolkit.db import open_db
@@ -219,3 +219,63 @@ def test_the_end_of_the_draft_says_nothing_was_stored(designer: Client) -> None:
     assert "Du har gått igenom utkastet" in words
     assert "Inget av det du svarade sparades" in words
     assert routes.try_path(JOURNEY) in response.text
+
+
+SHORT = """\
+id: kort-resa
+title: En kort resa
+organisation: Exempelkommun
+steps:
+  - id: namn
+    kind: screen
+    title: Vad heter ditt husdjur?
+    fields:
+      - id: djur
+        type: text
+        label: Husdjurets namn
+        required: Ange husdjurets namn
+    next: kontroll
+  - id: kontroll
+    kind: screen
+    pattern: check-answers
+    title: Kontrollera dina svar
+    next: klart
+  - id: klart
+    kind: screen
+    pattern: confirmation
+    title: Tack
+"""
+
+
+def test_check_your_answers_changes_an_answer_and_comes_back(
+    world: World, designer: Client
+) -> None:
+    journey = read_text(SHORT).journey
+    assert journey is not None
+    journey_store.save_journey(world.db(), journey, source=SHORT, author="t", now=NOW)
+    first = designer.get(designer.get(routes.try_path("kort-resa")).headers["location"])
+    sent = designer.post(
+        routes.try_step_path("kort-resa", "namn"), data={"csrf": csrf_of(first), "djur": "Sixten"}
+    )
+    summary = designer.get(sent.headers["location"])
+    assert "Sixten" in text_of(summary)
+    change = routes.try_step_path("kort-resa", "namn", andra="djur")
+    assert f'href="{change.replace("&", "&amp;")}#djur"' in summary.text
+    page = designer.get(change)
+    assert 'value="Sixten"' in page.text
+    again = designer.post(
+        routes.try_step_path("kort-resa", "namn"), data={"csrf": csrf_of(page), "djur": "Majken"}
+    )
+    assert again.headers["location"] == routes.try_step_path("kort-resa", "kontroll")
+    summary = designer.get(again.headers["location"])
+    assert "Majken" in text_of(summary)
+    end = designer.post(
+        routes.try_step_path("kort-resa", "kontroll"), data={"csrf": csrf_of(summary)}
+    )
+    confirmation = designer.get(end.headers["location"])
+    assert "TEST-" in confirmation.text  # a made-up case number, as for citizens
+    done = designer.post(
+        routes.try_step_path("kort-resa", "klart"), data={"csrf": csrf_of(confirmation)}
+    )
+    assert done.headers["location"] == routes.try_done_path("kort-resa")
+    assert world.counts() == dict.fromkeys(STORED_TABLES, 0)
