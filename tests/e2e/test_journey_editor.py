@@ -34,11 +34,17 @@ def _selected(page: Any, title: str) -> None:
     )
 
 
+def _focus_on(page: Any, element_id: str) -> None:
+    """Wait until the editor has moved the focus (so it does not scroll under a click)."""
+    page.wait_for_function("id => document.activeElement?.id === id", arg=element_id)
+
+
 def _add_step(page: Any, title: str, kind: str = "screen") -> None:
     page.locator("#new-step-title").fill(title)
     page.locator("#new-step-kind").select_option(kind)
     page.locator("#add-step").click()
     _selected(page, title)
+    _focus_on(page, "step-title")  # a new step's form gets the focus
 
 
 def _select(page: Any, step_id: str, title: str) -> None:
@@ -106,7 +112,7 @@ def test_build_a_branching_journey_publish_it_and_walk_both_branches(
     page.locator("#new-field-type").select_option("radios")
     page.locator("#new-field-label").fill(QUESTION)
     page.locator("#add-field").click()
-    page.locator(f"#field-label-{FIELD}").wait_for()
+    _focus_on(page, f"field-label-{FIELD}")
     _set_next(page, "passagerare")
     page.locator("#branch-field").select_option(FIELD)
     page.locator("#branch-value").fill("Ja")
@@ -126,6 +132,7 @@ def test_build_a_branching_journey_publish_it_and_walk_both_branches(
     problems.wait_for()
     assert "kan inte publiceras" in problems.inner_text()
     assert "Ja" in problems.inner_text()
+    _focus_on(page, "publish-problems")
 
     # the finding's link goes to the question's options, even from another step
     _select(page, "korkort", "Körkort")
@@ -269,6 +276,7 @@ def test_delete_with_undo_and_a_concurrent_save_is_reported(
     journey_id = _create(page, server, f"Samtidigt {secrets.token_hex(3)}", "standard-e-service")
     page.locator("#select-fraga").click()
     page.get_by_role("button", name="Ta bort Din fråga").click()
+    _focus_on(page, "undo-delete")
     page.wait_for_function(
         "![...document.querySelectorAll('li.outline-step')].some(e => e.dataset.step === 'fraga')"
     )
@@ -329,6 +337,7 @@ def test_phases_markdown_rules_and_a_decision_with_outcomes(laptop, server: Serv
     page.locator("#new-field-type").select_option("number")
     page.locator("#new-field-label").fill("Hur gammal är du?")
     page.locator("#add-field").click()
+    _focus_on(page, "field-label-hur-gammal-ar-du")
     page.locator("#rule-hur-gammal-ar-du-min-value").fill("0")
     page.locator(f"#save-field-{'hur-gammal-ar-du'}").click()
     error = page.locator(".edit-error")

@@ -50,7 +50,7 @@ def _focus_script(element_id: str) -> str:
     return (
         "setTimeout(() => {"
         f" const el = document.getElementById({target});"
-        " if (el) { el.focus(); el.scrollIntoView({block: 'center'}); }"
+        " if (el) { el.focus({preventScroll: true}); el.scrollIntoView({block: 'nearest'}); }"
         " }, 150)"
     )
 
@@ -206,7 +206,7 @@ class EditorState(SessionState):
         self.selected = step_id
         self.error = self.error_at = ""
         self._show(self._current())
-        return rx.call_script(_focus_script("step-title"))
+        return None
 
     @rx.event
     def follow(self, step_id: str, target: str):
