@@ -1,0 +1,85 @@
+"""The per-thread connection pool the citizen pages use (toolkit.db.ConnectionPool)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from toolkit.db import ConnectionPool, get_setting, open_db, set_setting
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    target = tmp_path / "pool.db"
+    open_db(target).conn.close()  # migrations applied once, as the server does at start
+    return target
+
+
+def test_a_thread_gets_its_own_connection_back_request_after_request(path: Path) -> None:
+    pool = ConnectionPool(path)
+    with pool.connection() as first:
+        pass
+    with pool.connection() as second:
+        assert second is first
+    seen: list[object] = []
+
+    def other() -> None:
+        with pool.connection() as db:
+            seen.append(db)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert seen and seen[0] is not first
+    pool.close()
+
+
+def test_a_kept_connection_sees_what_another_connection_committed_since(path: Path) -> None:
+    pool = ConnectionPool(path)
+    with pool.connection() as db:
+        assert get_setting(db, "organisation.name") is None
+    writer = open_db(path, migrate=False)
+    set_setting(writer, "organisation.name", "Exempelby kommun")
+    writer.conn.close()
+    with pool.connection() as db:
+        assert get_setting(db, "organisation.name") == "Exempelby kommun"
+    pool.close()
+
+
+def test_a_transaction_left_open_is_rolled_back_when_the_request_ends(path: Path) -> None:
+    pool = ConnectionPool(path)
+    with pool.connection() as db:
+        db.execute("BEGIN IMMEDIATE")
+        db.execute(
+            "insert into app_settings (key, value, updated_at) values ('half', 'done', 'now')"
+        )
+    with pool.connection() as db:
+        assert not db.conn.in_transaction
+        assert get_setting(db, "half") is None
+    pool.close()
+
+
+def test_a_nested_use_does_not_end_the_outer_transaction(path: Path) -> None:
+    pool = ConnectionPool(path)
+    with pool.connection() as outer:
+        outer.execute("BEGIN IMMEDIATE")
+        with pool.connection() as inner:
+            assert inner is outer
+        assert outer.conn.in_transaction
+        outer.execute("COMMIT")
+    pool.close()
+
+
+def test_a_connection_that_failed_is_replaced_by_a_fresh_one(path: Path) -> None:
+    pool = ConnectionPool(path)
+    with pytest.raises(sqlite3.OperationalError), pool.connection() as broken:
+        broken.execute("select * from no_such_table")
+    with pool.connection() as fresh:
+        assert fresh is not broken
+        assert fresh.execute("select 1").fetchone() == (1,)
+    with pytest.raises(sqlite3.ProgrammingError):
+        broken.execute("select 1")  # the failed one was closed
+    pool.close()
