@@ -24,6 +24,7 @@ and the step is not an end of the journey.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, deque
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -31,7 +32,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
-from feedback.metrics import DEFAULT_MIN_SESSIONS, scope, session_paths
+from feedback.metrics import DEFAULT_MIN_SESSIONS, Scope, scope, unkept_paths
+from feedback.store import write
 from journeys import Journey, is_end, successors
 
 DeviationKind = Literal["ad_hoc", "irregular", "failed", "missing"]
@@ -203,6 +205,24 @@ def _move(graph: PlannedGraph, start: str | None, step: str) -> list[tuple[Devia
     return [("ad_hoc", step)]
 
 
+def _keep_classes(db: Database, sc: Scope, graph: PlannedGraph) -> None:
+    """Classify the version's paths not classified yet and keep what they had (m007): the
+    set of (step, kind), in a canonical order so that equal sets group together."""
+    new = unkept_paths(db, sc, "metrics_path_classes", outcome=True)
+    if not new:
+        return
+    rows = []
+    for path, outcome in new:
+        found = find_deviations(graph, [visit_row(v) for v in json.loads(path)], outcome or None)
+        kinds = sorted({(step_id, kind) for kind, step_id, _position, _previous in found})
+        rows.append((sc.version_id, path, outcome, json.dumps(kinds, separators=(",", ":"))))
+
+    def keep() -> None:
+        db.conn.executemany("insert or ignore into metrics_path_classes values (?, ?, ?, ?)", rows)
+
+    write(db, keep)
+
+
 def deviations(
     db: Database,
     *,
@@ -225,18 +245,18 @@ def deviations(
         min_sessions=min_sessions,
     )
     journey = sc.version.journey()
-    graph = PlannedGraph(journey)
+    _keep_classes(db, sc, PlannedGraph(journey))
     counts: dict[str, Counter[str]] = {s.id: Counter() for s in journey.steps}
     sessions = 0
-    for path, outcome, n in session_paths(db, sc):
+    where, params = sc.derived("p")
+    for kinds, n in db.execute(
+        "select c.kinds, sum(p.sessions) from metrics_path_totals p join metrics_path_classes c "
+        "on c.version_id = p.version_id and c.path = p.path and c.outcome = p.outcome "
+        f"where {where} group by c.kinds order by sum(p.sessions) desc, c.kinds",
+        params,
+    ).fetchall():
         sessions += n
-        kinds = {
-            (step_id, kind)
-            for kind, step_id, _position, _previous in find_deviations(
-                graph, [visit_row(v) for v in path], outcome
-            )
-        }
-        for step_id, kind in kinds:
+        for step_id, kind in json.loads(kinds):
             counts.setdefault(step_id, Counter())[kind] += n
     ok = sc.enough(sessions)
     return {

@@ -501,6 +501,8 @@ def rebuild_metrics(db: Database, *, batch: int = REFRESH_BATCH) -> int:
         db.execute("delete from metrics_quantiles")
         db.execute("delete from metrics_session_totals")
         db.execute("delete from metrics_path_totals")
+        db.execute("delete from metrics_path_depths")
+        db.execute("delete from metrics_path_classes")
         db.execute("delete from metrics_steps")
         db.execute("delete from metrics_sessions")
         db.execute("insert or ignore into metrics_dirty select id from test_sessions")
@@ -1077,6 +1079,43 @@ def _depth(steps: Sequence[str], path: Sequence[str]) -> int:
     return depth
 
 
+def unkept_paths(db: Database, sc: Scope, table: str, *, outcome: bool) -> list[tuple[str, str]]:
+    """The version's distinct paths (with outcome: pairs) that ``table`` keeps nothing for."""
+    key = "path, outcome" if outcome else "path, ''"
+    same = "k.path = p.path" + (" and k.outcome = p.outcome" if outcome else "")
+    return db.execute(
+        f"select distinct {key} from metrics_path_totals p where p.version_id = ? "
+        f"and not exists (select 1 from {table} k where k.version_id = p.version_id "
+        f"and {same})",
+        [sc.version_id],
+    ).fetchall()
+
+
+def _planned_depths(db: Database, sc: Scope, steps: Sequence[str]) -> list[int]:
+    """Sessions per depth along the planned path (index 0: never reached its first step),
+    from the kept depth of each distinct path (m007); new paths are walked once and kept."""
+    new = unkept_paths(db, sc, "metrics_path_depths", outcome=False)
+    if new:
+        rows = [
+            (sc.version_id, path, _depth(steps, [str(v[0]) for v in json.loads(path)]))
+            for path, _ in new
+        ]
+
+        def keep() -> None:
+            db.conn.executemany("insert or ignore into metrics_path_depths values (?, ?, ?)", rows)
+
+        write(db, keep)
+    where, params = sc.derived("p")
+    reached = [0] * (len(steps) + 1)
+    for depth, n in db.execute(
+        f"select d.depth, sum(p.sessions) from metrics_path_totals p join metrics_path_depths d "
+        f"on d.version_id = p.version_id and d.path = p.path where {where} group by d.depth",
+        params,
+    ).fetchall():
+        reached[min(int(depth), len(steps))] += int(n)
+    return reached
+
+
 def funnel(
     db: Database,
     *,
@@ -1101,11 +1140,13 @@ def funnel(
     )
     journey = sc.version.journey()
     steps = list(along) if not isinstance(along, str) else _main_path(db, sc, along)
-    reached = [0] * (len(steps) + 1)
-    sessions = 0
-    for path, _outcome, n in session_paths(db, sc):
-        sessions += n
-        reached[_depth(steps, [str(v[0]) for v in path])] += n
+    if along == "planned":  # the same steps for every call: depths are kept per path
+        reached = _planned_depths(db, sc, steps)
+    else:
+        reached = [0] * (len(steps) + 1)
+        for path, _outcome, n in session_paths(db, sc):
+            reached[_depth(steps, [str(v[0]) for v in path])] += n
+    sessions = sum(reached)
     passed = [sum(reached[i:]) for i in range(1, len(steps) + 1)]
     ok = sc.enough(sessions)
     result = []

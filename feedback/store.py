@@ -44,6 +44,9 @@ Added for the analysis (m002, see :mod:`feedback.metrics`)::
                         field ('' for none), detail)
     metrics_path_totals   (m006) sessions per (version, path, outcome ('' when open), share
                         code, age band): what the funnel and the deviations read
+    metrics_path_depths   (m007) per (version, path): how far along the planned path it got
+    metrics_path_classes  (m007) per (version, path, outcome): its deviation classes as a
+                        JSON list of [step, kind], kept once worked out
     feedback_changes      (m005) version_id, changes: a counter that every change to the
                         version's test data moves (for live pages; see change_count)
 
@@ -707,6 +710,39 @@ def m006_path_totals(db: Database) -> None:
     db.execute(
         "insert into metrics_path_totals select version_id, path, coalesce(outcome, ''), "
         "share_code, age_band, count(*) from metrics_sessions group by 1, 2, 3, 4, 5"
+    )
+
+
+@MIGRATIONS()
+def m007_path_facts(db: Database) -> None:
+    """What each distinct path means, worked out once and kept.
+
+    With the sessions summed per path (m006), the funnel and the deviations still parsed
+    every distinct path and walked it in Python on every call. A version never changes, so
+    a path's depth along the planned path and its deviation classes never do either: they
+    are worked out the first time a path is read and kept here, and the figures become a
+    ``GROUP BY`` over the path sums joined with these rows.
+    """
+    db.execute(
+        """
+        create table metrics_path_depths (
+            version_id text not null,
+            path text not null,
+            depth integer not null,
+            primary key (version_id, path)
+        ) without rowid
+        """
+    )
+    db.execute(
+        """
+        create table metrics_path_classes (
+            version_id text not null,
+            path text not null,
+            outcome text not null,
+            kinds text not null,
+            primary key (version_id, path, outcome)
+        ) without rowid
+        """
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -15,7 +15,13 @@ from sqlite_utils import Database
 
 import feedback
 from feedback import metrics
-from feedback.deviations import deviations
+from feedback.deviations import (
+    DEVIATION_KINDS,
+    PlannedGraph,
+    deviations,
+    find_deviations,
+    visit_row,
+)
 from feedback.metrics import funnel, rebuild_metrics, scope, session_paths
 from feedback.store import m006_path_totals
 from prototypes import ShareLink, Version
@@ -42,6 +48,18 @@ def grouped(db: Database, sc: metrics.Scope) -> list[tuple[Any, str | None, int]
     return [(json.loads(path), outcome, n) for path, outcome, n in found]
 
 
+def old_deviations(db: Database, sc: metrics.Scope) -> dict[str, Counter[str]]:
+    """Deviation counts as worked out before m007: every path classified on every call."""
+    journey = sc.version.journey()
+    graph = PlannedGraph(journey)
+    counts: dict[str, Counter[str]] = {s.id: Counter() for s in journey.steps}
+    for path, outcome, n in grouped(db, sc):
+        found = find_deviations(graph, [visit_row(v) for v in path], outcome)
+        for step_id, kind in {(step_id, kind) for kind, step_id, _p, _b in found}:
+            counts.setdefault(step_id, Counter())[kind] += n
+    return counts
+
+
 def check(db: Database, version: Version, links: list[ShareLink], monkeypatch) -> None:
     """Paths, funnel and deviations equal those from grouping the sessions, per selection."""
     for selection in SELECTIONS:
@@ -51,20 +69,28 @@ def check(db: Database, version: Version, links: list[ShareLink], monkeypatch) -
         }
         sc = scope(db, version_id=version.id, **choice)
         assert session_paths(db, sc) == grouped(db, sc), selection
-        new = (
-            funnel(db, version_id=version.id, min_sessions=1, **choice),
-            funnel(db, version_id=version.id, along="common", min_sessions=1, **choice),
-            deviations(db, version_id=version.id, min_sessions=1, **choice),
-        )
+        planned = funnel(db, version_id=version.id, min_sessions=1, **choice)
+        common = funnel(db, version_id=version.id, along="common", min_sessions=1, **choice)
+        found = deviations(db, version_id=version.id, min_sessions=1, **choice)
+        steps = [f.step_id for f in planned]
         with monkeypatch.context() as m:
             m.setattr(metrics, "session_paths", grouped)
-            m.setattr(sys.modules["feedback.deviations"], "session_paths", grouped)
-            old = (
-                funnel(db, version_id=version.id, min_sessions=1, **choice),
-                funnel(db, version_id=version.id, along="common", min_sessions=1, **choice),
-                deviations(db, version_id=version.id, min_sessions=1, **choice),
-            )
-        assert new == old, selection
+            # a list of steps walks every path in Python, as the planned funnel did before
+            assert funnel(db, version_id=version.id, along=steps, min_sessions=1, **choice) == (
+                planned
+            ), selection
+            assert (
+                funnel(db, version_id=version.id, along="common", min_sessions=1, **choice)
+                == common
+            ), selection
+        expected = old_deviations(db, sc)
+        sessions = sum(n for *_, n in grouped(db, sc))
+        assert set(found) == set(expected), selection
+        for step_id, counts in found.items():
+            assert counts.sessions == (sessions or None), selection  # none: suppressed
+            for kind in DEVIATION_KINDS:
+                want = expected[step_id][kind] if sessions else None
+                assert getattr(counts, kind) == want, (selection, step_id)
     leftovers = db.execute("select count(*) from metrics_path_totals where sessions <= 0")
     assert leftovers.fetchone()[0] == 0
 
@@ -90,6 +116,14 @@ def test_path_sums_follow_every_change_and_give_the_same_figures(
     testers[4].abandon()
     check(db, version, links, monkeypatch)
     assert db.execute("select sum(sessions) from metrics_path_totals").fetchone()[0] == 12
+    found = deviations(db, version_id=version.id, min_sessions=1).values()
+    assert {k for c in found for k in DEVIATION_KINDS if getattr(c, k)} == {"failed"}
+    # each distinct path was walked once and kept: nothing is left to classify
+    distinct = db.execute("select count(distinct path) from metrics_path_totals").fetchone()[0]
+    assert db.execute("select count(*) from metrics_path_depths").fetchone()[0] == distinct
+    assert not metrics.unkept_paths(
+        db, scope(db, version_id=version.id), "metrics_path_classes", outcome=True
+    )
 
     # paths change while testing goes on: each session is derived again
     testers[5].back("start").view("ska-du-kora", after=5)
@@ -99,6 +133,8 @@ def test_path_sums_follow_every_change_and_give_the_same_figures(
         tester.view("start", after=2)  # a reload
     later = Tester(db, links[0], at=T0 + dt.timedelta(days=40)).walk(DRIVER[:2])
     check(db, version, links, monkeypatch)
+    found = deviations(db, version_id=version.id, min_sessions=1).values()
+    assert sum(c.irregular or 0 for c in found) > 0  # the back link
 
     # sessions go: withdrawal, purge, reset of a link
     assert feedback.withdraw(db, testers[9].session.withdrawal_code, now=T0)
