@@ -114,6 +114,13 @@ def test_history_compare_restore_copy_and_try_the_draft(laptop, server: Server) 
     shot(page, "history-01-compare")
     assert_accessible(page)
 
+    # --- the words follow the language toggle ---------------------------------------------
+    page.locator("#lang-toggle").click()
+    table.get_by_text("1 step changed").wait_for()
+    page.locator("#diff-changed").get_by_text("Question added: ”Behöver ni hjälm?”").wait_for()
+    page.locator("#lang-toggle").click()
+    table.get_by_text("1 steg ändrat").wait_for()
+
     # --- compare the other way round -------------------------------------------------------
     page.locator("#compare-a").select_option("2")
     page.locator("#compare-b").select_option("1")

@@ -79,7 +79,7 @@ def test_each_row_says_what_changed_since_the_one_before(db: Database) -> None:
     assert rows[2] == "1 steg ändrat"
     assert rows[3] == "1 steg tillagt, 1 steg borttaget, 1 steg ändrat"
     assert rows[4] == "licens"
-    english = {r.number: r.summary for r in history(db, JOURNEY, "en")}
+    english = {r.number: r.summary_en for r in history(db, JOURNEY)}
     assert english[3] == "1 step added, 1 step removed, 1 step changed"
 
 
@@ -112,15 +112,19 @@ def test_a_changed_question_says_which_part_changed(db: Database) -> None:
     journey_store.save_journey(db, changed, author="bo@kommun.se", now=NOW + dt.timedelta(1))
     view = compare(db, JOURNEY, 4, 5)
     assert view is not None
-    assert [(s.id, s.details) for s in view.changed] == [
-        ("ska-du-kora", ["Frågan ”Ska du själv köra bilen?”: hjälptext"])
+    assert [(s.id, s.details, s.details_en) for s in view.changed] == [
+        (
+            "ska-du-kora",
+            ["Frågan ”Ska du själv köra bilen?”: hjälptext"],
+            ["Question ”Ska du själv köra bilen?”: hint"],
+        )
     ]
 
 
 def test_other_parts_of_the_journey_and_the_yaml_lines(db: Database) -> None:
-    view = compare(db, JOURNEY, 3, 4, "en")
+    view = compare(db, JOURNEY, 3, 4)
     assert view is not None
-    assert view.other == ["Licence"]
+    assert view.other == ["Licens"] and view.other_en == ["Licence"]
     assert view.added == view.removed == view.changed == []
     kinds = {line.kind for line in view.lines}
     assert {"file", "hunk", "add", "remove"} <= kinds

@@ -71,6 +71,7 @@ class RevisionRow:
     created: str = ""
     note: str = ""
     summary: str = ""
+    summary_en: str = ""
     current: bool = False
 
 
@@ -81,6 +82,7 @@ class StepChange:
     id: str = ""
     title: str = ""
     details: list[str] = field(default_factory=list)
+    details_en: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -103,6 +105,7 @@ class DiffView:
     changed: list[StepChange] = field(default_factory=list)
     reordered: bool = False
     other: list[str] = field(default_factory=list)
+    other_en: list[str] = field(default_factory=list)
     lines: list[DiffLine] = field(default_factory=list)
 
 
@@ -146,16 +149,17 @@ def revision_rows(
     diffs: Mapping[int, RevisionDiff | None],
     *,
     current: int,
-    lang: Lang = "sv",
 ) -> list[RevisionRow]:
-    """The revisions newest first; ``diffs[n]`` is the diff from n-1 to n (None for 1)."""
+    """The revisions newest first; ``diffs[n]`` is the diff from n-1 to n (None for 1).
+    Words in Swedish and English, so the page follows the language toggle at once."""
     rows = [
         RevisionRow(
             number=r.number,
             author=r.author,
             created=local_time(r.created_at),
             note=r.note or "",
-            summary=change_summary(diffs.get(r.number), lang),
+            summary=change_summary(diffs.get(r.number), "sv"),
+            summary_en=change_summary(diffs.get(r.number), "en"),
             current=r.number == current,
         )
         for r in revisions
@@ -231,8 +235,9 @@ def _diff_lines(text: str) -> list[DiffLine]:
     return lines
 
 
-def diff_view(diff: RevisionDiff, old: Journey, new: Journey, lang: Lang = "sv") -> DiffView:
-    """Revision ``diff.a`` against ``diff.b``: steps by id, other parts, YAML lines."""
+def diff_view(diff: RevisionDiff, old: Journey, new: Journey) -> DiffView:
+    """Revision ``diff.a`` against ``diff.b``: steps by id, other parts (in Swedish and
+    English), YAML lines."""
     old_steps = {s["id"]: s for s in journey_dict(old)["steps"]}
     new_steps = {s["id"]: s for s in journey_dict(new)["steps"]}
     return DiffView(
@@ -245,12 +250,14 @@ def diff_view(diff: RevisionDiff, old: Journey, new: Journey, lang: Lang = "sv")
             StepChange(
                 id=i,
                 title=str(new_steps[i].get("title", "")),
-                details=step_changes(old_steps[i], new_steps[i], lang),
+                details=step_changes(old_steps[i], new_steps[i], "sv"),
+                details_en=step_changes(old_steps[i], new_steps[i], "en"),
             )
             for i in diff.changed
         ],
         reordered=diff.reordered,
-        other=[_pick(JOURNEY_PARTS.get(k, (k, k)), lang).capitalize() for k in diff.details],
+        other=[_pick(JOURNEY_PARTS.get(k, (k, k)), "sv").capitalize() for k in diff.details],
+        other_en=[_pick(JOURNEY_PARTS.get(k, (k, k)), "en").capitalize() for k in diff.details],
         lines=_diff_lines(diff.text),
     )
 
@@ -263,7 +270,7 @@ def parse_number(raw: Any) -> int | None:
     return int(text)
 
 
-def history(db: Database, journey_id: str, lang: Lang = "sv") -> list[RevisionRow]:
+def history(db: Database, journey_id: str) -> list[RevisionRow]:
     """Every revision of a stored journey, newest first (empty for an unknown journey)."""
     revisions = journey_store.list_revisions(db, journey_id)
     if not revisions:
@@ -279,14 +286,14 @@ def history(db: Database, journey_id: str, lang: Lang = "sv") -> list[RevisionRo
         else None
         for r in revisions
     }
-    return revision_rows(revisions, diffs, current=current, lang=lang)
+    return revision_rows(revisions, diffs, current=current)
 
 
-def compare(db: Database, journey_id: str, a: int, b: int, lang: Lang = "sv") -> DiffView | None:
+def compare(db: Database, journey_id: str, a: int, b: int) -> DiffView | None:
     """Revision ``a`` against revision ``b`` of a stored journey; None when either is missing."""
     diff = journey_store.revision_diff(db, journey_id, a, b)
     old = journey_store.get_journey(db, journey_id, revision=a)
     new = journey_store.get_journey(db, journey_id, revision=b)
     if diff is None or old is None or new is None:
         return None
-    return diff_view(diff, old, new, lang)
+    return diff_view(diff, old, new)

@@ -85,13 +85,11 @@ class HistoryState(SessionState):
             return
         self.title = journey.title
         self.links = journey_links(journey.id)
-        lang = "en" if self.lang == "en" else "sv"
-        self.rows = history(db, journey.id, lang)
+        self.rows = history(db, journey.id)
         self.current = next((r.number for r in self.rows if r.current), 0)
 
     def _compare(self, a: int, b: int) -> None:
-        lang = "en" if self.lang == "en" else "sv"
-        view = compare(data.database(), self.journey_id, a, b, lang)
+        view = compare(data.database(), self.journey_id, a, b)
         self.compared = view is not None
         self.view = view if view is not None else DiffView()
 
@@ -216,7 +214,7 @@ def revisions_table(rows: rx.Var[list[RevisionRow]]) -> rx.Component:
                     rx.table.cell(r.author),
                     rx.table.cell(
                         rx.vstack(
-                            rx.text(r.summary),
+                            rx.text(rx.cond(SessionState.is_en, r.summary_en, r.summary)),
                             rx.cond(r.note != "", rx.text(r.note, size="1", color_scheme="gray")),
                             spacing="1",
                         )
@@ -323,7 +321,10 @@ def step_list(heading: rx.Var, steps: rx.Var[list[StepChange]], ident: str) -> r
                         rx.cond(
                             s.details.length() > 0,
                             rx.el.ul(
-                                rx.foreach(s.details, lambda d: rx.el.li(d)),
+                                rx.foreach(
+                                    rx.cond(SessionState.is_en, s.details_en, s.details),
+                                    lambda d: rx.el.li(d),
+                                ),
                                 style={**LIST_STYLE, "listStyleType": "circle"},
                             ),
                         ),
@@ -392,7 +393,11 @@ def comparison() -> rx.Component:
                         rx.box(
                             rx.heading(tr("history.other"), size="3", as_="h3"),
                             rx.el.ul(
-                                rx.foreach(view.other, lambda o: rx.el.li(o)), style=LIST_STYLE
+                                rx.foreach(
+                                    rx.cond(SessionState.is_en, view.other_en, view.other),
+                                    lambda o: rx.el.li(o),
+                                ),
+                                style=LIST_STYLE,
                             ),
                             id="diff-other",
                         ),
