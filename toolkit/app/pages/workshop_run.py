@@ -97,7 +97,8 @@ async def keep_live(state):  # type: ignore[no-untyped-def]
         return None
     loop = asyncio.get_running_loop()
     started = last_poll = last_auth = last_reload = loop.time()
-    with workshop_live.watching(state.workshop_id) as woken:
+    watched = state.workshop_id
+    with workshop_live.watching(watched) as woken:
         while loop.time() - started < MAX_SECONDS:
             pushed = await workshop_live.wait(woken, TICK_SECONDS)
             if pushed:
@@ -105,8 +106,8 @@ async def keep_live(state):  # type: ignore[no-untyped-def]
                 if pause > 0:  # fold a burst of writes into one reload
                     await asyncio.sleep(pause)
                     woken.clear()
-            if not state.found or not state.workshop_id:
-                return None
+            if not state.found or state.workshop_id != watched:
+                return None  # another workshop in this tab: its own task watches it
             now = loop.time()
             # Look without the state lock (a possibly older copy is fine for deciding); take
             # the lock only when there is something to change.
@@ -855,6 +856,7 @@ def agenda_item(item: rx.Var[AgendaItem]) -> rx.Component:
         border_left=rx.cond(item.current, "5px solid var(--green-9)", "5px solid transparent"),
         background=rx.cond(item.current, "var(--green-2)", "transparent"),
         class_name="agenda-item",
+        key=item.id,
     )
 
 
@@ -984,6 +986,16 @@ def agenda_card() -> rx.Component:
     )
 
 
+def keyed_select(choices: rx.Var[list[Choice]], **props) -> rx.Component:  # type: ignore[no-untyped-def]
+    """A native select whose options keep their identity when the list changes live (the
+    choice stays on the same note when a new one arrives above it)."""
+    return rx.el.select(
+        rx.foreach(choices, lambda c: rx.el.option(c.label, value=c.value, key=c.value)),
+        style={"padding": "0.4em", "minWidth": "16em", "maxWidth": "100%"},
+        **props,
+    )
+
+
 def merge_card() -> rx.Component:
     """Merge notes from different steps into one, on the chosen step."""
     s = WorkshopRunState
@@ -1007,6 +1019,7 @@ def merge_card() -> rx.Component:
                             rx.text(c.label, as_="span"),
                             style={"display": "flex", "gap": "0.5em", "alignItems": "center"},
                             class_name="merge-pick",
+                            key=c.value,  # a tick stays on its note when new notes arrive
                         ),
                     ),
                     style={"border": "none", "padding": 0, "margin": 0},
@@ -1015,12 +1028,12 @@ def merge_card() -> rx.Component:
                     labelled(
                         "run.merge_keep",
                         "merge-into",
-                        select(s.merge_notes, id="merge-into", name="into"),
+                        keyed_select(s.merge_notes, id="merge-into", name="into"),
                     ),
                     labelled(
                         "run.merge_step",
                         "merge-step",
-                        select(s.merge_steps, id="merge-step", name="step"),
+                        keyed_select(s.merge_steps, id="merge-step", name="step"),
                     ),
                     spacing="3",
                     wrap="wrap",
