@@ -42,6 +42,10 @@ change, and :func:`refresh_metrics` derives the dirty sessions again in small tr
 before any figure is read. Reading is then a ``GROUP BY`` over the totals; medians and p90
 are taken by walking an index and kept in ``metrics_quantiles`` until a refresh sees the
 times of that step change.
+The funnel and the deviation classes read the sessions summed per distinct path
+(``metrics_path_totals``, m006) joined with what each path means, worked out once and kept
+(its depth along the planned path and its deviation classes, m007): a version never
+changes, so neither does what one of its paths means.
 
 Small numbers
 -------------
