@@ -48,6 +48,7 @@ from toolkit.accounts import User
 from toolkit.db import DatabaseError, ensure_secret, get_organisation, open_db
 from toolkit.settings import Organisation, Settings, local_zone
 from toolkit.web import citizen, open_api, pages, participant, sheet, try_draft, workshop_qr
+from toolkit.web.ratelimit import JoinGuard
 from toolkit.web.results_download import results_routes
 from toolkit.web.security import SecurityHeaders, nonce_of, security_headers
 
@@ -246,9 +247,21 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         }
         return origin.rstrip("/") in allowed
 
-    def sign_in(email: str, password: str) -> tuple[User, str]:
+    sign_ins = JoinGuard(per_address=SIGN_IN_FAILURES, total=SIGN_IN_TOTAL, seconds=SIGN_IN_WINDOW)
+
+    def sign_in(email: str, password: str, request: Request) -> tuple[User, str]:
+        """Sign in, unless this address failed too often lately (then no argon2 work at all:
+        the account lockout alone would let one address try a password on every account)."""
+        address = request.client.host if request.client else "unknown"
+        moment = ctx.clock().timestamp()
+        if not sign_ins.check(address, moment).allowed:
+            raise accounts.LoginError(TOO_MANY_SIGN_INS, locked=True)
         with ctx.db() as db:
-            user = accounts.authenticate(db, email, password, now=ctx.clock())
+            try:
+                user = accounts.authenticate(db, email, password, now=ctx.clock())
+            except accounts.LoginError:
+                sign_ins.failed(address, moment)
+                raise
             token = accounts.start_session(
                 db, user, now=ctx.clock(), hours=ctx.settings.session_hours
             )
@@ -312,11 +325,11 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         if errors:
             return login_page(request, status=400, email=email, next_path=next_path, errors=errors)
         try:
-            _, token = await run_in_threadpool(sign_in, email, password)
+            _, token = await run_in_threadpool(sign_in, email, password, request)
         except accounts.LoginError as exc:
             return login_page(
                 request,
-                status=401,
+                status=429 if exc.message == TOO_MANY_SIGN_INS else 401,
                 email=email,
                 next_path=next_path,
                 errors=[("email", exc.message)],
@@ -341,9 +354,12 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
                 {"error": "Skicka email och password som JSON."}, 400, headers=NO_STORE
             )
         try:
-            user, token = await run_in_threadpool(sign_in, email, password)
+            user, token = await run_in_threadpool(sign_in, email, password, request)
         except accounts.LoginError as exc:
-            return JSONResponse({"error": exc.message, "locked": exc.locked}, 401, headers=NO_STORE)
+            status = 429 if exc.message == TOO_MANY_SIGN_INS else 401
+            return JSONResponse(
+                {"error": exc.message, "locked": exc.locked}, status, headers=NO_STORE
+            )
         response = JSONResponse({"email": user.email, "role": user.role}, headers=NO_STORE)
         set_session_cookie(response, token, ctx.settings)
         return response
@@ -707,6 +723,14 @@ _CHANNELS = {
     "e-mail": "Med e-post",
 }
 
+
+SIGN_IN_FAILURES = 20
+"""Failed sign-ins one address may make in :data:`SIGN_IN_WINDOW` seconds (any accounts)."""
+SIGN_IN_TOTAL = 1000
+SIGN_IN_WINDOW = 15 * 60.0
+TOO_MANY_SIGN_INS = (
+    "För många misslyckade inloggningar från den här datorn. Vänta 15 minuter och försök igen."
+)
 
 UNAVAILABLE = "Försök igen om en stund"
 RETRY_AFTER_SECONDS = 5
