@@ -279,3 +279,12 @@ def test_check_your_answers_changes_an_answer_and_comes_back(
     )
     assert done.headers["location"] == routes.try_done_path("kort-resa")
     assert world.counts() == dict.fromkeys(STORED_TABLES, 0)
+
+
+def test_the_draft_speaks_english_when_asked(designer: Client) -> None:
+    start(designer)
+    page = designer.get(routes.try_step_path(JOURNEY, "start") + "?lang=en")
+    assert "Draft – nothing is stored" in text_of(page)
+    assert "Path=/designer/try" in page.headers["set-cookie"]
+    again = designer.get(routes.try_step_path(JOURNEY, "start"))
+    assert "Draft – nothing is stored" in text_of(again)

@@ -35,6 +35,7 @@ from toolkit import accounts, routes
 from toolkit.db import get_organisation
 from toolkit.web import testcookie as tc
 from toolkit.web.citizen import (
+    LANG_COOKIE,
     MAX_CODE_CHARS,
     NO_STORE,
     CitizenPages,
@@ -125,7 +126,7 @@ class DraftPages(CitizenPages):
 
     def set_lang(self, response: Response, lang: Lang) -> None:
         response.set_cookie(
-            "ms_lang",
+            LANG_COOKIE,
             lang,
             max_age=365 * 24 * 3600,
             path=routes.TRY_ROOT,
