@@ -139,6 +139,7 @@ class FakePage:
     def __init__(self, workshop_id: str) -> None:
         self.workshop_id = workshop_id
         self.found = True
+        self._generation = 1
         self.lang = "sv"
         self._shown_lang = "sv"
         self._marker = "m"
@@ -302,3 +303,15 @@ def test_the_facilitator_carries_on_after_a_restart_where_the_room_was(world: Wo
     assert view.current is not None and view.current.id == dot_vote.id
     assert view.workshop.input_locked and view.workshop.results_revealed
     assert change_marker(restarted, world.id) == marker
+
+
+@pytest.mark.usefixtures("quiet_database")
+def test_a_page_loaded_again_leaves_one_watcher(loop: asyncio.AbstractEventLoop) -> None:
+    """A reconnect runs ``on_load`` again, which starts a new watcher: the old one stops."""
+    page = FakePage("live-4")
+    old = run_page(loop, page)
+    page._generation += 1  # what load() does before it starts the new watcher
+    workshop_live.changed("live-4")
+    assert old.result(timeout=3) is None
+    assert page.reloads == []
+    assert workshop_live.BOARD.watchers("live-4") == 0

@@ -64,6 +64,8 @@ class ProjectorState(SessionState):
     joined: int = 0
     note_total: int = 0
     _marker: str = ""
+    _generation: int = 0
+    """Which load of the page the running watcher belongs to (one watcher per tab)."""
     _shown_lang: str = ""
     _timer_ends_at: dt.datetime | None = None
 
@@ -74,6 +76,7 @@ class ProjectorState(SessionState):
             return self.login_redirect()
         self.workshop_id = self.router.url.query_parameters.get("id", "")
         self._refresh()
+        self._generation += 1  # a reconnect loads again: the older watcher stops
         return ProjectorState.watch if self.found else None
 
     def _refresh(self) -> None:

@@ -85,19 +85,20 @@ async def keep_live(state):  # type: ignore[no-untyped-def]
     writes made elsewhere (the CLI, another process).
 
     ``state`` is the page's State (inside its background event) with ``workshop_id``,
-    ``found``, ``_marker``, ``_shown_lang``, ``_refresh()`` and ``_tick()``. The task waits
-    on :mod:`toolkit.web.workshop_live`, which the participant routes and the facilitator's
-    buttons wake after each write (ADR 0011); a burst of writes (300 votes in a second) is
-    folded into at most one reload per :data:`MIN_RELOAD_SECONDS`. Started from
-    ``on_load``, the loop ends when Reflex cancels it (the tab closed or went elsewhere),
-    when the session ends (the browser is sent to the sign-in page) or after
-    :data:`MAX_SECONDS`. A language toggle reloads the labels at the next tick.
+    ``found``, ``_generation``, ``_marker``, ``_shown_lang``, ``_refresh()`` and ``_tick()``.
+    The task waits on :mod:`toolkit.web.workshop_live`, which the participant routes and
+    the facilitator's buttons wake after each write (ADR 0011); a burst of writes (300 votes
+    in a second) is folded into at most one reload per :data:`MIN_RELOAD_SECONDS`. Started
+    from ``on_load``, the loop ends when Reflex cancels it (the tab closed or went
+    elsewhere), when the page was loaded again (a newer task watches), when the session
+    ends (the browser is sent to the sign-in page) or after :data:`MAX_SECONDS`. A
+    language toggle reloads the labels at the next tick.
     """
     if not state.found or not state.workshop_id:
         return None
     loop = asyncio.get_running_loop()
     started = last_poll = last_auth = last_reload = loop.time()
-    watched = state.workshop_id
+    watched, generation = state.workshop_id, state._generation
     with workshop_live.watching(watched) as woken:
         while loop.time() - started < MAX_SECONDS:
             pushed = await workshop_live.wait(woken, TICK_SECONDS)
@@ -106,8 +107,8 @@ async def keep_live(state):  # type: ignore[no-untyped-def]
                 if pause > 0:  # fold a burst of writes into one reload
                     await asyncio.sleep(pause)
                     woken.clear()
-            if not state.found or state.workshop_id != watched:
-                return None  # another workshop in this tab: its own task watches it
+            if not state.found or (state.workshop_id, state._generation) != (watched, generation):
+                return None  # loaded again (another workshop, a reconnect): a newer task watches
             now = loop.time()
             # Look without the state lock (a possibly older copy is fine for deciding); take
             # the lock only when there is something to change.
@@ -123,6 +124,8 @@ async def keep_live(state):  # type: ignore[no-untyped-def]
             if not (check_session or relabel or ticking):
                 continue
             async with state:
+                if (state.workshop_id, state._generation) != (watched, generation):
+                    return None
                 if check_session:
                     last_auth = now
                     if not state.authorised(*ROLES):
@@ -181,6 +184,8 @@ class WorkshopRunState(SessionState):
     merge_message: str = ""
     merge_ok: bool = True
     _marker: str = ""
+    _generation: int = 0
+    """Which load of the page the running watcher belongs to (one watcher per tab)."""
     _shown_lang: str = ""
     _timer_ends_at: dt.datetime | None = None
 
@@ -207,6 +212,7 @@ class WorkshopRunState(SessionState):
         self.workshop_id = self.router.url.query_parameters.get("id", "")
         self.message = ""
         self._refresh()
+        self._generation += 1  # a reconnect loads again: the older watcher stops
         return WorkshopRunState.watch if self.found else None
 
     def _lang(self) -> str:
