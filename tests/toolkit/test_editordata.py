@@ -232,3 +232,56 @@ def test_saving_from_the_editor_keeps_the_comments_of_the_yaml_file() -> None:
     assert "title: Tack" in text
     assert ed.kept_source("", edited) is None
     assert ed.kept_source(files.to_json(journey), edited) is None
+
+
+def test_the_step_form_changes_only_what_differs() -> None:
+    j = ed.journey_from_template("standard-e-service", "Bygglov", "Exempelkommun")
+    view = ed.step_view(j, "fraga", [])
+    assert view is not None
+    unchanged = {
+        "title": view.title,
+        "kind": view.kind,
+        "phase": view.phase,
+        "actor": view.actor,
+        "channel": view.channel,
+        "body": view.body,
+        "button": view.button,
+        "pattern": view.pattern,
+    }
+    assert ed.apply_step_form(j, "fraga", unchanged) == j
+    changed = ed.apply_step_form(
+        j,
+        "fraga",
+        {
+            **unchanged,
+            "title": "Om bygget",
+            "phase": "fore",
+            "actor": "invanare",
+            "body": "Berätta **kort**.",
+            "button": "Nästa",
+            "pattern": "check-answers",
+        },
+    )
+    step = changed.step("fraga")
+    assert step is not None and step.title == "Om bygget" and step.phase == "fore"
+    assert (step.actor, step.body, step.button, str(step.pattern)) == (
+        "invanare",
+        "Berätta **kort**.",
+        "Nästa",
+        "check-answers",
+    )
+
+
+def test_the_step_form_turns_a_screen_into_a_letter_and_a_decision_made_by_hand() -> None:
+    j = ed.journey_from_template("standard-e-service", "Bygglov", "Exempelkommun")
+    letter = ed.apply_step_form(
+        j, "kontrollera-svar", {"kind": "offline", "channel": "letter", "duration": "2 veckor"}
+    )
+    step = letter.step("kontrollera-svar")
+    assert step is not None and step.kind == "offline" and step.duration == "2 veckor"
+    decided = ed.apply_step_form(j, "kontrollera-svar", {"kind": "decision"})
+    decided = ed.apply_step_form(decided, "kontrollera-svar", {"kind": "decision", "manual": "on"})
+    step = decided.step("kontrollera-svar")
+    assert step is not None and step.kind == "decision" and step.manual
+    with pytest.raises(editing.EditError):
+        ed.apply_step_form(j, "fraga", {"title": "  "})

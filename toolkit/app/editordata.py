@@ -56,6 +56,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "body": ("Text (Markdown)", "Text (Markdown)"),
     "body_preview": ("Så ser texten ut", "How the text looks"),
     "button": ("Knappens text", "Button label"),
+    "pattern": ("Mönster", "Pattern"),
+    "duration": ("Hur lång tid det brukar ta", "How long it usually takes"),
+    "manual": ("En handläggare beslutar", "A case officer decides"),
     "save_step": ("Uppdatera steget", "Update the step"),
     "fields": ("Frågor", "Questions"),
     "add_field": ("Lägg till fråga", "Add a question"),
@@ -98,6 +101,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "saved_rev": ("Sparad som revision {n}", "Saved as revision {n}"),
     "new": ("Ny resa", "New journey"),
     "template": ("Börja från", "Start from"),
+    "journey_title": ("Resans titel", "The journey's title"),
     "organisation": ("Organisation", "Organisation"),
     "journey_id": ("Id (valfritt, bildas av titeln)", "Id (optional, made from the title)"),
     "create": ("Skapa och redigera", "Create and edit"),
@@ -238,6 +242,9 @@ class StepView:
     channel: str = "web"
     body: str = ""
     button: str = ""
+    pattern: str = NO_PHASE
+    duration: str = ""
+    manual: bool = False
     fields: list[FieldView] = field(default_factory=list)
     ways: list[WayView] = field(default_factory=list)
     default_next: str = END
@@ -261,6 +268,18 @@ def field_type_choices(lang: str = "sv") -> list[list[str]]:
 def channel_choices(lang: str = "sv") -> list[list[str]]:
     """[[value, label], ...] of the channels."""
     return [[k, v] for k, v in CHANNEL_LABELS["en" if lang == "en" else "sv"].items()]
+
+
+def pattern_choices(lang: str = "sv") -> list[list[str]]:
+    """The built-in e-service patterns a screen can follow, "an ordinary page" first."""
+    sv = lang != "en"
+    return [
+        [NO_PHASE, "Vanlig sida" if sv else "Ordinary page"],
+        ["start", "Startsida" if sv else "Start page"],
+        ["e-id", "E-legitimation (låtsas)" if sv else "E-identification (pretend)"],
+        ["check-answers", "Kontrollera dina svar" if sv else "Check your answers"],
+        ["confirmation", "Bekräftelse med ärendenummer" if sv else "Confirmation, case number"],
+    ]
 
 
 def phase_choices(journey: Journey, lang: str = "sv") -> list[list[str]]:
@@ -610,12 +629,16 @@ def step_view(
             )
             if is_default:
                 view.default_next = way.goto
+    if isinstance(st, OfflineStep):
+        view.duration = st.duration or ""
     if isinstance(st, ScreenStep):
         view.button = st.button or ""
+        view.pattern = str(st.pattern) if st.pattern else NO_PHASE
         view.fields = [
             field_view(f, mine, i, len(st.fields), lang) for i, f in enumerate(st.fields)
         ]
     if isinstance(st, DecisionStep):
+        view.manual = st.manual
         for i, rule in enumerate(st.rules):
             view.ways.append(
                 WayView(
@@ -784,3 +807,53 @@ def kept_source(source: str, journey: Journey) -> str | None:
         return None
     same = journey_store.content_hash(check.journey) == journey_store.content_hash(journey)
     return text if same else None
+
+
+def apply_step_form(journey: Journey, step_id: str, form: dict[str, Any]) -> Journey:
+    """Every change the step form asks for (only what differs), in an order that keeps
+    each one valid: kind first, then title, phase, actor, channel and the details."""
+    step = journey.step(step_id)
+    if step is None:
+        return journey
+    kind = str(form.get("kind", step.kind))
+    if kind != step.kind:
+        journey = editing.set_step_kind(journey, step_id, kind)  # type: ignore[arg-type]
+        step = journey.step(step_id)
+        assert step is not None
+    title = str(form.get("title", step.title))
+    if title != step.title:
+        journey = editing.rename_step(journey, step_id, title)
+    phase = str(form.get("phase", step.phase or NO_PHASE))
+    if phase != (step.phase or NO_PHASE):
+        journey = editing.move_step_to_phase(journey, step_id, None if phase == NO_PHASE else phase)
+    actor = str(form.get("actor", step.actor or NO_PHASE))
+    if actor != (step.actor or NO_PHASE):
+        journey = editing.set_actor(journey, step_id, None if actor == NO_PHASE else actor)
+    channel = form.get("channel")
+    if channel and step.kind != "decision" and str(channel) != str(getattr(step, "channel", "")):
+        journey = editing.set_channel(journey, step_id, str(channel))
+    changes: dict[str, Any] = {}
+    body = str(form.get("body", step.body or "")).replace("\r\n", "\n")
+    if body.strip() != (step.body or "").strip():
+        changes["body"] = body if body.strip() else None
+    if step.kind == "screen" and "button" in form:
+        button = str(form.get("button", "")).strip() or None
+        if button != getattr(step, "button", None):
+            changes["button"] = button
+    if step.kind == "screen" and "pattern" in form:
+        pattern = str(form.get("pattern", NO_PHASE))
+        pattern_value = None if pattern == NO_PHASE else pattern
+        old_pattern = getattr(step, "pattern", None)
+        if pattern_value != (str(old_pattern) if old_pattern else None):
+            changes["pattern"] = pattern_value
+    if step.kind == "offline" and "duration" in form:
+        duration = str(form.get("duration", "")).strip() or None
+        if duration != getattr(step, "duration", None):
+            changes["duration"] = duration
+    if step.kind == "decision" and str(form.get("kind", step.kind)) == "decision":
+        manual = "manual" in form and form.get("manual") not in (False, "", None)
+        if manual != getattr(step, "manual", False):
+            changes["manual"] = manual or None
+    if changes:
+        journey = editing.update_step(journey, step_id, **changes)
+    return journey

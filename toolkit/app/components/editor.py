@@ -244,6 +244,7 @@ def step_row(
 
 def new_journey_form(
     templates: rx.Var[list[list[str]]],
+    organisation: rx.Var[str],
     error: rx.Var[str],
     create: Handler,
     on_mount: Handler,
@@ -253,11 +254,11 @@ def new_journey_form(
         rx.form(
             rx.vstack(
                 rx.heading(et("new"), size="4", as_="h2"),
-                labelled(et("step_title"), "new-title", text_input("title", "new-title")),
+                labelled(et("journey_title"), "new-title", text_input("title", "new-title")),
                 labelled(
                     et("organisation"),
                     "new-organisation",
-                    text_input("organisation", "new-organisation", "Exempelkommun"),
+                    text_input("organisation", "new-organisation", organisation, key=organisation),
                 ),
                 labelled(et("journey_id"), "new-id", text_input("id", "new-id")),
                 labelled(

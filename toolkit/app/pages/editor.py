@@ -41,6 +41,7 @@ from toolkit.app.components.editor import (
 )
 from toolkit.app.components.layout import notice, page
 from toolkit.app.state import SessionState
+from toolkit.db import get_organisation
 
 Form = dict[str, Any]
 
@@ -76,6 +77,7 @@ class EditorState(SessionState):
     error_count: int = 0
     warning_count: int = 0
     kinds: list[list[str]] = []
+    patterns: list[list[str]] = []
     field_types: list[list[str]] = []
     channels: list[list[str]] = []
     phases: list[list[str]] = []
@@ -157,6 +159,7 @@ class EditorState(SessionState):
         self.groups = ed.outline(journey, rows, self.selected, lang)
         self.step = ed.step_view(journey, self.selected, rows, lang) or ed.StepView()
         self.kinds = ed.kind_choices(lang)
+        self.patterns = ed.pattern_choices(lang)
         self.field_types = ed.field_type_choices(lang)
         self.channels = ed.channel_choices(lang)
         self.phases = ed.phase_choices(journey, lang)
@@ -332,7 +335,7 @@ class EditorState(SessionState):
         self.error = self.error_at = self.message = ""
         step_id = self.selected
         try:
-            journey = _apply_step_form(self._current(), step_id, form)
+            journey = ed.apply_step_form(self._current(), step_id, form)
         except editing.EditError as exc:
             self.error, self.error_at = exc.message(self._lang()), "step"
             return None
@@ -592,48 +595,12 @@ def _optional_route(name: str, journey_id: str) -> str:
         return ""
 
 
-def _apply_step_form(journey: editing.Journey, step_id: str, form: Form) -> editing.Journey:
-    """Every change the step form asks for, in an order that keeps each valid."""
-    step = journey.step(step_id)
-    if step is None:
-        return journey
-    kind = str(form.get("kind", step.kind))
-    if kind != step.kind:
-        journey = editing.set_step_kind(journey, step_id, kind)  # type: ignore[arg-type]
-        step = journey.step(step_id)
-        assert step is not None
-    title = str(form.get("title", step.title))
-    if title != step.title:
-        journey = editing.rename_step(journey, step_id, title)
-    phase = str(form.get("phase", step.phase or ed.NO_PHASE))
-    if phase != (step.phase or ed.NO_PHASE):
-        journey = editing.move_step_to_phase(
-            journey, step_id, None if phase == ed.NO_PHASE else phase
-        )
-    actor = str(form.get("actor", step.actor or ed.NO_PHASE))
-    if actor != (step.actor or ed.NO_PHASE):
-        journey = editing.set_actor(journey, step_id, None if actor == ed.NO_PHASE else actor)
-    channel = form.get("channel")
-    if channel and step.kind != "decision" and str(channel) != str(getattr(step, "channel", "")):
-        journey = editing.set_channel(journey, step_id, str(channel))
-    changes: dict[str, Any] = {}
-    body = str(form.get("body", step.body or "")).replace("\r\n", "\n")
-    if body.strip() != (step.body or "").strip():
-        changes["body"] = body if body.strip() else None
-    if step.kind == "screen" and "button" in form:
-        button = str(form.get("button", "")).strip() or None
-        if button != getattr(step, "button", None):
-            changes["button"] = button
-    if changes:
-        journey = editing.update_step(journey, step_id, **changes)
-    return journey
-
-
 class NewJourneyState(SessionState):
     """The "Ny resa" form on the journey list."""
 
     templates: list[list[str]] = []
     new_error: str = ""
+    organisation: str = "Exempelkommun"
 
     @rx.event
     def load_templates(self):
@@ -641,6 +608,7 @@ class NewJourneyState(SessionState):
         if not self.authorised():
             return None
         self.templates = ed.template_choices("en" if self.lang == "en" else "sv")
+        self.organisation = get_organisation(data.database()).name or "Exempelkommun"
         return None
 
     @rx.event
@@ -686,6 +654,7 @@ def new_journey_card() -> rx.Component:
     """The "Ny resa" form, for the journey list page."""
     return new_journey_form(
         NewJourneyState.templates,
+        NewJourneyState.organisation,
         NewJourneyState.new_error,
         NewJourneyState.create,
         NewJourneyState.load_templates,
@@ -1033,8 +1002,46 @@ def _step_form() -> rx.Component:
             ),
             rx.cond(
                 S.step.kind == "screen",
+                rx.grid(
+                    labelled(
+                        et("button"),
+                        "step-button",
+                        text_input("button", "step-button", S.step.button),
+                    ),
+                    labelled(
+                        et("pattern"),
+                        "step-pattern",
+                        choice_select(
+                            S.patterns, name="pattern", id="step-pattern", value=S.step.pattern
+                        ),
+                    ),
+                    columns="2",
+                    spacing="2",
+                    width="100%",
+                ),
+                rx.fragment(),
+            ),
+            rx.cond(
+                S.step.kind == "offline",
                 labelled(
-                    et("button"), "step-button", text_input("button", "step-button", S.step.button)
+                    et("duration"),
+                    "step-duration",
+                    text_input("duration", "step-duration", S.step.duration),
+                ),
+                rx.fragment(),
+            ),
+            rx.cond(
+                S.step.kind == "decision",
+                rx.el.label(
+                    rx.el.input(
+                        type="checkbox",
+                        name="manual",
+                        id="step-manual",
+                        default_checked=S.step.manual,
+                    ),
+                    " ",
+                    et("manual"),
+                    html_for="step-manual",
                 ),
                 rx.fragment(),
             ),
