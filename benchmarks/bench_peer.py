@@ -27,8 +27,9 @@ e) stale answers with many phones at once: each phone arrives, reaches the quest
 
 A warm-up, then two runs (sides in turn, the other order in run 2). The kit keeps its
 sessions as files, and every session it saves reads all of them; its session folder is
-emptied before each run so both runs start alike (Medskapa's database is kept). Bounded
-in count and time; 127.0.0.1 only. Writes ``benchmarks/results/peer-comparison.json``.
+emptied before each scenario, its best case (Medskapa's database is kept). Bounded in
+count and time (``--minutes``: no run starts that would end later); 127.0.0.1 only.
+Writes ``benchmarks/results/peer-comparison.json``.
 
     .venv/bin/python benchmarks/bench_peer.py            # the full run (about 10 minutes)
     .venv/bin/python benchmarks/bench_peer.py --quick    # small figures, to try it out
@@ -215,6 +216,13 @@ class Site:
     def sessions_stored(self) -> int:
         raise NotImplementedError
 
+    def fresh_start(self) -> None:
+        """Before each scenario: nothing to do, unless the site slows down with sessions."""
+
+    def session_id(self, phone: Phone) -> str | None:
+        """The phone's server-side session id, where the site keeps one."""
+        return None
+
 
 class MedskapaSite(Site):
     name = "medskapa"
@@ -288,6 +296,16 @@ class KitSite(Site):
 
     def sessions_stored(self) -> int:
         return self.kit.sessions_stored()
+
+    def fresh_start(self) -> None:
+        # every session the kit saves reads every stored session file: start each scenario
+        # from an empty folder, the kit's best case (Medskapa keeps its whole database)
+        self.kit.forget_sessions()
+
+    def session_id(self, phone: Phone) -> str | None:
+        return next(
+            (v for k, v in phone.cookies.items() if k.startswith("govuk-prototype-kit-")), None
+        )
 
 
 # --- the kit: install and run --------------------------------------------------------------
@@ -618,13 +636,18 @@ class Answers:
     shown_right: int = 0
     wrong: int = 0
     missing: int = 0
+    sessions_replaced: int = 0
+    """Answers during which the server gave the phone a new session (the old one was gone)."""
     examples: list[str] = field(default_factory=list)
     pairs_ms: list[float] = field(default_factory=list)
 
     async def give(self, site: Site, phone: Phone, value: str) -> None:
         started = time.perf_counter()
+        before = site.session_id(phone)
         shown = await site.answer(phone, value)
         self.pairs_ms.append((time.perf_counter() - started) * 1000)
+        if before != site.session_id(phone):
+            self.sessions_replaced += 1
         self.given += 1
         if shown == value:
             self.shown_right += 1
@@ -649,6 +672,7 @@ class Answers:
             "stale_answers": self.stale,
             "stale_other_answer": self.wrong,
             "stale_no_answer": self.missing,
+            "sessions_replaced": self.sessions_replaced,
             "stale_examples": self.examples,
         }
 
@@ -824,13 +848,16 @@ async def page_bytes(pick: Any, site: Site) -> dict[str, Any]:
 
 async def one_side(pick: Any, site: Site, plan: Plan, seed: int) -> dict[str, Any]:
     print(f"  {site.name}", flush=True)
+    site.fresh_start()
     a = await burst(pick, site, plan)
+    site.fresh_start()
     b = await submits(pick, site, plan, seed)
     print(
         f"    b) {site.name}: {b['submits_per_s']:.0f} submits/s, p95 {b['p95_ms']:.0f} ms, "
         f"stale {b['stale_answers']}/{b['sent']}, errors {b['errors']}",
         flush=True,
     )
+    site.fresh_start()
     e = await many_phones(pick, site, plan, seed)
     print(
         f"    e) {site.name}: {e['sessions']} phones, p95 {e['p95_ms']:.0f} ms, "
@@ -840,17 +867,23 @@ async def one_side(pick: Any, site: Site, plan: Plan, seed: int) -> dict[str, An
     return {"new_sessions": a, "submits": b, "many_phones": e}
 
 
-async def run_all(sites: list[Site], plan: Plan, *, kit: KitServer | None) -> dict[str, Any]:
-    out: dict[str, Any] = {"runs": []}
+async def run_all(sites: list[Site], plan: Plan, *, deadline: float) -> dict[str, Any]:
+    """Warm-up, the runs (while the time left is enough for one more), page bytes.
+    ``deadline`` is a ``time.monotonic()`` value."""
+    out: dict[str, Any] = {"runs": [], "runs_left_out_for_time": 0}
     async with AsyncExitStack() as stack:
         picks = {site.name: await stack.enter_async_context(clients(site.url)) for site in sites}
         print("warm-up …", flush=True)
         for site in sites:
             await one_side(picks[site.name], site, warm_up_plan(), seed=1)
         out["rss_after_warm_up_mib"] = {s.name: round(s.usage()["rss_mib"], 1) for s in sites}
+        took = 0.0
         for run in range(1, plan.runs + 1):
-            if kit is not None:
-                kit.forget_sessions()
+            if time.monotonic() + 1.2 * took + 30 > deadline:
+                out["runs_left_out_for_time"] = plan.runs - run + 1
+                print(f"no time left for run {run}: stopping here", flush=True)
+                break
+            started = time.monotonic()
             order = sites if run % 2 else list(reversed(sites))
             print(f"run {run} ({', '.join(s.name for s in order)})", flush=True)
             figures = {}
@@ -859,6 +892,7 @@ async def run_all(sites: list[Site], plan: Plan, *, kit: KitServer | None) -> di
                     picks[site.name], site, plan, seed=plan.seed * 1000 + run
                 )
             out["runs"].append(figures)
+            took = time.monotonic() - started
         print("c) page bytes …", flush=True)
         out["page_bytes"] = {s.name: await page_bytes(picks[s.name], s) for s in sites}
     return out
@@ -890,6 +924,7 @@ def side_summary(name: str, run: dict[str, Any], pages: dict[str, Any], rss0: fl
         "question_page_gzip_bytes": pages["question_page"]["gzip_bytes"],
         "stale_answers": b["stale_answers"] + e["stale_answers"],
         "stale_checks": b["sent"] + e["sent"],
+        "sessions_replaced_while_answering": b["sessions_replaced"] + e["sessions_replaced"],
         "machine": machine(),
     }
 
@@ -926,10 +961,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small figures, to try it out")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--minutes", type=float, default=14.0, help="no run starts that would end after this"
+    )
     args = parser.parse_args()
     runs = max(1, min(args.runs, 3))
     plan = quick_plan(runs) if args.quick else Plan(runs=runs)
     began = dt.datetime.now(dt.UTC)
+    started_at = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="medskapa-peer-"))
     name = "peer-comparison-quick" if args.quick else "peer-comparison"
     kit = KitServer(tmp / "kit")
@@ -960,7 +999,8 @@ def main() -> None:
             med_site, kit_site = MedskapaSite(server, code), KitSite(kit)
             sites: list[Site] = [med_site, kit_site]
             idle = {s.name: round(s.usage()["rss_mib"], 1) for s in sites}
-            result = asyncio.run(run_all(sites, plan, kit=kit))
+            deadline = started_at + args.minutes * 60
+            result = asyncio.run(run_all(sites, plan, deadline=deadline))
             kit_log = kit.log.read_text(errors="replace")[-1500:]
     finally:
         kit.stop()
@@ -992,12 +1032,20 @@ def main() -> None:
             "duplicated": "not applicable: an answer replaces the one before",
             "kit_first_page": "the kit's start page with its password cookie already set "
             "(every tester of a hosted kit types the password once)",
-            "kit_sessions": "the kit's session folder is emptied before each run",
+            "kit_sessions": "the kit's session folder is emptied before each scenario (its "
+            "best case: each session it saves reads every stored one); Medskapa keeps its "
+            "database throughout",
+            "arrival_to_question": "Medskapa: welcome, consent, start page, start, question "
+            "(5 requests); the kit: start page, question (2 requests)",
         },
         "versions": {**kit.versions, "medskapa_commit": _git_commit()},
         "kit_listens_only_on_127_0_0_1": local,
-        "up_in_s": {"medskapa": round(medskapa_up_in, 1), "govuk-prototype-kit": kit_up_in},
+        "up_in_s": {
+            "medskapa": round(medskapa_up_in, 1),
+            "govuk-prototype-kit": round(kit_up_in, 1),
+        },
         "rss_idle_mib": idle,
+        "runs_left_out_for_time": result["runs_left_out_for_time"],
         "medskapa": last["medskapa"],
         "govuk-prototype-kit": last["govuk-prototype-kit"],
         "ratios": last["ratios"],
