@@ -52,9 +52,14 @@ def _select(page: Any, step_id: str, title: str) -> None:
     _selected(page, title)
 
 
-def _set_next(page: Any, target: str) -> None:
+def _set_next(page: Any, target: str, title: str = "") -> None:
+    """Choose where the selected step leads in all other cases ('-': the journey ends)."""
     page.locator("#default-next").select_option(target)
     page.locator("#set-next").click()
+    if title:
+        page.locator("#ways li").filter(has_text=f"I alla andra fall → {title}").wait_for()
+    else:
+        page.locator("#ways li").first.wait_for(state="detached")
 
 
 def _focused(page: Any) -> str:
@@ -113,7 +118,7 @@ def test_build_a_branching_journey_publish_it_and_walk_both_branches(
     page.locator("#new-field-label").fill(QUESTION)
     page.locator("#add-field").click()
     _focus_on(page, f"field-label-{FIELD}")
-    _set_next(page, "passagerare")
+    _set_next(page, "passagerare", "Passagerare")
     page.locator("#branch-field").select_option(FIELD)
     page.locator("#branch-value").fill("Ja")
     page.locator("#branch-goto").select_option("korkort")
@@ -136,7 +141,7 @@ def test_build_a_branching_journey_publish_it_and_walk_both_branches(
 
     # the finding's link goes to the question's options, even from another step
     _select(page, "korkort", "Körkort")
-    _set_next(page, "intyg")
+    _set_next(page, "intyg", "Intyg")
     page.locator("#findings li.finding").filter(has_text="Ja").locator(".finding-link").click()
     _selected(page, "Förare")
     page.wait_for_function(f"document.activeElement?.id === 'field-options-{FIELD}'")
