@@ -315,3 +315,24 @@ def test_a_page_loaded_again_leaves_one_watcher(loop: asyncio.AbstractEventLoop)
     assert old.result(timeout=3) is None
     assert page.reloads == []
     assert workshop_live.BOARD.watchers("live-4") == 0
+
+
+def test_phones_follow_an_activity_reworded_or_given_more_votes_while_it_runs(
+    world: World, client: TestClient
+) -> None:
+    world.open()
+    phone = Phone(client, world.code)
+    assert phone.join("Kalle").status_code == 303
+    walk = world.go("walk")
+    before = phone.state()["version"]
+    workshops.update_activity(world.db(), world.id, walk.id, title="Resan steg för steg")
+    assert phone.state()["version"] != before
+    assert "Resan steg för steg" in text_of(phone.page())
+
+    dot_vote = world.go("vote", "notes")
+    before = phone.state()
+    assert before["votes_left"] == 2
+    workshops.update_activity(world.db(), world.id, dot_vote.id, votes_per_person=5)
+    after = phone.state()
+    assert after["votes_left"] == 5 and after["version"] != before["version"]
+    assert "Du har 5 röster kvar" in text_of(phone.page())

@@ -848,6 +848,8 @@ class ParticipantPages:
             int(workshop.timer_ends_at is not None),
             left,
         ]
+        if activity is not None:  # the facilitator may reword the activity while it runs
+            parts += [activity.title, activity.prompt or "", activity.question or ""]
         if activity is not None and activity.kind == "vote":
             parts.append(
                 ",".join(
