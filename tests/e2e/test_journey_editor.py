@@ -202,6 +202,20 @@ def _wait_outline(page: Any, expected: list[tuple[str, str]]) -> None:
     assert [tuple(x) for x in _outline(page)] == expected
 
 
+def test_the_journey_map_links_to_the_editor_of_an_example(laptop, server: Server) -> None:
+    page = laptop
+    sign_in(page, server)
+    page.goto(server.url + "/journey?id=parkeringstillstand")
+    page.locator("#edit-journey").click()
+    page.wait_for_url(re.compile(r".*/journey/edit\?id=parkeringstillstand"))
+    page.locator("#select-ska-du-kora").wait_for()
+    _select(page, "ska-du-kora", QUESTION)
+    assert page.locator("#ways").get_by_text(f"Om {QUESTION} är Ja").is_visible()
+    page.frame_locator("#phone-preview").get_by_role("heading", name=QUESTION).wait_for()
+    shot(page, "editor-08-example")
+    assert_accessible(page)
+
+
 def test_a_step_is_reordered_with_the_keyboard_only(laptop, server: Server) -> None:
     page = laptop
     sign_in(page, server)
