@@ -20,7 +20,9 @@ from workshops import (
     notes_by_step,
     participation,
     results,
+    send_notes_to_journey,
     set_current_activity,
+    step_insights,
     vote,
     votes_left,
 )
@@ -147,3 +149,22 @@ def test_an_answer_to_the_open_question_can_be_merged_onto_a_step(
     )
     assert kept.step_id == "logga-in"
     assert _on(db, workshop, "logga-in") == [("Färre inloggningar", 0)]
+
+
+def test_a_note_sent_to_the_journey_and_then_merged_onto_another_step_moves_there(
+    db: Database,
+    workshop: Workshop,
+    run: Callable[..., Activity],
+    participant: Callable[..., str],
+) -> None:
+    run("notes")
+    token = participant()
+    on_photo = note(db, token, "foto", "BankID igen för fotot")
+    on_login = note(db, token, "logga-in", "BankID krånglar")
+    assert send_notes_to_journey(db, workshop.id, T0) == 2
+    merge_notes_to_step(db, workshop.id, [on_login], into_id=on_photo, step_id="logga-in", now=T0)
+    assert send_notes_to_journey(db, workshop.id, T0) == 1
+    assert [i.source_id for i in step_insights(db, workshop.journey_id, step_id="logga-in")] == [
+        on_photo
+    ]
+    assert step_insights(db, workshop.journey_id, step_id="foto") == []
