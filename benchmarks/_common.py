@@ -6,6 +6,7 @@ import json
 import os
 import platform
 import statistics
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +45,37 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
     }
 
 
+COMMON_KEYS = (
+    "p50_ms",
+    "p95_ms",
+    "p99_ms",
+    "errors",
+    "sent",
+    "stored",
+    "lost",
+    "duplicated",
+    "rss_mib",
+)
+"""Every result carries these (issue 9); null where the benchmark does not measure it
+(no server ran, nothing was sent), and ``not_measured`` names them."""
+
+LOAD_KEYS = ("sessions", "participants", "events", "steps", "requests", "citizen_pages")
+"""The load size: at least one of these is in every result."""
+
+
 def write_result(name: str, result: dict[str, Any]) -> Path:
-    """Write ``benchmarks/results/<name>.json`` and return its path."""
+    """Write ``benchmarks/results/<name>.json`` and return its path.
+
+    Keys of :data:`COMMON_KEYS` the benchmark did not give are written as null and listed
+    under ``not_measured``; a result without a load size (:data:`LOAD_KEYS`) gets a warning."""
+    if not any(key in result for key in LOAD_KEYS):
+        print(f"warning: {name} names no load size ({', '.join(LOAD_KEYS)})", file=sys.stderr)
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
-    payload = {"name": name, **result, "machine": machine()}
+    missing = [key for key in COMMON_KEYS if result.get(key) is None]
+    payload = {"name": name, **{key: None for key in COMMON_KEYS}, **result}
+    if missing:
+        payload["not_measured"] = missing
+    payload["machine"] = machine()
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

@@ -108,6 +108,8 @@ async def burst(
         "restart_s": round(outage["restart_s"], 2),
         "down_s": round(outage["up"] - outage["killed"], 2),
         "seconds": round(sent.seconds, 2),
+        **percentiles(sent.stats.latencies["POST feedback"]),
+        "rss_mib": round(server.usage()["rss_mib"], 1),
         "given_to_stored": percentiles(sent.delivery_ms),
         "error_kinds": dict(sent.stats.errors.most_common(10)),
         "errors": len(sent_ids - sent.acked),
@@ -153,7 +155,8 @@ def main() -> None:
         f"sent {result['sent']}, acknowledged {result['acknowledged']}, stored "
         f"{result['stored']}, lost {result['lost']}, duplicated {result['duplicated']}, never "
         f"acknowledged {result['never_acknowledged']}; {result['retried_events']} ratings "
-        f"needed a retry (at most {result['max_attempts']} attempts)"
+        f"needed a retry; feedback posts p50 {result['p50_ms']:.0f} p95 {result['p95_ms']:.0f} "
+        f"ms; RSS after the restart {result['rss_mib']:.0f} MiB"
     )
     print(f"wrote {path}")
 

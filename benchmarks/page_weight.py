@@ -233,6 +233,7 @@ def main() -> None:
         server.start()
         pages, fetcher = citizen_pages(server, codes)
         designer = designer_first_load(server)
+        rss_mib = round(server.usage()["rss_mib"], 1)
     html_gz = [p["html_gzip_bytes"] for p in pages]
     first = [p["first_load_gzip_bytes"] for p in pages]
     heaviest = max(pages, key=lambda p: p["html_gzip_bytes"])
@@ -256,6 +257,7 @@ def main() -> None:
         "designer": designer,
         "pages": pages,
         "errors": sum(1 for p in pages if p["status"] >= 500),
+        "rss_mib": rss_mib,
     }
     path = write_result("page-weight", result)
     print(f"{len(pages)} citizen pages; the server compresses: {result['server_compresses']}")
