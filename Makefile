@@ -73,6 +73,8 @@ bench: setup ## Run the benchmarks; each writes a JSON result under benchmarks/r
 	$(BIN)/python benchmarks/bench_flowdiagram.py
 	$(BIN)/python benchmarks/bench_metrics.py
 	$(BIN)/python benchmarks/load_citizen.py
+	$(BIN)/python benchmarks/load_workshop.py
+	$(BIN)/python benchmarks/cpu_per_request.py
 	$(BIN)/python benchmarks/page_weight.py
 	$(BIN)/python benchmarks/failure_kill9.py
 	$(BIN)/python benchmarks/profile_citizen.py
