@@ -176,7 +176,17 @@ def step_row(
                     type="button",
                     aria_current=rx.cond(row.selected, "true", "false"),
                     id=f"select-{row.id}",
-                    style={"textAlign": "left", "height": "auto", "whiteSpace": "normal"},
+                    style={
+                        "textAlign": "left",
+                        "height": "auto",
+                        "whiteSpace": "normal",
+                        "overflowWrap": "anywhere",
+                        "justifyContent": "flex-start",
+                        "flex": "1 1 0",
+                        "minWidth": 0,
+                        "margin": 0,
+                        "padding": "0.2em 0.4em",
+                    },
                 ),
                 rx.spacer(),
                 rx.cond(
