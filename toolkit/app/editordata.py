@@ -394,11 +394,6 @@ def field_dom_id(field_id: str) -> str:
     return f"field-label-{field_id}"
 
 
-def step_dom_id(step_id: str) -> str:
-    """The id of a step's title input in the editor."""
-    return "step-title"
-
-
 def field_of(journey: Journey, path: tuple[str | int, ...]) -> str:
     """The question a finding's path points into (``steps[2].fields[0]...``), or ''."""
     if len(path) >= 4 and path[0] == "steps" and path[2] == "fields":

@@ -97,6 +97,9 @@ class EditorState(SessionState):
     problems: str = ""
     flow_src: str = ""
     preview_src: str = "about:blank"
+    map_href: str = ""
+    versions_href: str = ""
+    share_href: str = ""
     history_href: str = ""
     try_href: str = ""
     copy_href: str = ""
@@ -134,7 +137,10 @@ class EditorState(SessionState):
         self._show(journey)
 
     def _links(self) -> None:
-        """Links to the pages other helpers own, when their routes exist."""
+        """Links to the journey's other pages (those added later only when they exist)."""
+        self.map_href = routes.journey_page(self.journey_id)
+        self.versions_href = routes.journey_versions_page(self.journey_id)
+        self.share_href = routes.journey_share_page(self.journey_id)
         self.history_href = _optional_route("journey_history_page", self.journey_id)
         self.try_href = _optional_route("try_path", self.journey_id)
         self.copy_href = _optional_route("journey_copy_step_page", self.journey_id)
@@ -675,11 +681,9 @@ def _links() -> rx.Component:
 
     return rx.el.nav(
         rx.hstack(
-            rx.link("Resekarta", href=routes.JOURNEY_PAGE + "?id=" + S.journey_id),
-            rx.link("Versioner", href=routes.JOURNEY_VERSIONS_PAGE + "?id=" + S.journey_id),
-            rx.link(
-                "Dela och QR", href=routes.JOURNEY_SHARE_PAGE + "?id=" + S.journey_id, id="to-share"
-            ),
+            rx.link("Resekarta", href=S.map_href),
+            rx.link("Versioner", href=S.versions_href),
+            rx.link("Dela och QR", href=S.share_href, id="to-share"),
             optional(S.history_href, "Historik", "to-history"),
             rx.cond(
                 S.try_href != "",
