@@ -694,7 +694,7 @@ def _links() -> rx.Component:
                     target="_blank",
                     rel="noopener",
                     id="to-try",
-                    style={"color": "var(--accent-11)", "textDecoration": "underline"},
+                    style={"color": "var(--accent-11)"},
                 ),
                 rx.fragment(),
             ),
