@@ -836,11 +836,17 @@ async def page_bytes(pick: Any, site: Site) -> dict[str, Any]:
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"],
         )
         try:
-            first = await first_load(browser, site, site.landing, site.cookies())
-            asked = await first_load(browser, site, question, phone.cookies)
+            found = {
+                "first_page": await first_load(browser, site, site.landing, site.cookies()),
+                "question_page": await first_load(browser, site, question, phone.cookies),
+            }
+            if isinstance(site, KitSite):  # what a hosted kit shows a phone first of all
+                found["password_page"] = await first_load(
+                    browser, site, "/manage-prototype/password", {}
+                )
         finally:
             await browser.close()
-    return {"first_page": first, "question_page": asked}
+    return found
 
 
 # --- the whole run -------------------------------------------------------------------------
