@@ -742,7 +742,7 @@ async def many_phones(pick: Any, site: Site, plan: Plan, seed: int) -> dict[str,
     stored_before = site.sessions_stored()
     async with sampler_for(site) as sampler:
         _finished, unfinished, seconds = await open_loop(
-            plan.phones, plan.phone_rate, phone_walk, limit_s=120 + plan.phones / plan.phone_rate
+            plan.phones, plan.phone_rate, phone_walk, limit_s=90 + plan.phones / plan.phone_rate
         )
     samples = stats.all_ms()
     return {
