@@ -1,7 +1,7 @@
 """API tokens on the settings page in real Chromium: a designer makes one with a label, sees
 it once, uses it against the open API, and revokes it; the API then refuses it. A
-facilitator sees no tokens at all. axe-core finds nothing serious or critical at 1280 px and
-390 px. Screenshots: test-artifacts/settings-*.png.
+facilitator sees no tokens at all, and no reset button on the heat view. axe-core finds
+nothing serious or critical at 1280 px and 390 px. Screenshots: test-artifacts/settings-*.png.
 """
 
 from __future__ import annotations
@@ -89,5 +89,9 @@ def test_the_settings_page_on_a_phone_and_for_a_facilitator(browser, server: Ser
         phone.goto(f"{server.url}/settings")
         phone.get_by_text("Bara designer kan skapa och återkalla nycklar.").wait_for()
         assert phone.locator("#api-tokens").count() == 0
+        # nor can a facilitator reset participant data; the downloads are there
+        phone.goto(f"{server.url}/journey/insights?id=parkeringstillstand")
+        phone.locator("#insights-downloads").get_by_text("Steg (CSV för Excel)").wait_for()
+        assert phone.locator("#open-reset").count() == 0
     finally:
         context.close()
