@@ -1,8 +1,9 @@
 """API tokens for the read-only open-data API (``/api/v1``).
 
 A kommun's own follow-up (a dashboard, a script, a BI tool) reads the figures with
-``Authorization: Bearer <token>``. A token is made once with :func:`create_token`, shown
-once, and only its SHA-256 is stored, so a copied database opens nothing. A token can be
+``Authorization: Bearer <token>``. A token is made once with :func:`create_token` (``medskapa
+token create`` or, for designers, the settings page of the designer app), shown once, and
+only its SHA-256 is stored, so a copied database opens nothing. A token can be
 revoked; a revoked token never works again. Comparing hashes is constant-time
 (:func:`hmac.compare_digest`).
 
