@@ -54,3 +54,16 @@ def test_another_designers_draft_or_a_made_up_token_is_a_404(world: World, clien
         response = client.get(routes.preview_draft_path(journey_id, journey.steps[1].id, tok))
         assert response.status_code == 404
         assert "Utkastets nya rubrik" not in response.text
+
+
+def test_the_flow_of_the_draft_is_drawn_for_its_owner(world: World, client: Client) -> None:
+    client.client.cookies.set(routes.SESSION_COOKIE, world.token)
+    journey_id, token = _draft(world)
+    response = client.get(ed.flow_draft_src(journey_id, "start", token, 3, lang="sv"))
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("image/svg+xml")
+    assert "Utkastets nya rubrik" in response.text
+    saved = client.get(routes.flow_svg_path(journey_id))
+    assert "Utkastets nya rubrik" not in saved.text
+    other = client.get(ed.flow_draft_src(journey_id, "start", "påhittad", 3, lang="sv"))
+    assert other.status_code == 404

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from journeys import editing, files
 from journeys import store as journey_store
@@ -28,6 +29,7 @@ from journeys.model import (
     ScreenStep,
 )
 from journeys.validate import RULE_TYPES
+from toolkit import routes
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "journeys" / "examples"
 NO_PHASE = "-"
@@ -371,6 +373,13 @@ def journey_from_template(template: str, title: str, organisation: str, id: str 
     raise editing.EditError(
         "Okänd mall. Välj en av mallarna i listan.", "Unknown template. Choose one from the list."
     )
+
+
+def flow_draft_src(journey_id: str, step_id: str, token: str, counter: int, lang: str) -> str:
+    """The flow diagram of the editor's draft (marking the selected step); ``counter``
+    changes the address after each edit so the browser fetches the new drawing."""
+    query = {"step": step_id, "draft": token, "lang": lang, "v": str(counter)}
+    return f"{routes.flow_svg_path(journey_id)}?{urlencode(query)}"
 
 
 # --- journey as state text ------------------------------------------------------------------

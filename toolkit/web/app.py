@@ -508,13 +508,17 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
 
     @designer("page")
     def flow_svg(request: Request, db: Database, user: User) -> Response:
-        """The branch diagram: the latest draft, or ``?version=`` a published version;
+        """The branch diagram: the latest draft, ``?version=`` a published version or
+        ``?draft=`` the journey editor's unsaved draft;
         ``?step=`` marks a step, ``?lang=en`` draws the legend and description in English."""
         journey_id = str(request.path_params["journey_id"])
         version_id = request.query_params.get("version")
+        draft_token = request.query_params.get("draft")
         journey: Journey | None = None
         if len(journey_id) > MAX_CODE_CHARS:
             journey = None
+        elif draft_token:  # the journey editor's unsaved draft (ADR 0009)
+            journey = drafts.get_draft(db, draft_token, owner=user.email, journey_id=journey_id)
         elif version_id:
             version = prototypes.get_version(db, version_id[:MAX_CODE_CHARS])
             if version is None or version.journey_id != journey_id:

@@ -13,7 +13,6 @@ change also writes the draft for the phone preview (:mod:`toolkit.drafts`, ADR 0
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
@@ -23,7 +22,7 @@ import prototypes
 from journeys import editing
 from journeys import store as journey_store
 from journeys.validate import check_journey
-from toolkit import drafts, flowdiagram, routes
+from toolkit import drafts, routes
 from toolkit.app import data
 from toolkit.app import editordata as ed
 from toolkit.app.components import ui
@@ -174,8 +173,6 @@ class EditorState(SessionState):
         self.next_choices = ed.step_choices(journey, lang, end=True)
         self.questions = ed.question_choices(journey)
         self.answers = ed.answer_choices(journey)
-        svg = flowdiagram.flow_svg(journey, lang=lang, highlight=self.selected)
-        self.flow_src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
         self.counter += 1
         drafts.put_draft(
             data.database(),
@@ -187,6 +184,9 @@ class EditorState(SessionState):
         )
         self.preview_src = (
             routes.preview_draft_path(journey.id, self.selected, self._token) + f"&v={self.counter}"
+        )
+        self.flow_src = ed.flow_draft_src(
+            journey.id, self.selected, self._token, self.counter, lang=lang
         )
 
     def _edit(self, where: str, change: Any, *args: Any, **kwargs: Any) -> bool:
