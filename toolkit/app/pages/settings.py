@@ -135,11 +135,9 @@ class SettingsState(SessionState):
 
     @rx.event
     def copy_token(self):
-        """Put the new token on the clipboard."""
-        if not self.new_token:
-            return None
-        self.token_message, self.token_message_ok = t("settings.token_copied", self._lang()), True
-        return rx.set_clipboard(self.new_token)
+        """Put the new token on the clipboard. Browsers allow that only on https or
+        localhost, so no message claims it worked: the token stays on screen to select."""
+        return rx.set_clipboard(self.new_token) if self.new_token else None
 
     @rx.event
     def revoke_token(self, token_id: str):
