@@ -404,3 +404,32 @@ def test_phases_markdown_rules_and_a_decision_with_outcomes(laptop, server: Serv
     assert page.locator("#findings .finding").filter(has_text="Fel").count() == 0
     shot(page, "editor-07-decision")
     assert_accessible(page)
+
+
+def test_a_step_can_also_be_dragged_to_its_place(laptop, server: Server) -> None:
+    page = laptop
+    sign_in(page, server)
+    _create(page, server, f"Dra {secrets.token_hex(3)}", "standard-e-service")
+    fore, ansokan, efter = "Före ansökan", "Ansökan", "Efter ansökan"
+    _wait_outline(
+        page,
+        [
+            (fore, "start"),
+            (ansokan, "logga-in"),
+            (ansokan, "fraga"),
+            (ansokan, "kontrollera-svar"),
+            (efter, "skickad"),
+        ],
+    )
+    source = page.locator("li.outline-step[data-step='fraga'] code")
+    source.drag_to(page.locator("li.outline-step[data-step='start']"))
+    _wait_outline(
+        page,
+        [
+            (fore, "fraga"),
+            (fore, "start"),
+            (ansokan, "logga-in"),
+            (ansokan, "kontrollera-svar"),
+            (efter, "skickad"),
+        ],
+    )

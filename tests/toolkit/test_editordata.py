@@ -285,3 +285,20 @@ def test_the_step_form_turns_a_screen_into_a_letter_and_a_decision_made_by_hand(
     assert step is not None and step.kind == "decision" and step.manual
     with pytest.raises(editing.EditError):
         ed.apply_step_form(j, "fraga", {"title": "  "})
+
+
+def test_a_dropped_step_goes_before_the_step_it_is_dropped_on_or_last_in_a_phase() -> None:
+    j = ed.journey_from_template("standard-e-service", "Bygglov", "Exempelkommun")
+
+    def shown(journey: editing.Journey) -> list[tuple[str, str]]:
+        return [(g.id, r.id) for g in ed.outline(journey, []) for r in g.steps]
+
+    before = ed.drop_step(j, "skickad", "logga-in", "ansokan")
+    assert shown(before)[1:3] == [("ansokan", "skickad"), ("ansokan", "logga-in")]
+    assert before.step("skickad").next is None  # where it leads is unchanged
+    later = ed.drop_step(j, "logga-in", "kontrollera-svar", "ansokan")
+    assert [s for _, s in shown(later)][1:4] == ["fraga", "logga-in", "kontrollera-svar"]
+    into_efter = ed.drop_step(j, "fraga", None, "efter")
+    assert shown(into_efter)[-2:] == [("efter", "skickad"), ("efter", "fraga")]
+    assert ed.drop_step(j, "fraga", "fraga", "ansokan") == j
+    assert ed.drop_step(j, "finns-inte", "fraga", "ansokan") == j

@@ -556,6 +556,23 @@ def move_in_outline(journey: Journey, step_id: str, delta: int) -> Journey:
     return moved
 
 
+def drop_step(journey: Journey, step_id: str, before: str | None, phase: str) -> Journey:
+    """Drag and drop in the outline: the step goes right before ``before`` (in its phase),
+    or last into ``phase`` (NO_PHASE: out of every phase) when dropped on the phase itself.
+    Where the steps lead does not change."""
+    step = journey.step(step_id)
+    if step is None or step_id == before:
+        return journey
+    target = journey.step(before) if before else None
+    if target is None:
+        return editing.move_step_to_phase(journey, step_id, None if phase == NO_PHASE else phase)
+    if step.phase != target.phase:
+        journey = editing.move_step_to_phase(journey, step_id, target.phase)
+    order = [st.id for st in journey.steps]
+    here, there = order.index(step_id), order.index(target.id)
+    return editing.move_step(journey, step_id, there if here > there else there - 1)
+
+
 def _text(value: Any) -> str:
     if value is None or value is False:
         return ""

@@ -243,6 +243,7 @@ def step_row(
         ),
         class_name="outline-step",
         data_step=row.id,
+        draggable=True,
         style={
             "borderBottom": "1px solid var(--gray-5)",
             "padding": "0.4em 0",

@@ -45,6 +45,41 @@ from toolkit.db import get_organisation
 Form = dict[str, Any]
 
 
+DRAG_AND_DROP_SCRIPT = """
+if (!window.__medskapaDnd) {
+  window.__medskapaDnd = true;
+  let dragged = null;
+  const within = (e, sel) => e.target && e.target.closest && e.target.closest(sel);
+  document.addEventListener('dragstart', e => {
+    const li = within(e, 'li.outline-step');
+    if (!li) return;
+    dragged = li.dataset.step;
+    e.dataTransfer.effectAllowed = 'move';
+    e.dataTransfer.setData('text/plain', dragged);
+  });
+  document.addEventListener('dragover', e => {
+    if (dragged && within(e, '.outline-phase')) e.preventDefault();
+  });
+  document.addEventListener('drop', e => {
+    const group = within(e, '.outline-phase');
+    const form = document.getElementById('drop-form');
+    if (!dragged || !group || !form) return;
+    e.preventDefault();
+    const li = within(e, 'li.outline-step');
+    form.elements['step'].value = dragged;
+    form.elements['before'].value = li ? li.dataset.step : '';
+    form.elements['phase'].value = group.dataset.phase || '';
+    dragged = null;
+    form.requestSubmit();
+  });
+  document.addEventListener('dragend', () => { dragged = null; });
+}
+"""
+"""Drag and drop in the outline (an extra: "Flytta upp/ner" do the same by keyboard). The
+listeners sit on the document, so they survive re-renders; a drop fills the hidden
+``drop-form`` and submits it to :meth:`EditorState.drop`."""
+
+
 def _focus_script(element_id: str) -> str:
     target = json.dumps(element_id)
     return (
@@ -113,7 +148,7 @@ class EditorState(SessionState):
         params = self.router.url.query_parameters
         self.journey_id = params.get("id", "")
         self._open(params.get("step", ""))
-        return None
+        return rx.call_script(DRAG_AND_DROP_SCRIPT)
 
     def _open(self, step_id: str = "") -> None:
         db = data.database()
@@ -246,6 +281,24 @@ class EditorState(SessionState):
             ):
                 button = "down" if button == "up" else "up"
             return rx.call_script(_focus_script(f"move-{button}-{step_id}"))
+        return None
+
+    @rx.event
+    def drop(self, form: Form):
+        """A step dragged onto another step (it goes before it) or onto a phase."""
+        if not self._guard():
+            return self.login_redirect()
+        step_id = str(form.get("step", ""))
+        if self._current().step(step_id) is None:
+            return None
+        self.selected = step_id
+        self._edit(
+            "outline",
+            ed.drop_step,
+            step_id,
+            str(form.get("before", "")) or None,
+            str(form.get("phase", "")) or ed.NO_PHASE,
+        )
         return None
 
     @rx.event
@@ -903,7 +956,16 @@ def _outline() -> rx.Component:
                 ),
                 width="100%",
                 class_name="outline-phase",
+                data_phase=g.id,
             ),
+        ),
+        rx.form(
+            rx.el.input(type="hidden", name="step"),
+            rx.el.input(type="hidden", name="before"),
+            rx.el.input(type="hidden", name="phase"),
+            id="drop-form",
+            on_submit=S.drop,
+            style={"display": "none"},
         ),
         rx.form(
             rx.vstack(
