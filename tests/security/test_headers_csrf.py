@@ -205,3 +205,22 @@ def test_every_get_route_of_ours_carries_the_security_headers(
         assert headers.get("referrer-policy") == "no-referrer", url
         assert headers.get("x-frame-options") == "SAMEORIGIN", url
         assert ("strict-transport-security" in headers) == https, url
+
+
+def test_only_our_own_pages_may_open_the_designer_apps_websocket(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The Reflex websocket carries the session cookie; another site (even on the same
+    host, another port) must not be able to open it in a signed-in designer's browser."""
+    import rxconfig  # the project root is on sys.path (tests is a package there)
+
+    monkeypatch.setenv("MEDSKAPA_PUBLIC_URL", "https://medskapa.exempelkommun.se")
+    monkeypatch.setenv("MEDSKAPA_PORT", "3000")
+    monkeypatch.delenv("MEDSKAPA_DEV", raising=False)
+    origins = rxconfig._allowed_origins()  # reads the environment on each call
+    assert origins == [
+        "http://127.0.0.1:3000",
+        "http://localhost:3000",
+        "https://medskapa.exempelkommun.se",
+    ]
+    assert "*" not in origins
