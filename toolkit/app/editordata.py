@@ -108,6 +108,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "journey_id": ("Id (valfritt, bildas av titeln)", "Id (optional, made from the title)"),
     "create": ("Skapa och redigera", "Create and edit"),
     "edit": ("Redigera", "Edit"),
+    "to_map": ("Resekarta", "Journey map"),
+    "to_versions": ("Versioner", "Versions"),
+    "to_share": ("Dela och QR", "Share and QR"),
+    "to_history": ("Historik", "History"),
+    "to_try": ("Prova utkastet (senast sparade)", "Try the draft (last saved)"),
+    "to_copy": ("Kopiera ett steg från en annan resa", "Copy a step from another journey"),
+    "n_errors": (" fel · ", " errors · "),
+    "n_warnings": (" varningar", " warnings"),
+    "new_name": ("Nytt namn", "New name"),
+    "deleted": ("Borttaget steg:", "Deleted step:"),
+    "not_found": ("Resan finns inte", "There is no such journey"),
+    "back": ("Tillbaka till resorna", "Back to the journeys"),
 }
 
 KIND_LABELS = {

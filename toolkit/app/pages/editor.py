@@ -729,19 +729,19 @@ CARD = {"border": "1px solid var(--gray-6)", "borderRadius": "8px", "padding": "
 def _links() -> rx.Component:
     """The journey's other pages (and the helpers' pages, when they exist)."""
 
-    def optional(href: rx.Var[str], label: str, id: str) -> rx.Component:
+    def optional(href: rx.Var[str], label: rx.Var, id: str) -> rx.Component:
         return rx.cond(href != "", rx.link(label, href=href, id=id), rx.fragment())
 
     return rx.el.nav(
         rx.hstack(
-            rx.link("Resekarta", href=S.map_href),
-            rx.link("Versioner", href=S.versions_href),
-            rx.link("Dela och QR", href=S.share_href, id="to-share"),
-            optional(S.history_href, "Historik", "to-history"),
+            rx.link(et("to_map"), href=S.map_href),
+            rx.link(et("to_versions"), href=S.versions_href),
+            rx.link(et("to_share"), href=S.share_href, id="to-share"),
+            optional(S.history_href, et("to_history"), "to-history"),
             rx.cond(
                 S.try_href != "",
                 rx.el.a(
-                    "Prova utkastet (senast sparade)",
+                    et("to_try"),
                     href=S.try_href,
                     reload_document=True,
                     target="_blank",
@@ -751,7 +751,7 @@ def _links() -> rx.Component:
                 ),
                 rx.fragment(),
             ),
-            optional(S.copy_href, "Kopiera ett steg från en annan resa", "to-copy"),
+            optional(S.copy_href, et("to_copy"), "to-copy"),
             spacing="5",
             wrap="wrap",
         ),
@@ -768,7 +768,13 @@ def _save_bar() -> rx.Component:
                 ui.badge(et("unsaved"), color_scheme="amber", id="dirty"),
                 ui.badge("Revision ", S.base_revision, color_scheme="green", id="revision"),
             ),
-            ui.badge(S.error_count, " fel · ", S.warning_count, " varningar", color_scheme="gray"),
+            ui.badge(
+                S.error_count,
+                et("n_errors"),
+                S.warning_count,
+                et("n_warnings"),
+                color_scheme="gray",
+            ),
             rx.form(
                 rx.hstack(
                     rx.el.label(
@@ -853,7 +859,7 @@ def _save_bar() -> rx.Component:
                         ),
                         rx.cond(
                             S.history_href != "",
-                            rx.link("Historik", href=S.history_href),
+                            rx.link(et("to_history"), href=S.history_href),
                             rx.fragment(),
                         ),
                         spacing="2",
@@ -899,7 +905,7 @@ def _rename_phase(g: rx.Var[ed.PhaseGroup]) -> rx.Component:
             rx.hstack(
                 rx.box(
                     labelled(
-                        rx.cond(SessionState.lang == "en", "New name", "Nytt namn"),
+                        et("new_name"),
                         f"phase-title-{g.id}",
                         text_input("title", f"phase-title-{g.id}", g.title),
                     ),
@@ -927,7 +933,7 @@ def _outline() -> rx.Component:
             S.undo_title != "",
             rx.callout(
                 rx.hstack(
-                    rx.text("Steget ”", S.undo_title, "” togs bort."),
+                    rx.text(et("deleted"), " ”", S.undo_title, "”"),
                     rx.button(
                         et("undo"), on_click=S.undo, size="1", id="undo-delete", type="button"
                     ),
@@ -1516,7 +1522,7 @@ def _flow() -> rx.Component:
 def editor_page() -> rx.Component:
     """The journey editor page."""
     return page(
-        rx.cond(S.found, rx.fragment(et("title"), ": ", S.title), "Resan finns inte"),
+        rx.cond(S.found, rx.fragment(et("title"), ": ", S.title), et("not_found")),
         rx.cond(
             S.found,
             rx.vstack(
@@ -1542,7 +1548,7 @@ def editor_page() -> rx.Component:
                 width="100%",
                 spacing="3",
             ),
-            rx.link("Tillbaka till resorna", href="/"),
+            rx.link(et("back"), href="/"),
         ),
         wide=True,
     )

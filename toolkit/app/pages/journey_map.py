@@ -192,7 +192,7 @@ def journey_map_page() -> rx.Component:
                 journey_origin(),
                 journey_nav(JourneyMapState.links, "map"),
                 rx.link(
-                    "Redigera",
+                    rx.cond(SessionState.lang == "en", "Edit the journey", "Redigera resan"),
                     href=routes.JOURNEY_EDIT_PAGE + "?id=" + JourneyMapState.journey_id,
                     id="edit-journey",
                 ),
