@@ -54,6 +54,24 @@ def test_unknown_share_codes_from_one_address_get_a_429_even_for_a_real_code(
     assert "content-security-policy" in blocked.headers
 
 
+def test_testers_already_inside_a_test_carry_on_while_their_address_is_blocked(
+    world: World, client: Client
+) -> None:
+    """A school class shares one address: one pupil guessing must not stop the others'
+    tests, so a signed test cookie for this very link is never refused."""
+    inside = Tester(client, world.code)
+    inside.start()
+    guesser = Client(client.client._transport.app)  # type: ignore[attr-defined] # same server
+    try:
+        for code in _guesses(ratelimit.SHARE_CODE_PER_ADDRESS):
+            guesser.get(routes.citizen_path(code))
+        assert guesser.get(routes.citizen_path(world.code)).status_code == 429
+        assert inside.step("start").status_code == 200
+        assert inside.go("start").status_code == 200
+    finally:
+        guesser.close()
+
+
 def test_real_codes_never_count_so_a_whole_class_on_one_address_gets_in(
     world: World, client: Client
 ) -> None:

@@ -506,7 +506,12 @@ class CitizenPages:
                 )
             )
 
-        address = self.guarded(self.codes, request, lang, org)
+        try:
+            address = self.guarded(self.codes, request, lang, org)
+        except Stop:  # testers already inside this test (a signed cookie for it) go on
+            if tc.decode(request.cookies.get(tc.COOKIE), self.secret, code=raw) is None:
+                raise
+            address = ""
         if len(raw) > MAX_CODE_CHARS:
             self.codes.failed(address, now.timestamp())
             raise unknown()
