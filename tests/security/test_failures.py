@@ -186,15 +186,44 @@ def test_other_database_errors_are_still_a_500_not_a_try_again() -> None:
     assert not web_app._is_unavailable(sqlite3.OperationalError("no such table: events"))
 
 
-def test_the_outbox_keeps_and_resends_anything_the_server_did_not_store() -> None:
-    """outbox.js drops an item only on a 2xx or a 4xx other than 408/429: a 503 (or no
-    answer at all) keeps it in localStorage and sends it again with growing pauses."""
-    script = (ROOT / "toolkit" / "web" / "static" / "outbox.js").read_text(encoding="utf-8")
-    assert re.search(r"s >= 500 \|\| s === 408 \|\| s === 429\) throw", script)
-    retry = script.index("throw new Error")
-    assert retry < script.index("drop(item.id)")
-    assert "localStorage.setItem" in script and ".catch(function" in script
-    assert "later();" in script[script.index(".catch(function") :]
+def test_the_outboxes_keep_and_resend_anything_the_server_did_not_store() -> None:
+    """outbox.js (feedback) and workshop.js (notes, votes) drop an item only on a 2xx or a
+    4xx other than 408/429: a 503 (or no answer at all) keeps it in localStorage and sends
+    it again."""
+    outbox = (ROOT / "toolkit" / "web" / "static" / "outbox.js").read_text(encoding="utf-8")
+    assert re.search(r"s >= 500 \|\| s === 408 \|\| s === 429\) throw", outbox)
+    assert outbox.index("throw new Error") < outbox.index("drop(item.id)")
+    assert "localStorage.setItem" in outbox and ".catch(function" in outbox
+    assert "later();" in outbox[outbox.index(".catch(function") :]
+    workshop = (ROOT / "toolkit" / "web" / "static" / "workshop.js").read_text(encoding="utf-8")
+    assert re.search(r"s >= 500 \|\| s === 408 \|\| s === 429\) throw", workshop)
+    assert "localStorage.setItem" in workshop
+
+
+def test_a_note_on_a_locked_database_is_a_503_and_stored_once_when_sent_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.toolkit.test_workshop_pages import Phone, TestClient
+    from tests.toolkit.test_workshop_pages import World as WorkshopWorld
+
+    monkeypatch.setattr(toolkit.db, "BUSY_TIMEOUT_MS", 100)
+    world = WorkshopWorld(tmp_path / "workshop.db")
+    world.go("notes")
+    with TestClient(world.api(), follow_redirects=False) as client:
+        phone = Phone(client, world.code)
+        assert phone.join("Kim").status_code == 303
+        token = phone.csrf()
+        note_id = "6b1f0c2e-8d3a-4e5f-9a7b-2c4d6e8f0a1b"
+        lock = LockedByAnotherProcess(world.path)
+        try:
+            locked = phone.note(id=note_id, json=True, csrf=token)
+            assert locked.status_code == 503 and locked.json()["ok"] is False
+            assert world.count("workshop_notes") == 0
+        finally:
+            lock.release()
+        for _ in range(2):
+            assert phone.note(id=note_id, json=True, csrf=token).status_code == 200
+    assert world.count("workshop_notes") == 1
 
 
 # --- a restart in the middle -------------------------------------------------------------------
