@@ -66,23 +66,20 @@ write lock at the start lets the busy timeout do its work instead.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import uuid
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from journeys.store import write as write  # one write transaction for every package
+
 MIGRATIONS = Migrations("feedback")
 """The feedback package's tables, in order. The toolkit applies them after prototypes'."""
 
 SESSION_TABLES = ("events", "ratings", "comments", "seq_answers", "sus_answers")
 """Tables whose rows belong to one test session (erased with it)."""
-
-LOCKED_ATTEMPTS = 3
-"""How many times a write is tried when the database stays locked past the busy timeout."""
 
 T = TypeVar("T")
 
@@ -760,43 +757,6 @@ def change_count(db: Database, version_id: str) -> int:
 def apply_migrations(db: Database) -> None:
     """Create or update the feedback tables (after journeys' and prototypes'). Safe to rerun."""
     MIGRATIONS.apply(db)
-
-
-# --- writing --------------------------------------------------------------------------------
-
-
-def write(db: Database, work: Callable[[], T]) -> T:
-    """Run ``work`` in one write transaction and return its result after the commit.
-
-    Outside a transaction this is ``BEGIN IMMEDIATE`` ... ``COMMIT``, tried again (from the
-    start) when the database stays locked past the busy timeout; ``work`` must therefore be
-    safe to repeat, which ``INSERT OR IGNORE`` by id is. Inside the caller's transaction it
-    is a savepoint, and the caller's commit is the one that counts. Any error rolls back
-    everything ``work`` did.
-    """
-    if db.conn.in_transaction:
-        with db.atomic():
-            return work()
-    for attempt in range(1, LOCKED_ATTEMPTS + 1):
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                result = work()
-                db.execute("COMMIT")
-            except BaseException:
-                if db.conn.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-            return result
-        except sqlite3.OperationalError as exc:
-            if attempt == LOCKED_ATTEMPTS or not _is_locked(exc):
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _is_locked(exc: sqlite3.OperationalError) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
 
 
 # --- values ---------------------------------------------------------------------------------

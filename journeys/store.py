@@ -25,7 +25,9 @@ import datetime as dt
 import difflib
 import hashlib
 import json
-from typing import Any, Literal
+import sqlite3
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 from sqlite_utils import Database
@@ -40,6 +42,11 @@ MIGRATIONS = Migrations("journeys")
 """The journeys package's tables, in order. The toolkit applies them at start."""
 
 SourceFormat = Literal["yaml", "json"]
+
+LOCKED_ATTEMPTS = 3
+"""How many times a write is tried when the database stays locked past the busy timeout."""
+
+T = TypeVar("T")
 
 
 @MIGRATIONS()
@@ -178,6 +185,50 @@ def apply_migrations(db: Database) -> None:
     MIGRATIONS.apply(db)
 
 
+# --- writing --------------------------------------------------------------------------------
+
+
+def write(db: Database, work: Callable[[], T]) -> T:
+    """Run ``work`` in one write transaction and return its result after the commit.
+
+    Outside a transaction this is ``BEGIN IMMEDIATE`` ... ``COMMIT``, tried again (from the
+    start) when the database stays locked past the busy timeout; ``work`` must therefore be
+    safe to repeat, which ``INSERT OR IGNORE`` by id, or reading before writing inside
+    ``work``, is. Inside the caller's transaction it is a savepoint, and the caller's commit
+    is the one that counts. Any error rolls back everything ``work`` did.
+
+    Every package's writes that read first and then write go through here: a plain
+    ``BEGIN`` (deferred) that reads and then writes fails at once with "database is locked"
+    when another connection wrote in between, whatever the busy timeout.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            return work()
+    for attempt in range(1, LOCKED_ATTEMPTS + 1):
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                result = work()
+                db.execute("COMMIT")
+            except BaseException:
+                if db.conn.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+            return result
+        except sqlite3.OperationalError as exc:
+            if attempt == LOCKED_ATTEMPTS or not _is_locked(exc):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _is_locked(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+# --- journeys -------------------------------------------------------------------------------
+
+
 def content_hash(journey: Journey) -> str:
     """SHA-256 of the journey's canonical JSON: equal for equal content, whatever the file."""
     return hashlib.sha256(_canonical(journey).encode("utf-8")).hexdigest()
@@ -221,7 +272,8 @@ def save_journey(
         _check_source(source, digest, journey.id)
     stamp = now.isoformat()
     fmt = source_format(source) if source is not None else "yaml"
-    with db.atomic():
+
+    def work() -> Revision:
         row = _journey_row(db, journey.id)
         current = _revision_row(db, journey.id, row["current_revision"]) if row else None
         if expected_revision is not None:
@@ -257,7 +309,9 @@ def save_journey(
         db.table("journey_revisions").insert(revision)
         if row is not None:
             db.table("journeys").update(journey.id, journey_values)
-    return _revision(revision)
+        return _revision(revision)
+
+    return write(db, work)
 
 
 def _check_expected(

@@ -20,6 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
+from journeys import store as journey_store
 from prototypes.store import rows, to_row
 from prototypes.versions import Version, get_version
 
@@ -217,7 +218,8 @@ def revoke_share_link(db: Database, code: str, *, now: dt.datetime) -> ShareLink
 
     Raises :class:`ShareLinkError` for an unknown code.
     """
-    with db.atomic():
+
+    def work() -> ShareLink:
         link = get_share_link(db, code)
         if link is None:
             raise ShareLinkError(f"Det finns ingen delningslänk med koden '{code}'.")
@@ -226,7 +228,9 @@ def revoke_share_link(db: Database, code: str, *, now: dt.datetime) -> ShareLink
         db.execute(
             "update share_links set revoked_at = ? where code = ?", [now.isoformat(), link.code]
         )
-    return link.model_copy(update={"revoked_at": now})
+        return link.model_copy(update={"revoked_at": now})
+
+    return journey_store.write(db, work)
 
 
 def list_share_links(

@@ -97,7 +97,8 @@ def publish_version(
     (warnings are allowed), and :class:`NothingToPublish` when its content equals the
     latest version's.
     """
-    with db.atomic():
+
+    def work() -> Version:
         journey = journey_store.get_journey(db, journey_id)
         if journey is None:
             raise PublishError(
@@ -128,7 +129,9 @@ def publish_version(
             author=author,
         )
         db.table("prototype_versions").insert(to_row(version))
-    return version
+        return version
+
+    return journey_store.write(db, work)
 
 
 def _no_journey_message(db: Database, journey_id: str) -> str:

@@ -6,6 +6,7 @@ words of the tool itself (command line now, the apps later).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from toolkit.settings import Lang
@@ -620,7 +621,23 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+def pick(pair: tuple[str, str], lang: Lang) -> str:
+    """The Swedish or English half of a pair (English only when asked for)."""
+    return pair[1] if lang == "en" else pair[0]
+
+
+def translator(table: Mapping[str, tuple[str, str]], lang: Lang) -> Callable[..., str]:
+    """``_(key, **values)`` in ``lang`` over ``table``: the string formatted with ``values``
+    (a string given no values is returned as written). The citizen and workshop pages' own
+    tables are read through this."""
+
+    def translate(key: str, **values: object) -> str:
+        text = pick(table[key], lang)
+        return text.format(**values) if values else text
+
+    return translate
+
+
 def t(key: str, lang: Lang = "sv", /, **values: Any) -> str:
     """The string for ``key`` in ``lang`` with ``values`` filled in."""
-    sv, en = STRINGS[key]
-    return (sv if lang == "sv" else en).format(**values)
+    return pick(STRINGS[key], lang).format(**values)

@@ -40,19 +40,16 @@ keeps the per-person vote limit: the count and the insert happen under one write
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import uuid
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from journeys.store import write as write  # one write transaction for every package
+
 MIGRATIONS = Migrations("workshops")
 """The workshops package's tables, in order. The toolkit applies them after feedback's."""
-
-LOCKED_ATTEMPTS = 3
-"""How many times a write is tried when the database stays locked past the busy timeout."""
 
 VOTE_LIMIT_MESSAGE = (
     "Du har använt alla dina röster. Ta bort en röst om du vill rösta på något annat."
@@ -215,42 +212,6 @@ def m001_create_workshops(db: Database) -> None:
 def apply_migrations(db: Database) -> None:
     """Create or update the workshops tables (after feedback's). Safe to rerun."""
     MIGRATIONS.apply(db)
-
-
-# --- writing --------------------------------------------------------------------------------
-
-
-def write(db: Database, work: Callable[[], T]) -> T:
-    """Run ``work`` in one write transaction and return its result after the commit.
-
-    Outside a transaction this is ``BEGIN IMMEDIATE`` ... ``COMMIT``, tried again (from the
-    start) when the database stays locked past the busy timeout; ``work`` must therefore be
-    safe to repeat. Inside the caller's transaction it is a savepoint, and the caller's
-    commit is the one that counts. Any error rolls back everything ``work`` did.
-    """
-    if db.conn.in_transaction:
-        with db.atomic():
-            return work()
-    for attempt in range(1, LOCKED_ATTEMPTS + 1):
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                result = work()
-                db.execute("COMMIT")
-            except BaseException:
-                if db.conn.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-            return result
-        except sqlite3.OperationalError as exc:
-            if attempt == LOCKED_ATTEMPTS or not _is_locked(exc):
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _is_locked(exc: sqlite3.OperationalError) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
 
 
 # --- values ---------------------------------------------------------------------------------

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
+from toolkit.i18n import pick as pick
+from toolkit.i18n import translator as table_translator
+
 Lang = Literal["sv", "en"]
 LANGS: tuple[Lang, ...] = ("sv", "en")
 
@@ -354,15 +357,4 @@ STRINGS: dict[str, tuple[str, str]] = {
 
 def translator(lang: Lang) -> Callable[..., str]:
     """``_(key, **values)`` in ``lang``: the string formatted with ``values``."""
-    index = 1 if lang == "en" else 0
-
-    def translate(key: str, **values: object) -> str:
-        text = STRINGS[key][index]
-        return text.format(**values) if values else text
-
-    return translate
-
-
-def pick(pair: tuple[str, str], lang: Lang) -> str:
-    """The Swedish or English half of a pair."""
-    return pair[1] if lang == "en" else pair[0]
+    return table_translator(STRINGS, lang)

@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from journeys import FormField
+from prototypes import format_date_sv
 from toolkit import routes
 from toolkit.settings import DEFAULT_COLOUR, Organisation
 
@@ -26,25 +27,10 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 
-_MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
 
 def swedish_date(value: Any) -> str:
-    """``2025-12-01`` as ``1 december 2025``."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    """``2025-12-01`` as ``1 december 2025`` (a date or a datetime)."""
+    return format_date_sv(value)
 
 
 @cache

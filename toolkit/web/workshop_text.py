@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from toolkit.i18n import translator as table_translator
 from toolkit.web.citizen_text import Lang
 
 NOTE_KINDS: tuple[tuple[str, str, str], ...] = (
@@ -312,13 +313,7 @@ STRINGS: dict[str, tuple[str, str]] = {
 
 def translator(lang: Lang) -> Callable[..., str]:
     """``_(key, **values)`` in ``lang``: the string formatted with ``values``."""
-    index = 1 if lang == "en" else 0
-
-    def translate(key: str, **values: object) -> str:
-        text = STRINGS[key][index]
-        return text.format(**values) if values else text
-
-    return translate
+    return table_translator(STRINGS, lang)
 
 
 def kind_labels(lang: Lang) -> dict[str, str]:

@@ -12,6 +12,7 @@ from typing import Any
 import reflex as rx
 
 from toolkit.app.components import ui
+from toolkit.app.components.journey_map import CARD_STYLE, lane_grid
 from toolkit.app.insightsdata import (
     Choice,
     CommentRow,
@@ -138,15 +139,10 @@ def heat_card(card: rx.Var[HeatCard], on_select: Handler) -> rx.Component:
         id="heat-" + card.id,
         class_name="heat-card",
         style={
-            "width": "100%",
-            "textAlign": "left",
+            **CARD_STYLE,
             "background": card.background,
             "color": card.foreground,
             "border": "1px solid #555",
-            "borderRadius": "6px",
-            "padding": "0.6em",
-            "cursor": "pointer",
-            "&:focus-visible": {"outline": "3px solid #ffbf47", "outlineOffset": "2px"},
         },
     )
 
@@ -155,51 +151,14 @@ def heat_map(
     columns: rx.Var[list[Column]], lanes: rx.Var[list[HeatLane]], on_select: Handler
 ) -> rx.Component:
     """Phases as columns, actors as lanes, steps as coloured cards."""
-    template = "minmax(8em, 10em) repeat(" + columns.length().to_string() + ", minmax(14em, 1fr))"
-    return rx.box(
-        rx.box(
-            rx.box(rx.text(tr("map.lane"), weight="bold", size="2"), padding="0.5em"),
-            rx.foreach(
-                columns,
-                lambda col: rx.box(
-                    rx.heading(col.title, size="4", as_="h3"),
-                    padding="0.5em",
-                    border_bottom="3px solid var(--blue-9)",
-                ),
-            ),
-            rx.foreach(
-                lanes,
-                lambda lane: rx.fragment(
-                    rx.box(
-                        rx.text(lane.title, weight="bold"),
-                        padding="0.5em",
-                        background="var(--gray-3)",
-                        border_radius="6px",
-                    ),
-                    rx.foreach(
-                        lane.cells,
-                        lambda cell: rx.vstack(
-                            rx.foreach(cell.cards, lambda card: heat_card(card, on_select)),
-                            spacing="2",
-                            padding="0.4em",
-                            background="var(--gray-2)",
-                            border_radius="6px",
-                            min_height="3em",
-                        ),
-                    ),
-                ),
-            ),
-            display="grid",
-            grid_template_columns=template,
-            gap="0.5em",
-            min_width="fit-content",
-        ),
-        overflow_x="auto",
-        width="100%",
+    return lane_grid(
+        columns,
+        lanes,
+        column_header=lambda col: [rx.heading(col.title, size="4", as_="h3")],
+        lane_header=lambda lane: rx.text(lane.title, weight="bold"),
+        card=lambda card: heat_card(card, on_select),
         id="heat-map",
-        role="region",
         aria_label="Värmekarta",
-        tab_index=0,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 
@@ -67,8 +68,7 @@ def step_card(
         id="step-" + card.id,
         class_name="step-card",
         style={
-            "width": "100%",
-            "textAlign": "left",
+            **CARD_STYLE,
             "background": "var(--color-panel-solid)",
             "border": "1px solid var(--gray-7)",
             "borderLeft": rx.match(
@@ -77,21 +77,38 @@ def step_card(
                 ("offline", "6px solid var(--gray-9)"),
                 "6px solid var(--blue-9)",
             ),
-            "borderRadius": "6px",
-            "padding": "0.6em",
-            "cursor": "pointer",
             "&:hover": {"borderColor": "var(--blue-9)"},
-            "&:focus-visible": {"outline": "3px solid #ffbf47", "outlineOffset": "2px"},
         },
     )
 
 
-def journey_map(
-    columns: rx.Var[list[Column]],
-    lanes: rx.Var[list[Lane]],
-    on_select: Callable[[rx.Var[str]], rx.event.EventSpec],
+CARD_STYLE = {
+    "width": "100%",
+    "textAlign": "left",
+    "borderRadius": "6px",
+    "padding": "0.6em",
+    "cursor": "pointer",
+    "&:focus-visible": {"outline": "3px solid #ffbf47", "outlineOffset": "2px"},
+}
+"""What every step card on a grid has: a full-width button with a visible focus ring."""
+
+
+def lane_grid(
+    columns: rx.Var[list[Any]],
+    lanes: rx.Var[list[Any]],
+    *,
+    column_header: Callable[[rx.Var[Any]], list[rx.Component]],
+    lane_header: Callable[[rx.Var[Any]], rx.Component],
+    card: Callable[[rx.Var[Any]], rx.Component],
+    id: str,
+    aria_label: str,
 ) -> rx.Component:
-    """A grid: a header row of phases, then one row per actor lane."""
+    """Phases as columns, actor lanes as rows, and the cards of each cell; it scrolls
+    sideways on its own (a named region that takes focus) when it is wider than the page.
+
+    ``lanes`` hold ``cells`` and each cell ``cards``: the journey map and the insights heat
+    map differ only in their headers and cards.
+    """
     template = "minmax(8em, 10em) repeat(" + columns.length().to_string() + ", minmax(14em, 1fr))"
     return rx.box(
         rx.box(
@@ -99,8 +116,7 @@ def journey_map(
             rx.foreach(
                 columns,
                 lambda col: rx.box(
-                    rx.heading(col.title, size="4", as_="h2"),
-                    rx.text(col.steps, " steg", size="1", color_scheme="gray"),
+                    *column_header(col),
                     padding="0.5em",
                     border_bottom="3px solid var(--blue-9)",
                 ),
@@ -109,7 +125,7 @@ def journey_map(
                 lanes,
                 lambda lane: rx.fragment(
                     rx.box(
-                        rx.heading(lane.title, size="3", as_="h3"),
+                        lane_header(lane),
                         padding="0.5em",
                         background="var(--gray-3)",
                         border_radius="6px",
@@ -117,7 +133,7 @@ def journey_map(
                     rx.foreach(
                         lane.cells,
                         lambda cell: rx.vstack(
-                            rx.foreach(cell.cards, lambda card: step_card(card, on_select)),
+                            rx.foreach(cell.cards, card),
                             spacing="2",
                             padding="0.4em",
                             background="var(--gray-2)",
@@ -134,10 +150,30 @@ def journey_map(
         ),
         overflow_x="auto",
         width="100%",
-        id="journey-map",
+        id=id,
         role="region",
-        aria_label="Resekarta",
+        aria_label=aria_label,
         tab_index=0,
+    )
+
+
+def journey_map(
+    columns: rx.Var[list[Column]],
+    lanes: rx.Var[list[Lane]],
+    on_select: Callable[[rx.Var[str]], rx.event.EventSpec],
+) -> rx.Component:
+    """A grid: a header row of phases, then one row per actor lane."""
+    return lane_grid(
+        columns,
+        lanes,
+        column_header=lambda col: [
+            rx.heading(col.title, size="4", as_="h2"),
+            rx.text(col.steps, " steg", size="1", color_scheme="gray"),
+        ],
+        lane_header=lambda lane: rx.heading(lane.title, size="3", as_="h3"),
+        card=lambda card: step_card(card, on_select),
+        id="journey-map",
+        aria_label="Resekarta",
     )
 
 

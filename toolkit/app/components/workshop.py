@@ -10,6 +10,7 @@ from typing import Any
 
 import reflex as rx
 
+import workshops
 from toolkit.app.components import ui
 from toolkit.app.state import tr
 from toolkit.app.workshopdata import (
@@ -94,6 +95,39 @@ def select(choices: rx.Var[list[Choice]], **props: Any) -> rx.Component:
     props.setdefault("style", {"padding": "0.4em", "minWidth": "16em"})
     return rx.el.select(
         rx.foreach(choices, lambda c: rx.el.option(c.label, value=c.value)), **props
+    )
+
+
+def vote_settings(
+    votes_id: str, vote_on_id: str, *, input_style: dict[str, Any], **props: Any
+) -> rx.Component:
+    """A dot vote's settings: votes per person and whether notes or steps get the votes."""
+    return rx.hstack(
+        labelled(
+            "workshops.votes",
+            votes_id,
+            rx.el.input(
+                id=votes_id,
+                name="votes",
+                type="number",
+                min=1,
+                max=workshops.MAX_VOTES_PER_PERSON,
+                default_value=str(workshops.DEFAULT_VOTES_PER_PERSON),
+                style={**input_style, "width": "6em"},
+            ),
+        ),
+        labelled(
+            "workshops.vote_on",
+            vote_on_id,
+            rx.el.select(
+                rx.el.option(tr("workshops.on_notes"), value="notes"),
+                rx.el.option(tr("workshops.on_steps"), value="steps"),
+                id=vote_on_id,
+                name="vote_on",
+                style={"padding": "0.4em"},
+            ),
+        ),
+        **props,
     )
 
 

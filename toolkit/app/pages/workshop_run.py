@@ -30,6 +30,7 @@ from toolkit.app.components.workshop import (
     select,
     sr_only,
     state_badge,
+    vote_settings,
 )
 from toolkit.app.state import SessionState, tr
 from toolkit.app.workshopdata import (
@@ -904,33 +905,7 @@ def add_activity_form() -> rx.Component:
                 s.add_kind,
                 (
                     "vote",
-                    rx.hstack(
-                        labelled(
-                            "workshops.votes",
-                            "add-votes",
-                            rx.el.input(
-                                id="add-votes",
-                                name="votes",
-                                type="number",
-                                min=1,
-                                max=workshops.MAX_VOTES_PER_PERSON,
-                                default_value=str(workshops.DEFAULT_VOTES_PER_PERSON),
-                                style={**FIELD_STYLE, "width": "6em"},
-                            ),
-                        ),
-                        labelled(
-                            "workshops.vote_on",
-                            "add-vote-on",
-                            rx.el.select(
-                                rx.el.option(tr("workshops.on_notes"), value="notes"),
-                                rx.el.option(tr("workshops.on_steps"), value="steps"),
-                                id="add-vote-on",
-                                name="vote_on",
-                                style={"padding": "0.4em"},
-                            ),
-                        ),
-                        spacing="3",
-                    ),
+                    vote_settings("add-votes", "add-vote-on", input_style=FIELD_STYLE, spacing="3"),
                 ),
                 (
                     "test",

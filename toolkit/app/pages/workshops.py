@@ -16,6 +16,7 @@ from toolkit.app.components.workshop import (
     draft_agenda,
     labelled,
     select,
+    vote_settings,
     workshop_table,
 )
 from toolkit.app.state import SessionState, tr
@@ -242,33 +243,8 @@ def kind_settings() -> rx.Component:
         WorkshopsState.kind,
         (
             "vote",
-            rx.hstack(
-                labelled(
-                    "workshops.votes",
-                    "votes",
-                    rx.el.input(
-                        id="votes",
-                        name="votes",
-                        type="number",
-                        min=1,
-                        max=workshops.MAX_VOTES_PER_PERSON,
-                        default_value=str(workshops.DEFAULT_VOTES_PER_PERSON),
-                        style={"padding": "0.4em", "width": "6em"},
-                    ),
-                ),
-                labelled(
-                    "workshops.vote_on",
-                    "vote_on",
-                    rx.el.select(
-                        rx.el.option(tr("workshops.on_notes"), value="notes"),
-                        rx.el.option(tr("workshops.on_steps"), value="steps"),
-                        id="vote_on",
-                        name="vote_on",
-                        style={"padding": "0.4em"},
-                    ),
-                ),
-                spacing="5",
-                wrap="wrap",
+            vote_settings(
+                "votes", "vote_on", input_style={"padding": "0.4em"}, spacing="5", wrap="wrap"
             ),
         ),
         (
@@ -317,11 +293,8 @@ def agenda_card() -> rx.Component:
                     labelled(
                         "workshops.kind",
                         "kind",
-                        rx.el.select(
-                            rx.foreach(
-                                WorkshopsState.kinds,
-                                lambda c: rx.el.option(c.label, value=c.value),
-                            ),
+                        select(
+                            WorkshopsState.kinds,
                             id="kind",
                             name="kind",
                             value=WorkshopsState.kind,
@@ -384,11 +357,8 @@ def create_card() -> rx.Component:
                     labelled(
                         "workshops.journey",
                         "journey",
-                        rx.el.select(
-                            rx.foreach(
-                                WorkshopsState.journeys,
-                                lambda c: rx.el.option(c.label, value=c.value),
-                            ),
+                        select(
+                            WorkshopsState.journeys,
                             id="journey",
                             name="journey",
                             value=WorkshopsState.journey_id,
@@ -399,11 +369,8 @@ def create_card() -> rx.Component:
                     labelled(
                         "workshops.version",
                         "version",
-                        rx.el.select(
-                            rx.foreach(
-                                WorkshopsState.versions,
-                                lambda c: rx.el.option(c.label, value=c.value),
-                            ),
+                        select(
+                            WorkshopsState.versions,
                             id="version",
                             name="version",
                             value=WorkshopsState.version_id,
