@@ -102,6 +102,12 @@ def m002_api_tokens(db: Database) -> None:
     db.execute("create unique index api_tokens_hash on api_tokens (token_hash)")
 
 
+@TOOLKIT_MIGRATIONS()
+def m003_api_token_last_used(db: Database) -> None:
+    """When each API token last opened /api/v1 (kept to the minute; empty until first use)."""
+    db.execute("alter table api_tokens add column last_used_at text")
+
+
 def migration_sets() -> tuple[Migrations, ...]:
     """Every migration set, in dependency order: journeys, prototypes, feedback, workshops,
     toolkit."""

@@ -337,6 +337,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "settings.token_none": ("Inga nycklar ännu.", "No tokens yet."),
     "settings.token_col_name": ("Namn", "Name"),
     "settings.token_col_created": ("Skapad", "Created"),
+    "settings.token_last_used": ("Senast använd", "Last used"),
+    "settings.token_never_used": ("Aldrig använd", "Never used"),
     "settings.token_col_by": ("Skapad av", "Created by"),
     "settings.token_col_status": ("Status", "Status"),
     "settings.tokens_designers": (

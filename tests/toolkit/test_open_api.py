@@ -158,3 +158,39 @@ def test_openapi_lists_every_path_without_a_token(client: TestClient) -> None:
         if "content" in ok:
             assert "example" in ok["content"]["application/json"]
     assert document == openapi_document()
+
+
+def test_a_tokens_last_use_is_stored_at_most_once_a_minute(
+    db_path: Path, link: ShareLink, token: str
+) -> None:
+    moments = [NOW]
+    api = create_api(Settings(db_path=db_path), clock=lambda: moments[0])
+    watcher = open_db(db_path)
+
+    def last_used() -> dt.datetime | None:
+        return api_tokens.list_tokens(watcher)[0].last_used_at
+
+    def data_version() -> int:
+        return watcher.execute("pragma data_version").fetchone()[0]
+
+    assert last_used() is None
+    with TestClient(api) as c:
+        assert c.get("/api/v1/journeys", headers=bearer(token)).status_code == 200
+        assert last_used() == NOW
+        before = data_version()
+        for seconds in (1, 30, 59):  # a script polling: reads only, nothing is written
+            moments[0] = NOW + dt.timedelta(seconds=seconds)
+            assert c.get("/api/v1/journeys", headers=bearer(token)).status_code == 200
+        assert data_version() == before
+        assert last_used() == NOW
+        moments[0] = NOW + dt.timedelta(seconds=61)
+        assert c.get("/api/v1/journeys", headers=bearer(token)).status_code == 200
+        assert last_used() == NOW + dt.timedelta(seconds=61)
+        assert c.get("/api/v1/journeys", headers=bearer("msk_gissad")).status_code == 401
+    assert last_used() == NOW + dt.timedelta(seconds=61)
+
+
+def test_checking_a_token_without_a_time_records_nothing(db_path: Path, token: str) -> None:
+    db = open_db(db_path)
+    assert api_tokens.check_token(db, token) is not None
+    assert api_tokens.list_tokens(db)[0].last_used_at is None

@@ -694,7 +694,7 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
             public_url=ctx.settings.public_url, designer=designer, clock=ctx.clock
         ),
         *results_routes(designer=designer, clock=ctx.clock),
-        *open_api.open_api_routes(database=ctx.db),
+        *open_api.open_api_routes(database=ctx.db, clock=ctx.clock),
         Mount(routes.STATIC, app=static_app, name="static"),
     ]
     own: set[object] = {r.endpoint for r in route_list if isinstance(r, Route)} | {static_app}

@@ -76,13 +76,17 @@ def _version_json(v: prototypes.Version) -> dict[str, Any]:
     }
 
 
-def open_api_routes(*, database: DatabaseSource) -> list[BaseRoute]:
-    """The ``/api/v1`` routes; ``database`` gives a connection for one request."""
+def open_api_routes(
+    *, database: DatabaseSource, clock: Callable[[], dt.datetime] | None = None
+) -> list[BaseRoute]:
+    """The ``/api/v1`` routes; ``database`` gives a connection for one request, ``clock``
+    (default: now in UTC) the time a token's use is recorded at."""
+    now = clock or (lambda: dt.datetime.now(dt.UTC))
 
     def authorised(fn: Callable[[Request, Database], Response]) -> Callable[[Request], Response]:
         def endpoint(request: Request) -> Response:
             with database() as db:
-                if api_tokens.check_token(db, _bearer(request)) is None:
+                if api_tokens.check_token(db, _bearer(request), now=now()) is None:
                     return _unauthorised()
                 return fn(request, db)
 

@@ -30,6 +30,7 @@ class TokenRow:
     created: str = ""
     created_by: str = ""
     revoked: str = ""
+    last_used: str = ""
     active: bool = True
 
 
@@ -38,7 +39,8 @@ def _day(moment: dt.datetime) -> str:
 
 
 def token_rows(tokens: list[api_tokens.ApiToken]) -> list[TokenRow]:
-    """Active tokens first (newest first), then revoked ones, with local times."""
+    """Active tokens first (newest first), then revoked ones, with local times (when made,
+    revoked and last used; the last use is kept to the minute)."""
     ordered = sorted(tokens, key=lambda k: (not k.active, -k.id))
     return [
         TokenRow(
@@ -47,6 +49,7 @@ def token_rows(tokens: list[api_tokens.ApiToken]) -> list[TokenRow]:
             created=_day(k.created_at),
             created_by=k.created_by,
             revoked=_day(k.revoked_at) if k.revoked_at else "",
+            last_used=_day(k.last_used_at) if k.last_used_at else "",
             active=k.active,
         )
         for k in ordered
@@ -220,6 +223,15 @@ def token_list() -> rx.Component:
                                 " · ",
                                 k.created_by,
                                 size="2",
+                            ),
+                            rx.text(
+                                rx.cond(
+                                    k.last_used != "",
+                                    rx.fragment(tr("settings.token_last_used"), " ", k.last_used),
+                                    tr("settings.token_never_used"),
+                                ),
+                                size="2",
+                                class_name="token-last-used",
                             ),
                             spacing="1",
                         ),
