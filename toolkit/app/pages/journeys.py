@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -134,12 +135,18 @@ class JourneysState(SessionState):
                 failed = True
                 self.findings.append(
                     FindingRow(
-                        "error", name, "Filen är större än 2 MB; en resefil är mycket mindre."
+                        "error",
+                        name,
+                        "The file is larger than 2 MB; a journey file is much smaller."
+                        if lang == "en"
+                        else "Filen är större än 2 MB; en resefil är mycket mindre.",
                     )
                 )
                 continue
             text = raw.decode("utf-8-sig", errors="replace")
-            report = validate_text(text, file=name)
+            # in a worker thread: a big file takes seconds to check, and the event loop
+            # serves every open designer and projector tab meanwhile
+            report = await asyncio.to_thread(validate_text, text, file=name)
             self.findings.extend(
                 FindingRow(f.severity.value, f.location, f.message(lang)) for f in report.findings
             )
