@@ -433,3 +433,25 @@ def test_a_step_can_also_be_dragged_to_its_place(laptop, server: Server) -> None
             (efter, "skickad"),
         ],
     )
+
+
+def test_the_editor_asks_anonymous_visitors_to_sign_in_and_names_a_missing_journey(
+    laptop, server: Server
+) -> None:
+    page = laptop
+    page.goto(server.url + "/journey/edit?id=parkeringstillstand")
+    page.wait_for_url(re.compile(r".*/login\?next=.*"))
+    sign_in(page, server)
+    page.goto(server.url + "/journey/edit?id=finns-inte")
+    page.get_by_role("heading", name="Resan finns inte").wait_for()
+    page.goto(server.url + "/")
+    page.locator("#new-title").fill("Ansök om parkeringstillstånd")
+    page.locator("#new-id").fill("parkeringstillstand")
+    page.locator("#create-journey").click()
+    refusal = page.locator("#new-journey [role=alert]")
+    refusal.wait_for()
+    assert "Det finns redan en resa med id 'parkeringstillstand'" in refusal.inner_text()
+    page.locator("#new-id").fill("Inte ett id!")
+    page.locator("#create-journey").click()
+    page.locator("#new-journey [role=alert]").filter(has_text="id").wait_for()
+    assert "/journey/edit" not in page.url

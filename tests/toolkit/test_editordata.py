@@ -54,6 +54,8 @@ def test_an_example_template_gets_the_new_id_and_says_where_it_came_from() -> No
 def test_a_new_journey_needs_a_title_and_a_known_template() -> None:
     with pytest.raises(editing.EditError, match="titel"):
         ed.journey_from_template("blank", "  ", "Exempelkommun")
+    with pytest.raises(editing.EditError):
+        ed.journey_from_template("blank", "Resa", "Exempelkommun", "Inte ett id!")
     with pytest.raises(editing.EditError, match="mall"):
         ed.journey_from_template("example:../../etc/passwd", "Resa", "Exempelkommun")
 
