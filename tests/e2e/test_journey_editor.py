@@ -218,6 +218,9 @@ def test_the_journey_map_links_to_the_editor_of_an_example(laptop, server: Serve
     page.frame_locator("#phone-preview").get_by_role("heading", name=QUESTION).wait_for()
     shot(page, "editor-08-example")
     assert_accessible(page)
+    page.locator("#lang-toggle").click()  # the journey's labels follow the language
+    page.locator("li.outline-step[data-step='ska-du-kora']").get_by_text("Screen").wait_for()
+    page.get_by_role("heading", name="Edit the journey", exact=False).wait_for()
 
 
 def test_a_step_is_reordered_with_the_keyboard_only(laptop, server: Server) -> None:

@@ -253,6 +253,12 @@ class EditorState(SessionState):
         return None
 
     @rx.event
+    def relabel(self):
+        """Rebuild what the page shows in the language just chosen (kinds, findings, ...)."""
+        if self._journey and self.authorised():
+            self._show(self._current())
+
+    @rx.event
     def follow(self, step_id: str, target: str):
         """Go to the step (and question) a finding concerns and put the focus there."""
         if not self._guard():
@@ -1526,6 +1532,8 @@ def editor_page() -> rx.Component:
         rx.cond(
             S.found,
             rx.vstack(
+                # remounted when the language changes, so the journey's labels follow it
+                rx.box(key=SessionState.lang, on_mount=S.relabel, display="none"),
                 _links(),
                 _save_bar(),
                 rx.grid(
