@@ -1532,8 +1532,12 @@ def editor_page() -> rx.Component:
         rx.cond(
             S.found,
             rx.vstack(
-                # remounted when the language changes, so the journey's labels follow it
-                rx.box(key=SessionState.lang, on_mount=S.relabel, display="none"),
+                # one of the two mounts when the language changes: the journey's labels follow
+                rx.cond(
+                    SessionState.lang == "en",
+                    rx.box(on_mount=S.relabel, display="none", id="labels-en"),
+                    rx.box(on_mount=S.relabel, display="none", id="labels-sv"),
+                ),
                 _links(),
                 _save_bar(),
                 rx.grid(
