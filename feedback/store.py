@@ -67,7 +67,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel
 from sqlite_utils import Database
@@ -80,8 +80,6 @@ MIGRATIONS = Migrations("feedback")
 
 SESSION_TABLES = ("events", "ratings", "comments", "seq_answers", "sus_answers")
 """Tables whose rows belong to one test session (erased with it)."""
-
-T = TypeVar("T")
 
 
 class FeedbackError(ValueError):
@@ -781,16 +779,19 @@ def to_row(model: BaseModel) -> dict[str, Any]:
     return row
 
 
-def canonical_uuid(text: object, *, what: str = "Id:t") -> str:
-    """``text`` as a lower-case UUID with hyphens; :class:`FeedbackError` when it is not one."""
+def canonical_uuid(
+    text: object, *, what: str = "Id:t", error: type[ValueError] = FeedbackError
+) -> str:
+    """``text`` as a lower-case UUID with hyphens; ``error`` (:class:`FeedbackError`) when it
+    is not one."""
     if isinstance(text, uuid.UUID):
         return str(text)
     if not isinstance(text, str) or len(text) > 64:
-        raise FeedbackError(f"{what} ska vara ett UUID, till exempel {uuid.UUID(int=0)}.")
+        raise error(f"{what} ska vara ett UUID, till exempel {uuid.UUID(int=0)}.")
     try:
         return str(uuid.UUID(text.strip()))
     except ValueError:
-        raise FeedbackError(
+        raise error(
             f"{what} '{text}' är inte ett UUID. Skapa ett nytt med crypto.randomUUID()."
         ) from None
 

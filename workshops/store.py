@@ -39,13 +39,14 @@ keeps the per-person vote limit: the count and the insert happen under one write
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from feedback import store as feedback_store
+from feedback.store import rows as rows
+from feedback.store import stamp as stamp
 from journeys.store import write as write  # one write transaction for every package
 
 MIGRATIONS = Migrations("workshops")
@@ -54,8 +55,6 @@ MIGRATIONS = Migrations("workshops")
 VOTE_LIMIT_MESSAGE = (
     "Du har använt alla dina röster. Ta bort en röst om du vill rösta på något annat."
 )
-
-T = TypeVar("T")
 
 
 class WorkshopError(ValueError):
@@ -217,32 +216,9 @@ def apply_migrations(db: Database) -> None:
 # --- values ---------------------------------------------------------------------------------
 
 
-def stamp(moment: dt.datetime) -> str:
-    """A time as stored: UTC, ISO 8601 with microseconds (a naive time is taken as UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
-
-
 def canonical_uuid(text: object, *, what: str = "Id:t") -> str:
     """``text`` as a lower-case UUID with hyphens; :class:`WorkshopError` when it is not one."""
-    if isinstance(text, uuid.UUID):
-        return str(text)
-    if not isinstance(text, str) or len(text) > 64:
-        raise WorkshopError(f"{what} ska vara ett UUID, till exempel {uuid.UUID(int=0)}.")
-    try:
-        return str(uuid.UUID(text.strip()))
-    except ValueError:
-        raise WorkshopError(
-            f"{what} '{text}' är inte ett UUID. Skapa ett nytt med crypto.randomUUID()."
-        ) from None
-
-
-def rows(db: Database, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    """Every row of a query, as mappings from column name to value."""
-    cursor = db.execute(sql, params or [])
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return feedback_store.canonical_uuid(text, what=what, error=WorkshopError)
 
 
 def one(db: Database, sql: str, params: list[Any] | None = None) -> dict[str, Any] | None:

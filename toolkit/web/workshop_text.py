@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from toolkit.i18n import translator as table_translator
+from toolkit.web import citizen_text
 from toolkit.web.citizen_text import Lang
 
 NOTE_KINDS: tuple[tuple[str, str, str], ...] = (
@@ -19,9 +20,29 @@ NOTE_KINDS: tuple[tuple[str, str, str], ...] = (
 )
 """(value, Swedish label, English label) for the kinds of note, in the order shown."""
 
+SAME_AS_CITIZEN = (
+    "skip",
+    "error.title",
+    "error.summary",
+    "error.prefix",
+    "age.legend",
+    "age.error",
+    "consent.legend",
+    "young.nothing",
+    "limited.heading",
+    "limited.body",
+    "csrf.heading",
+    "large.heading",
+    "large.body",
+    "bad.body",
+)
+"""Words the participant pages share with the citizen pages (the layout, error summaries,
+age and consent, the rate limit and bad requests): taken from that table so both say the
+same."""
+
 STRINGS: dict[str, tuple[str, str]] = {
+    **{key: citizen_text.STRINGS[key] for key in SAME_AS_CITIZEN},
     # layout
-    "skip": ("Hoppa till innehållet", "Skip to main content"),
     "tag": ("Workshop", "Workshop"),
     "banner.label": ("Om workshoppen", "About the workshop"),
     "banner.as": ("Du är med som {nickname}.", "You take part as {nickname}."),
@@ -30,9 +51,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Your notes are shown on the screen in the room with your nickname. Do not write "
         "personal details.",
     ),
-    "error.title": ("Fel: ", "Error: "),
-    "error.summary": ("Det finns ett problem", "There is a problem"),
-    "error.prefix": ("Fel:", "Error:"),
     # typing the code
     "entry.heading": ("Gå med i en workshop", "Join a workshop"),
     "entry.body": (
@@ -99,13 +117,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Skriv ett smeknamn som är högst 30 tecken",
         "Write a nickname of at most 30 characters",
     ),
-    "age.legend": ("Hur gammal är du?", "How old are you?"),
     "age.hint": (
         "Vi frågar för att se att alla åldrar kommer till tals.",
         "We ask to see that people of all ages are heard.",
     ),
-    "age.error": ("Välj hur gammal du är", "Choose how old you are"),
-    "consent.legend": ("Vill du vara med?", "Do you want to take part?"),
     "consent.label": (
         "Jag har läst vad som sparas och vill vara med i workshoppen",
         "I have read what is stored and want to take part in the workshop",
@@ -125,7 +140,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "If you are younger than 13 you can take part when the person running the workshop "
         "has permission from your guardian. Ask the person running the workshop.",
     ),
-    "young.nothing": ("Vi har inte sparat något.", "We have not stored anything."),
     # the activity
     "activity.position": ("Aktivitet {n} av {total}", "Activity {n} of {total}"),
     "activity.none.heading": ("Snart börjar vi", "We will start soon"),
@@ -278,18 +292,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "You can no longer join, write notes or vote.",
     ),
     "closed.thanks": ("Tack för att du ville vara med!", "Thank you for wanting to take part!"),
-    "limited.heading": ("För många försök", "Too many attempts"),
-    "limited.body": (
-        "Vi har fått för många koder som inte fungerar på kort tid. Vänta en minut och försök "
-        "sedan igen.",
-        "We have received too many codes that do not work in a short time. Wait a minute and "
-        "then try again.",
-    ),
     "limited.action": (
         "Titta noga på koden på skärmen, eller skanna QR-koden.",
         "Look carefully at the code on the screen, or scan the QR code.",
     ),
-    "csrf.heading": ("Sidan var för gammal", "The page was too old"),
     "csrf.body": (
         "Det du skickade kunde inte tas emot, kanske för att sidan var öppen länge eller i en "
         "annan flik.",
@@ -301,13 +307,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Go back to the workshop and try again.",
     ),
     "back": ("Tillbaka till workshoppen", "Back to the workshop"),
-    "large.heading": ("Det du skickade var för stort", "What you sent was too large"),
-    "large.body": ("Skriv kortare och försök igen.", "Write less and try again."),
     "bad.heading": ("Det du skickade gick inte att läsa", "What you sent could not be read"),
-    "bad.body": (
-        "Gå tillbaka och skicka det igen med knappen på sidan.",
-        "Go back and send it again with the button on the page.",
-    ),
 }
 
 

@@ -299,7 +299,6 @@ def agenda_card() -> rx.Component:
                             name="kind",
                             value=WorkshopsState.kind,
                             on_change=WorkshopsState.choose_kind,
-                            style={"padding": "0.4em", "minWidth": "16em"},
                         ),
                     ),
                     labelled(
