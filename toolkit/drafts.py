@@ -47,18 +47,26 @@ def put_draft(
 ) -> None:
     """Store (replace) the draft of one editor tab; ``content`` is the journey as JSON."""
     _ensure(db)
-    with db.atomic():
-        db[TABLE].upsert(
-            {
-                "token": token,
-                "owner": owner,
-                "journey_id": journey.id,
-                "content": content,
-                "updated_at": now.isoformat(),
-            },
-            pk="token",
-        )
-        db.execute(f"delete from {TABLE} where updated_at < ?", [(now - KEEP).isoformat()])
+    # One write statement per transaction: a deferred transaction that read first could not
+    # take the write lock in WAL mode ("database is locked" at once, without waiting).
+    statements: list[tuple[str, list[str]]] = [
+        (
+            f"insert into {TABLE} (token, owner, journey_id, content, updated_at) "
+            "values (?, ?, ?, ?, ?) on conflict(token) do update set owner = excluded.owner, "
+            "journey_id = excluded.journey_id, content = excluded.content, "
+            "updated_at = excluded.updated_at",
+            [token, owner, journey.id, content, now.isoformat()],
+        ),
+        (f"delete from {TABLE} where updated_at < ?", [(now - KEEP).isoformat()]),
+    ]
+    if db.conn.in_transaction:  # inside someone's transaction: a savepoint, never their commit
+        with db.atomic():
+            for sql, params in statements:
+                db.execute(sql, params)
+        return
+    for sql, params in statements:
+        with db.conn:
+            db.conn.execute(sql, params)
 
 
 def get_draft(db: Database, token: str, *, owner: str, journey_id: str) -> Journey | None:

@@ -14,6 +14,8 @@ change also writes the draft for the phone preview (:mod:`toolkit.drafts`, ADR 0
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 from typing import Any
 
 import reflex as rx
@@ -43,6 +45,7 @@ from toolkit.app.state import SessionState
 from toolkit.db import get_organisation
 
 Form = dict[str, Any]
+log = logging.getLogger(__name__)
 
 
 DRAG_AND_DROP_SCRIPT = """
@@ -209,14 +212,17 @@ class EditorState(SessionState):
         self.questions = ed.question_choices(journey)
         self.answers = ed.answer_choices(journey)
         self.counter += 1
-        drafts.put_draft(
-            data.database(),
-            self._token,
-            owner=self.user_email,
-            journey=journey,
-            content=self._journey,
-            now=data.now(),
-        )
+        try:
+            drafts.put_draft(
+                data.database(),
+                self._token,
+                owner=self.user_email,
+                journey=journey,
+                content=self._journey,
+                now=data.now(),
+            )
+        except sqlite3.Error:  # the preview may lag one change behind; editing goes on
+            log.warning("The editor's draft for the preview could not be stored", exc_info=True)
         self.preview_src = (
             routes.preview_draft_path(journey.id, self.selected, self._token) + f"&v={self.counter}"
         )
@@ -572,6 +578,16 @@ class EditorState(SessionState):
                 now=data.now(),
                 expected_revision=self.base_revision,
             )
+        except sqlite3.OperationalError:
+            self.message, self.message_ok = (
+                "Databasen är upptagen just nu. Vänta en stund och spara igen; inget har "
+                "sparats och dina ändringar finns kvar här."
+                if self._lang() == "sv"
+                else "The database is busy. Wait a moment and save again; nothing was saved "
+                "and your changes are still here.",
+                False,
+            )
+            return False
         except journey_store.RevisionConflict as exc:
             lang = self._lang()
             self.conflict = exc.message(lang)
