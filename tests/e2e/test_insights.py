@@ -186,6 +186,11 @@ def test_the_heat_view_fills_in_live_as_testers_go(laptop, browser, server: Serv
     laptop.set_viewport_size({"width": 390, "height": 844})
     laptop.locator("#insights-downloads").scroll_into_view_if_needed()
     shot(laptop, "insights-11-phone")
+    # at phone width the filters (the version's long title too) stay inside the page
+    assert laptop.evaluate("document.documentElement.scrollWidth") <= 390
+    for select in ("#version", "#share", "#age", "#measure"):
+        box = laptop.locator(select).bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390, select
     with sqlite3.connect(server.db) as db:
         left = db.execute("select count(*) from test_sessions where share_code = ?", [code])
         assert left.fetchone()[0] == 0

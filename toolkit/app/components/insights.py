@@ -34,7 +34,9 @@ Handler = Callable[..., Any]
 def labelled_select(
     label_key: str, control_id: str, choices: rx.Var[list[Choice]], value: rx.Var[str], on_change
 ) -> rx.Component:
-    """A native select with its visible label above it."""
+    """A native select with its visible label above it. It is never wider than the page:
+    on a phone a long choice (a version's title) is cut short inside the select instead of
+    pushing the page sideways."""
     return rx.vstack(
         rx.el.label(tr(label_key), html_for=control_id, style={"fontWeight": "bold"}),
         rx.el.select(
@@ -42,9 +44,16 @@ def labelled_select(
             id=control_id,
             value=value,
             on_change=on_change,
-            style={"padding": "0.4em", "minWidth": "12em"},
+            style={
+                "padding": "0.4em",
+                "minWidth": "min(12em, 100%)",
+                "maxWidth": "100%",
+                "textOverflow": "ellipsis",
+            },
         ),
         spacing="1",
+        max_width="100%",
+        min_width="0",
     )
 
 

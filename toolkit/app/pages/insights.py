@@ -484,6 +484,7 @@ def filters() -> rx.Component:
         gap="1.2em",
         wrap="wrap",
         align="end",
+        width="100%",  # a definite width, so each select's max-width keeps it on a phone
     )
 
 
