@@ -37,6 +37,7 @@ def test_a_designer_makes_uses_and_revokes_an_api_token(laptop, server: Server) 
     row = card.locator("#token-list li").filter(has_text=LABEL)
     expect(row).to_contain_text("Aktiv")
     expect(row).to_contain_text("designer@exempel.se")
+    expect(row).to_contain_text("Aldrig använd")
     assert token not in card.locator("#token-list").inner_text()
     shot(laptop, "settings-02-token-created")
     assert_accessible(laptop)
@@ -50,6 +51,10 @@ def test_a_designer_makes_uses_and_revokes_an_api_token(laptop, server: Server) 
     laptop.reload()
     card.get_by_role("heading", name="API-nycklar").wait_for()
     expect(card.locator("#token-list li").filter(has_text=LABEL)).to_have_count(1)
+    # ... and when the script last used it
+    expect(card.locator("#token-list li").filter(has_text=LABEL)).to_contain_text(
+        "Senast använd 20"
+    )
     assert card.locator("#new-token").count() == 0
     assert token not in laptop.content()
 
