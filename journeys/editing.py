@@ -40,6 +40,7 @@ from journeys.model import (
     CONDITION_COMBINATORS,
     CONDITION_OPERATORS,
     SLUG_PATTERN,
+    ActorRole,
     Channel,
     FieldType,
     FormField,
@@ -744,6 +745,72 @@ def set_actor(journey: Journey, step_id: str, actor_id: str | None) -> Journey:
     else:
         _check_actor(journey, actor_id)
         step["actor"] = actor_id
+    return _journey(data)
+
+
+def add_actor(
+    journey: Journey, title: str, *, role: str = "other", id: str | None = None
+) -> Journey:
+    """A new actor (a lane on the journey map), last. The default three are written out
+    first when the journey has not declared its own, so they stay."""
+    data = _data(journey)
+    name = _required_text(title, "Skriv aktörens namn.", "Write the actor's name.")
+    roles = [r.value for r in ActorRole]
+    if role not in roles:
+        raise EditError(
+            f"Okänd roll '{role}'. Välj en av: {', '.join(roles)}.",
+            f"Unknown role '{role}'. Choose one of: {', '.join(roles)}.",
+        )
+    actors = [a.model_dump(mode="json") for a in journey.all_actors()]
+    taken = [a["id"] for a in actors]
+    if id is None:
+        actor_id = _unique(_slug(name, "aktor"), taken)
+    else:
+        _check_slug(id, "aktören", "the actor")
+        if id in taken:
+            raise EditError(
+                f"Det finns redan en aktör med id '{id}'. Välj ett annat id.",
+                f"There is already an actor '{id}'. Choose another id.",
+            )
+        actor_id = id
+    actors.append({"id": actor_id, "title": name, "role": role})
+    data["actors"] = actors
+    return _journey(data)
+
+
+def rename_actor(journey: Journey, actor_id: str, title: str) -> Journey:
+    """Give an actor a new name (its id, which steps use, stays)."""
+    _check_actor(journey, actor_id)
+    data = _data(journey)
+    actors = [a.model_dump(mode="json") for a in journey.all_actors()]
+    for actor in actors:
+        if actor["id"] == actor_id:
+            actor["title"] = _required_text(
+                title, "Skriv aktörens nya namn.", "Write the actor's new name."
+            )
+    data["actors"] = actors
+    return _journey(data)
+
+
+def remove_actor(journey: Journey, actor_id: str) -> Journey:
+    """Remove an actor no step names (as actor or receiver); the last one stays."""
+    _check_actor(journey, actor_id)
+    data = _data(journey)
+    users = [s["id"] for s in data["steps"] if actor_id in (s.get("actor"), s.get("receiver"))]
+    if users:
+        raise EditError(
+            f"Aktören '{actor_id}' används i {_listing(users, 'sv')}. Välj en annan aktör "
+            "där först.",
+            f"The actor '{actor_id}' is used in {_listing(users, 'en')}. Choose another actor "
+            "there first.",
+        )
+    actors = [a.model_dump(mode="json") for a in journey.all_actors() if a.id != actor_id]
+    if not actors:
+        raise EditError(
+            "En resa behöver minst en aktör. Byt namn på den i stället.",
+            "A journey needs at least one actor. Rename it instead.",
+        )
+    data["actors"] = actors
     return _journey(data)
 
 

@@ -23,6 +23,7 @@ from journeys.editing import (
     DEFAULT_OPTIONS,
     EditError,
     Removed,
+    add_actor,
     add_branch,
     add_field,
     add_phase,
@@ -45,10 +46,12 @@ from journeys.editing import (
     move_step,
     move_step_to_phase,
     new_journey,
+    remove_actor,
     remove_branch,
     remove_field,
     remove_phase,
     remove_rule,
+    rename_actor,
     rename_phase,
     rename_step,
     restore_step,
@@ -1243,3 +1246,46 @@ def test_importing_within_the_organisation_changes_nothing(db: Database) -> None
 
     stored = get_journey(db, "parkeringstillstand")
     assert stored is not None and journey_dict(stored) == journey_dict(own)
+
+
+# --- actors -----------------------------------------------------------------------------------
+
+
+def test_add_actor_keeps_the_default_three_and_gives_a_unique_id() -> None:
+    journey = new_journey("bygglov", "Bygglov", "Exempelkommun")
+    assert journey.actors is None
+
+    journey = add_actor(journey, "Bygglovshandläggare", role="service-provider")
+    journey = add_actor(journey, "Bygglovshandläggare")
+
+    assert [a.id for a in journey.all_actors()] == [
+        "invanare",
+        "kommunen",
+        "system",
+        "bygglovshandlaggare",
+        "bygglovshandlaggare-2",
+    ]
+    assert journey.all_actors()[3].role == "service-provider"
+    assert "Skriv aktörens namn" in str(refused(lambda: add_actor(journey, "  ")))
+    assert "Okänd roll 'chef'" in str(refused(lambda: add_actor(journey, "X", role="chef")))
+    assert "redan en aktör" in str(refused(lambda: add_actor(journey, "X", id="kommunen")))
+
+
+def test_rename_actor_keeps_its_id_so_steps_still_name_it() -> None:
+    journey = set_actor(example(), "utredning", "kontaktcenter")
+    renamed = rename_actor(journey, "kontaktcenter", "Medborgarservice")
+
+    titles = {a.id: a.title for a in renamed.all_actors()}
+    assert titles["kontaktcenter"] == "Medborgarservice"
+    assert renamed.step("utredning").actor == "kontaktcenter"  # type: ignore[union-attr]
+    assert "Menade du" in str(refused(lambda: rename_actor(journey, "kontaktcentre", "X")))
+
+
+def test_remove_actor_is_refused_while_a_step_names_it() -> None:
+    journey = add_actor(example(), "Färdtjänsten", id="fardtjansten")
+    journey = update_step(journey, "utredning", receiver="fardtjansten")
+    error = refused(lambda: remove_actor(journey, "fardtjansten"))
+    assert "används i utredning" in str(error)
+
+    freed = update_step(journey, "utredning", receiver=None)
+    assert "fardtjansten" not in [a.id for a in remove_actor(freed, "fardtjansten").all_actors()]
