@@ -304,3 +304,128 @@ def test_a_dropped_step_goes_before_the_step_it_is_dropped_on_or_last_in_a_phase
     assert shown(into_efter)[-2:] == [("efter", "skickad"), ("efter", "fraga")]
     assert ed.drop_step(j, "fraga", "fraga", "ansokan") == j
     assert ed.drop_step(j, "finns-inte", "fraga", "ansokan") == j
+
+
+# --- journey details, actors, ids, the rule builder -------------------------------------------
+
+
+def _with_numbers() -> editing.Journey:
+    """The car journey with a number question 'Hur långt kan du gå?' (meter) and a date."""
+    j = _car_journey()
+    j = editing.add_field(j, "forare", "number", "Hur långt kan du gå?", id="meter")
+    return editing.add_field(j, "forare", "date", "När flyttar du?", id="flytt")
+
+
+def test_journey_form_changes_details_and_start_and_clears_emptied_ones() -> None:
+    j = editing.update_journey(_car_journey(), service_area="Trafik")
+    form = {
+        **vars(ed.journey_details(j)),
+        "title": "Parkeringstillstånd för rörelsehindrade",
+        "licence": "CC0-1.0",
+        "service_area": "",
+        "description": "Ansök om tillstånd\r\nför din bil.",
+        "lix_target": "35",
+        "start": "forare",
+    }
+
+    changed = ed.apply_journey_form(j, form)
+
+    assert changed.title == "Parkeringstillstånd för rörelsehindrade"
+    assert (changed.licence, changed.lix_target, changed.start) == ("CC0-1.0", 35, "forare")
+    assert changed.service_area is None
+    assert changed.description == "Ansök om tillstånd\nför din bil."
+    assert ed.journey_details(changed).start == "forare"
+    back = ed.apply_journey_form(changed, {**vars(ed.journey_details(changed)), "start": ed.END})
+    assert back.start is None
+    assert ed.start_choices(j)[0] == [ed.END, "Det första i listan"]
+
+
+def test_journey_form_refuses_empty_title_licence_and_a_lix_out_of_range() -> None:
+    j = _car_journey()
+    details = vars(ed.journey_details(j))
+    for key, value, words in [
+        ("title", " ", "Skriv resans titel"),
+        ("licence", "", "Skriv resans licens"),
+        ("lix_target", "ett hundra", "mellan 10 och 80"),
+        ("lix_target", "95", "mellan 10 och 80"),
+    ]:
+        with pytest.raises(editing.EditError) as caught:
+            ed.apply_journey_form(j, {**details, key: value})
+        assert words in caught.value.message("sv")
+
+
+def test_actor_rows_say_which_actors_steps_use() -> None:
+    j = editing.add_actor(_car_journey(), "Färdtjänsten", role="service-provider")
+    j = editing.set_actor(j, "forare", "fardtjansten")
+    rows = {r.id: r for r in ed.actor_rows(j, "sv")}
+    assert rows["fardtjansten"].used and rows["fardtjansten"].role_label == "Tjänsteleverantör"
+    assert not rows["kommunen"].used
+    assert [v for v, _ in ed.role_choices()] == ["end-user", "service-provider", "system", "other"]
+
+
+def test_references_message_counts_in_swedish_and_english() -> None:
+    j = editing.set_start(_car_journey(), "forare")
+    j = editing.set_next(j, "start", "forare")
+    _, refs = editing.change_step_id(j, "forare", "bil")
+    assert ed.references_message(len(refs)) == "2 hänvisningar uppdaterades"
+    assert ed.references_message(1) == "1 hänvisning uppdaterades"
+    assert ed.references_message(3, "en") == "3 references updated"
+
+
+def test_operators_fit_the_question_type() -> None:
+    j = _with_numbers()
+    assert [op for op, _ in ed.operator_choices(j, "meter")] == [
+        "eq", "ne", "gt", "gte", "lt", "lte", "answered", "unanswered"
+    ]  # fmt: skip
+    assert dict(ed.operator_choices(j, "meter"))["gt"] == "är större än"
+    assert dict(ed.operator_choices(j, "flytt"))["lt"] == "är tidigare än"
+    choice = [op for op, _ in ed.operator_choices(j, "ska-du-sjalv-kora-bilen")]
+    assert "in" in choice and "gt" not in choice
+    j = editing.add_field(j, "forare", "checkboxes", "Vilka hjälpmedel?", id="hjalp")
+    assert dict(ed.operator_choices(j, "hjalp", "sv"))["eq"] == "innehåller"
+
+
+def test_value_control_is_a_select_of_options_for_choices_and_ticks_for_one_of() -> None:
+    j = _with_numbers()
+    radios = ed.condition_control(j, "ska-du-sjalv-kora-bilen", "eq")
+    assert (radios.input, radios.options) == ("choice", ["Ja", "Nej"])
+    assert ed.condition_control(j, "ska-du-sjalv-kora-bilen", "in").input == "many"
+    assert ed.condition_control(j, "meter", "gt").input == "number"
+    assert ed.condition_control(j, "flytt", "lt").input == "date"
+    assert ed.condition_control(j, "meter", "answered").input == "none"
+
+
+def test_condition_from_form_types_values_and_explains_mistakes() -> None:
+    j = _with_numbers()
+    assert ed.condition_from_form(j, {"field": "meter", "op": "gt", "value": "100"}) == {
+        "meter": {"gt": 100}
+    }
+    assert ed.condition_from_form(
+        j, {"field": "ska-du-sjalv-kora-bilen", "op": "eq", "value": "Ja"}
+    ) == {"ska-du-sjalv-kora-bilen": "Ja"}
+    assert ed.condition_from_form(
+        j, {"field": "ska-du-sjalv-kora-bilen", "op": "not_in", ed.choice_key(1): "on"}
+    ) == {"ska-du-sjalv-kora-bilen": {"not_in": ["Nej"]}}
+    assert ed.condition_from_form(j, {"field": "flytt", "op": "unanswered"}) == {
+        "flytt": {"answered": False}
+    }
+    for form, words in [
+        ({"field": "meter", "op": "gt", "value": "långt"}, "som ett tal"),
+        ({"field": "flytt", "op": "lt", "value": "1 juni"}, "år-månad-dag"),
+        ({"field": "ska-du-sjalv-kora-bilen", "op": "eq", "value": "Kanske"}, "Välj ett svar"),
+        ({"field": "ska-du-sjalv-kora-bilen", "op": "in"}, "Kryssa i minst ett"),
+        ({"field": "meter", "op": "in", "value": "1"}, "Välj en jämförelse"),
+        ({"field": "", "op": "eq", "value": "1"}, "Välj vilken fråga"),
+    ]:
+        with pytest.raises(editing.EditError) as caught:
+            ed.condition_from_form(j, form)
+        assert words in caught.value.message("sv")
+
+
+def test_condition_parts_fill_the_builder_for_editing_in_place() -> None:
+    parts = ed.condition_parts({"meter": {"gt": 100}})
+    assert (parts.question, parts.op, parts.value, parts.editable) == ("meter", "gt", "100", True)
+    assert ed.condition_parts({"q": "Ja"}).op == "eq"
+    assert ed.condition_parts({"q": {"answered": False}}).op == "unanswered"
+    assert ed.condition_parts({"q": {"in": ["A", "B"]}}).values == ["A", "B"]
+    assert not ed.condition_parts({"any": [{"q": "Ja"}, {"r": "Ja"}]}).editable

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "journeys" / "examples"
 NO_PHASE = "-"
 """The value of the phase select for "no phase" (Reflex selects cannot hold an empty value)."""
 END = "-"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 """The value of the next-step select for "the journey ends here"."""
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -120,6 +122,52 @@ STRINGS: dict[str, tuple[str, str]] = {
     "deleted": ("Borttaget steg:", "Deleted step:"),
     "not_found": ("Resan finns inte", "There is no such journey"),
     "back": ("Tillbaka till resorna", "Back to the journeys"),
+    "details": ("Om resan", "About the journey"),
+    "licence": ("Licens (SPDX, t.ex. CC-BY-4.0)", "Licence (SPDX, e.g. CC-BY-4.0)"),
+    "service_area": ("Verksamhetsområde", "Service area"),
+    "description": ("Beskrivning", "Description"),
+    "lix_target": ("Högsta LIX innan varning", "Highest LIX before a warning"),
+    "origin": ("Ursprung (om resan kommer från någon annan)", "Origin (when reused)"),
+    "start": ("Första steget", "First step"),
+    "first_in_list": ("Det första i listan", "The first in the list"),
+    "save_details": ("Uppdatera resans uppgifter", "Update the journey's details"),
+    "actors": ("Aktörer", "Actors"),
+    "role": ("Roll", "Role"),
+    "add_actor": ("Lägg till aktör", "Add an actor"),
+    "actor_name": ("Namn", "Name"),
+    "receiver": ("Mottagare", "Receiver"),
+    "step_id": ("Stegets id", "The step's id"),
+    "change_id": ("Byt id", "Change id"),
+    "change_id_warning": (
+        "Återkoppling och publicerade versioner känner steget och frågan vid det gamla id:t. "
+        "Byt hellre rubrik om steget redan har testats.",
+        "Feedback and published versions know the step and question by the old id. "
+        "Rename the title instead if the step has been tested.",
+    ),
+    "field_id": ("Frågans id", "The question's id"),
+    "operator": ("villkor", "condition"),
+    "values": ("är något av", "is one of"),
+    "first_match": (
+        "Villkoren prövas uppifrån och ner: det första som stämmer gäller. "
+        "Flytta ett villkor för att ändra ordningen.",
+        "The conditions are tried from the top: the first that holds is taken. "
+        "Move a condition to change the order.",
+    ),
+    "first_match_rules": (
+        "Reglerna prövas uppifrån och ner: den första som stämmer avgör beslutet.",
+        "The rules are tried from the top: the first that holds decides.",
+    ),
+    "edit_condition": ("Ändra villkoret", "Edit the condition"),
+    "update_branch": ("Spara villkoret", "Save the condition"),
+    "cancel": ("Avbryt", "Cancel"),
+    "editing_n": ("Ändrar villkor {n}", "Editing condition {n}"),
+    "designer_only": ("Bara designer kan ändra resor", "Only designers can change journeys"),
+    "designer_only_body": (
+        "Du är inloggad som facilitator. Du kan se resekartan och köra workshoppar, men be "
+        "en designer i din organisation om du vill ändra resan.",
+        "You are signed in as a facilitator. You can see the journey map and run workshops; "
+        "ask a designer in your organisation if the journey should change.",
+    ),
 }
 
 KIND_LABELS = {
@@ -890,3 +938,302 @@ def apply_step_form(journey: Journey, step_id: str, form: dict[str, Any]) -> Jou
     if changes:
         journey = editing.update_step(journey, step_id, **changes)
     return journey
+
+
+# --- the journey's own details and actors ------------------------------------------------------
+
+ROLE_LABELS = {
+    "end-user": ("Invånare (slutanvändare)", "Citizen (end user)"),
+    "service-provider": ("Tjänsteleverantör", "Service provider"),
+    "system": ("System", "System"),
+    "other": ("Annan", "Other"),
+}
+DETAIL_KEYS = ("title", "organisation", "licence", "service_area", "description", "origin")
+
+
+@dataclass
+class JourneyDetails:
+    """The journey's own details as the "Om resan" form shows them."""
+
+    title: str = ""
+    organisation: str = ""
+    licence: str = ""
+    service_area: str = ""
+    description: str = ""
+    origin: str = ""
+    lix_target: str = "40"
+    start: str = END
+
+
+@dataclass
+class ActorRow:
+    """One actor in the actor list: a lane on the journey map."""
+
+    id: str = ""
+    title: str = ""
+    role: str = ""
+    role_label: str = ""
+    used: bool = False
+
+
+def journey_details(journey: Journey) -> JourneyDetails:
+    """The journey's details for the form (``END`` as start: the first step in the list)."""
+    return JourneyDetails(
+        title=journey.title,
+        organisation=journey.organisation,
+        licence=journey.licence,
+        service_area=journey.service_area or "",
+        description=journey.description or "",
+        origin=journey.origin or "",
+        lix_target=str(journey.lix_target),
+        start=journey.start or END,
+    )
+
+
+def start_choices(journey: Journey, lang: str = "sv") -> list[list[str]]:
+    """Where the citizen starts: the first step in the list, or any named step."""
+    return [[END, s("first_in_list", lang)], *step_choices(journey, lang)]
+
+
+def apply_journey_form(journey: Journey, form: dict[str, Any]) -> Journey:
+    """The changes the "Om resan" form asks for (only what differs): details, then start."""
+    changes: dict[str, Any] = {}
+    for key in DETAIL_KEYS:
+        if key not in form:
+            continue
+        value = str(form[key]).replace("\r\n", "\n").strip()
+        old = getattr(journey, key) or ""
+        if value != old:
+            changes[key] = value if value or key in ("title", "organisation") else None
+    if changes.get("licence", "") is None:
+        raise editing.EditError(
+            "Skriv resans licens, t.ex. CC-BY-4.0, så att andra vet hur de får återanvända den.",
+            "Write the journey's licence, e.g. CC-BY-4.0.",
+        )
+    if "lix_target" in form:
+        number = _number(str(form["lix_target"]).strip())
+        if not isinstance(number, int) or not 10 <= number <= 80:
+            raise editing.EditError(
+                "Skriv högsta LIX som ett heltal mellan 10 och 80, t.ex. 40.",
+                "Write the highest LIX as a whole number from 10 to 80, e.g. 40.",
+            )
+        if number != journey.lix_target:
+            changes["lix_target"] = number
+    if changes:
+        journey = editing.update_journey(journey, **changes)
+    start = str(form.get("start", journey.start or END))
+    if start != (journey.start or END):
+        journey = editing.set_start(journey, None if start == END else start)
+    return journey
+
+
+def role_choices(lang: str = "sv") -> list[list[str]]:
+    """[[role, label], ...] of the actor roles."""
+    return [[role, _pick(label, lang)] for role, label in ROLE_LABELS.items()]
+
+
+def actor_rows(journey: Journey, lang: str = "sv") -> list[ActorRow]:
+    """The journey's actors, each saying whether a step names it (then it cannot go)."""
+    used = {st.actor for st in journey.steps} | {
+        st.receiver for st in journey.steps if isinstance(st, OfflineStep)
+    }
+    return [
+        ActorRow(
+            id=a.id,
+            title=a.title,
+            role=str(a.role),
+            role_label=_pick(ROLE_LABELS.get(str(a.role), ("", "")), lang),
+            used=a.id in used,
+        )
+        for a in journey.all_actors()
+    ]
+
+
+def references_message(count: int, lang: str = "sv") -> str:
+    """What a change of id did to the ways on: "3 hänvisningar uppdaterades"."""
+    if lang == "en":
+        return f"{count} reference{'' if count == 1 else 's'} updated"
+    if count == 0:
+        return "Inga hänvisningar behövde uppdateras"
+    return f"{count} {'hänvisning' if count == 1 else 'hänvisningar'} uppdaterades"
+
+
+# --- the rule builder ---------------------------------------------------------------------------
+
+OPERATOR_LABELS: dict[str, tuple[str, str]] = {
+    "eq": ("är", "is"),
+    "ne": ("är inte", "is not"),
+    "gt": ("är större än", "is greater than"),
+    "gte": ("är minst", "is at least"),
+    "lt": ("är mindre än", "is less than"),
+    "lte": ("är högst", "is at most"),
+    "in": ("är något av", "is one of"),
+    "not_in": ("är inget av", "is none of"),
+    "answered": ("är besvarad", "is answered"),
+    "unanswered": ("är inte besvarad", "is not answered"),
+}
+DATE_LABELS: dict[str, tuple[str, str]] = {
+    "gt": ("är senare än", "is later than"),
+    "gte": ("är samma dag eller senare än", "is on or after"),
+    "lt": ("är tidigare än", "is earlier than"),
+    "lte": ("är samma dag eller tidigare än", "is on or before"),
+}
+CHECKBOX_LABELS: dict[str, tuple[str, str]] = {
+    "eq": ("innehåller", "contains"),
+    "ne": ("innehåller inte", "does not contain"),
+    "in": ("innehåller något av", "contains any of"),
+    "not_in": ("innehåller inget av", "contains none of"),
+}
+_ORDERED = (FieldType.number, FieldType.date)
+
+
+@dataclass
+class ConditionControl:
+    """What the rule builder asks for after the question and the comparison: ``input`` is
+    "choice" (a select of ``options``), "many" (a checkbox per option), "number", "date",
+    "text" or "none" (answered / not answered need no value)."""
+
+    input: str = "text"
+    options: list[str] = field(default_factory=list)
+    operators: list[list[str]] = field(default_factory=list)
+
+
+def _question(journey: Journey, field_id: str) -> FormField | None:
+    found = journey.fields().get(field_id) if field_id else None
+    return found[1] if found else None
+
+
+def operator_choices(journey: Journey, field_id: str, lang: str = "sv") -> list[list[str]]:
+    """The comparisons that make sense for the question: greater/less for numbers and dates,
+    one of for choices, contains for checkboxes, answered or not for every question."""
+    f = _question(journey, field_id)
+    kind = f.type if f is not None else FieldType.text
+    if kind in _ORDERED:
+        ops = ["eq", "ne", "gt", "gte", "lt", "lte"]
+    elif kind in CHOICE_TYPES:
+        ops = ["eq", "ne", "in", "not_in"]
+    else:
+        ops = ["eq", "ne"]
+    ops += ["answered", "unanswered"]
+    labels = CHECKBOX_LABELS if kind == FieldType.checkboxes else {}
+    if kind == FieldType.date:
+        labels = DATE_LABELS
+    return [[op, _pick(labels.get(op, OPERATOR_LABELS[op]), lang)] for op in ops]
+
+
+def condition_control(
+    journey: Journey, field_id: str, op: str, lang: str = "sv"
+) -> ConditionControl:
+    """The value control that fits the question and the comparison."""
+    f = _question(journey, field_id)
+    operators = operator_choices(journey, field_id, lang)
+    if op not in [o[0] for o in operators]:
+        op = "eq"
+    if op in ("answered", "unanswered"):
+        return ConditionControl("none", [], operators)
+    options = list(f.option_values() or []) if f is not None else []
+    if options:
+        return ConditionControl("many" if op in ("in", "not_in") else "choice", options, operators)
+    if f is not None and f.type == FieldType.number:
+        return ConditionControl("number", [], operators)
+    if f is not None and f.type == FieldType.date:
+        return ConditionControl("date", [], operators)
+    return ConditionControl("text", [], operators)
+
+
+def choice_key(index: int) -> str:
+    """The form name of the checkbox for an option of a "one of" condition."""
+    return f"choice_{index}"
+
+
+def condition_from_form(journey: Journey, form: dict[str, Any]) -> dict[str, Any]:
+    """The condition the rule builder describes: ``field``, ``op`` and ``value`` (or one
+    ``choice_N`` checkbox per ticked option for "one of"), typed as the question answers."""
+    field_id = str(form.get("field", "")).strip()
+    op = str(form.get("op", "eq")).strip() or "eq"
+    if not field_id:
+        raise editing.EditError("Välj vilken fråga villkoret gäller.", "Choose the question.")
+    if _question(journey, field_id) is None:
+        raise editing.EditError(
+            f"Det finns ingen fråga '{field_id}'. Välj en fråga i listan.",
+            f"There is no question '{field_id}'. Choose one in the list.",
+        )
+    control = condition_control(journey, field_id, op)
+    if op not in [o[0] for o in control.operators]:
+        raise editing.EditError(
+            "Välj en jämförelse som passar frågan i listan.",
+            "Choose a comparison that fits the question.",
+        )
+    if op in ("answered", "unanswered"):
+        return editing.condition_compare(field_id, "answered", op == "answered")
+    if control.input == "many":
+        chosen = [
+            option
+            for i, option in enumerate(control.options)
+            if form.get(choice_key(i)) not in (None, "", False)
+        ]
+        if not chosen:
+            raise editing.EditError(
+                "Kryssa i minst ett svar som villkoret ska gälla för.",
+                "Tick at least one answer the condition is for.",
+            )
+        return editing.condition_compare(field_id, op, chosen)
+    value = str(form.get("value", "")).strip()
+    if not value:
+        raise editing.EditError(
+            "Skriv eller välj svaret som villkoret ska gälla för, t.ex. Ja.",
+            "Write or choose the answer the condition is for, e.g. Ja.",
+        )
+    typed: Any = value
+    if control.input == "number":
+        typed = _number(value)
+        if typed is None:
+            raise editing.EditError(
+                "Skriv svaret som ett tal, t.ex. 18.", "Write the answer as a number, e.g. 18."
+            )
+    elif control.input == "date":
+        if not _DATE.match(value):
+            raise editing.EditError(
+                "Skriv datumet som år-månad-dag, t.ex. 2026-06-01.",
+                "Write the date as year-month-day, e.g. 2026-06-01.",
+            )
+    elif control.input == "choice" and value not in control.options:
+        raise editing.EditError(
+            f"'{value}' är inte ett av frågans svar. Välj ett svar i listan.",
+            f"'{value}' is not one of the question's answers. Choose one in the list.",
+        )
+    if op == "eq":
+        return editing.condition_equals(field_id, typed)
+    return editing.condition_compare(field_id, op, typed)
+
+
+@dataclass
+class ConditionParts:
+    """A simple condition taken apart to fill the rule builder (``editable`` False for
+    conditions written by hand with all/any/not or several questions)."""
+
+    question: str = ""
+    op: str = "eq"
+    value: str = ""
+    values: list[str] = field(default_factory=list)
+    editable: bool = True
+
+
+def condition_parts(raw: Any) -> ConditionParts:
+    """``{alder: {gt: 15}}`` as field alder, op gt, value "15"; ``{q: {answered: false}}``
+    as op unanswered."""
+    if not isinstance(raw, dict) or len(raw) != 1:
+        return ConditionParts(editable=False)
+    ((key, test),) = raw.items()
+    if key in ("all", "any", "not"):
+        return ConditionParts(editable=False)
+    if not isinstance(test, dict):
+        return ConditionParts(str(key), "eq", _text(test))
+    if len(test) != 1:
+        return ConditionParts(editable=False)
+    ((op, value),) = test.items()
+    if op == "answered":
+        return ConditionParts(str(key), "answered" if value else "unanswered")
+    if isinstance(value, list):
+        return ConditionParts(str(key), str(op), "", [_text(v) for v in value])
+    return ConditionParts(str(key), str(op), _text(value))
