@@ -124,7 +124,7 @@ def write_note(page: Any, step: str, kind: str, text: str) -> None:
 def test_a_participant_joins_writes_a_note_votes_and_sees_the_results(
     phone: Any, server: Server
 ) -> None:
-    code, url = create_workshop(server, "Workshop med pensionärsrådet")
+    code, url = create_workshop(server, "Workshop med elevrådet")
     walk = Walk(phone, "phone", axe=True)
     phone.goto(url)
     join(walk, "Maja")
