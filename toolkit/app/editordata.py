@@ -290,6 +290,8 @@ class WayView:
     is_default: bool = False
     outcome: str = ""
     explanation: str = ""
+    can_edit: bool = True
+    last_conditional: bool = False
 
 
 @dataclass
@@ -301,6 +303,7 @@ class StepView:
     kind: str = "screen"
     phase: str = NO_PHASE
     actor: str = NO_PHASE
+    receiver: str = NO_PHASE
     channel: str = "web"
     body: str = ""
     button: str = ""
@@ -712,6 +715,7 @@ def step_view(
                 view.default_next = way.goto
     if isinstance(st, OfflineStep):
         view.duration = st.duration or ""
+        view.receiver = st.receiver or NO_PHASE
     if isinstance(st, ScreenStep):
         view.button = st.button or ""
         view.pattern = str(st.pattern) if st.pattern else NO_PHASE
@@ -732,7 +736,28 @@ def step_view(
                     explanation=rule.explanation or "",
                 )
             )
+    conditional = [w for w in view.ways if not w.is_default]
+    for w in conditional:
+        raw = _raw_condition(st, w.index)
+        w.can_edit = raw is not None and condition_parts(raw).editable
+    if conditional:
+        conditional[-1].last_conditional = True
     return view
+
+
+def _raw_condition(st: Any, index: int) -> Any:
+    """The condition of a step's way on (or decision rule) number ``index``, as written."""
+    if isinstance(st, DecisionStep):
+        return st.rules[index].if_ if index < len(st.rules) else None
+    ways = st.transitions()
+    return ways[index].if_ if index < len(ways) else None
+
+
+def way_condition(journey: Journey, step_id: str, index: int) -> ConditionParts:
+    """The condition of way (or rule) ``index`` of a step, taken apart for the builder."""
+    st = journey.step(step_id)
+    raw = _raw_condition(st, index) if st is not None else None
+    return condition_parts(raw) if raw is not None else ConditionParts(editable=False)
 
 
 # --- turning form input into edits ----------------------------------------------------------
@@ -927,6 +952,11 @@ def apply_step_form(journey: Journey, step_id: str, form: dict[str, Any]) -> Jou
         old_pattern = getattr(step, "pattern", None)
         if pattern_value != (str(old_pattern) if old_pattern else None):
             changes["pattern"] = pattern_value
+    if step.kind == "offline" and "receiver" in form:
+        receiver = str(form.get("receiver", NO_PHASE))
+        receiver_value = None if receiver == NO_PHASE else receiver
+        if receiver_value != getattr(step, "receiver", None):
+            changes["receiver"] = receiver_value
     if step.kind == "offline" and "duration" in form:
         duration = str(form.get("duration", "")).strip() or None
         if duration != getattr(step, "duration", None):

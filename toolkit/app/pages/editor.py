@@ -140,6 +140,21 @@ class EditorState(SessionState):
     history_href: str = ""
     try_href: str = ""
     copy_href: str = ""
+    designer_only: bool = False
+    details: ed.JourneyDetails = ed.JourneyDetails()
+    start_choices: list[list[str]] = []
+    actor_list: list[ed.ActorRow] = []
+    roles: list[list[str]] = []
+    cond_index: int = -1
+    cond_field: str = ""
+    cond_op: str = "eq"
+    cond_value: str = ""
+    cond_values: list[str] = []
+    cond_goto: str = ""
+    cond_ops: list[list[str]] = []
+    cond_input: str = "text"
+    cond_options: list[str] = []
+    id_message: str = ""
 
     # --- loading ------------------------------------------------------------------------------
 
@@ -150,6 +165,12 @@ class EditorState(SessionState):
             return self.login_redirect()
         params = self.router.url.query_parameters
         self.journey_id = params.get("id", "")
+        self.designer_only = self.user_role != "designer"
+        if self.designer_only:  # a facilitator: a kind word instead of forms that fail
+            self._journey = ""
+            self.found = journey_store.get_journey(data.database(), self.journey_id) is not None
+            self.map_href = routes.journey_page(self.journey_id)
+            return None
         self._open(params.get("step", ""))
         return rx.call_script(DRAG_AND_DROP_SCRIPT)
 
@@ -211,6 +232,11 @@ class EditorState(SessionState):
         self.next_choices = ed.step_choices(journey, lang, end=True)
         self.questions = ed.question_choices(journey)
         self.answers = ed.answer_choices(journey)
+        self.details = ed.journey_details(journey)
+        self.start_choices = ed.start_choices(journey, lang)
+        self.actor_list = ed.actor_rows(journey, lang)
+        self.roles = ed.role_choices(lang)
+        self._builder(journey)
         self.counter += 1
         try:
             drafts.put_draft(
@@ -233,6 +259,7 @@ class EditorState(SessionState):
     def _edit(self, where: str, change: Any, *args: Any, **kwargs: Any) -> bool:
         """Apply ``change(journey, *args, **kwargs)``; on EditError show it at ``where``."""
         self.error, self.error_at, self.message, self.problems = "", "", "", ""
+        self.id_message = ""
         try:
             result = change(self._current(), *args, **kwargs)
         except editing.EditError as exc:
@@ -246,6 +273,23 @@ class EditorState(SessionState):
     def _guard(self) -> bool:
         return self.authorised("designer") and bool(self._journey)
 
+    def _builder(self, journey: editing.Journey) -> None:
+        """The rule builder's choices for the chosen question and comparison."""
+        if self.cond_index >= len([w for w in self.step.ways if not w.is_default]):
+            self.cond_index = -1
+        if not self.cond_field or self.cond_field not in journey.fields():
+            self.cond_field = self.questions[0][0] if self.questions else ""
+        if self.cond_goto not in [c[0] for c in self.step_choices]:
+            self.cond_goto = self.step_choices[0][0] if self.step_choices else ""
+        control = ed.condition_control(journey, self.cond_field, self.cond_op, self._lang())
+        if self.cond_op not in [o[0] for o in control.operators]:
+            self.cond_op = "eq"
+        self.cond_ops = control.operators
+        self.cond_input = control.input
+        self.cond_options = control.options
+        if control.input == "choice" and self.cond_value not in control.options:
+            self.cond_value = control.options[0] if control.options else ""
+
     # --- selecting ----------------------------------------------------------------------------
 
     @rx.event
@@ -254,7 +298,8 @@ class EditorState(SessionState):
         if not self._guard():
             return self.login_redirect()
         self.selected = step_id
-        self.error = self.error_at = ""
+        self.error = self.error_at = self.id_message = ""
+        self.cond_index, self.cond_value, self.cond_values = -1, "", []
         self._show(self._current())
         return None
 
@@ -489,51 +534,11 @@ class EditorState(SessionState):
         return None
 
     @rx.event
-    def add_branch(self, form: Form):
-        """The rule builder: "Om <fråga> är <svar> → gå till <steg>"."""
-        if not self._guard():
-            return self.login_redirect()
-        journey = self._current()
-        try:
-            condition = ed.condition_for(
-                journey, str(form.get("field", "")), str(form.get("value", ""))
-            )
-        except editing.EditError as exc:
-            self.error, self.error_at = exc.message(self._lang()), "branch"
-            return None
-        self._edit("branch", editing.add_branch, self.selected, condition, str(form.get("goto")))
-        return None
-
-    @rx.event
     def remove_branch(self, index: int):
         """Remove a way on that has a condition."""
         if not self._guard():
             return self.login_redirect()
         self._edit("branch", editing.remove_branch, self.selected, int(index))
-        return None
-
-    @rx.event
-    def add_rule(self, form: Form):
-        """A decision rule: condition, outcome, explanation, where it leads."""
-        if not self._guard():
-            return self.login_redirect()
-        journey = self._current()
-        try:
-            condition = ed.condition_for(
-                journey, str(form.get("field", "")), str(form.get("value", ""))
-            )
-        except editing.EditError as exc:
-            self.error, self.error_at = exc.message(self._lang()), "rule"
-            return None
-        self._edit(
-            "rule",
-            editing.add_rule,
-            self.selected,
-            condition,
-            str(form.get("outcome", "")),
-            str(form.get("goto", "")),
-            explanation=str(form.get("explanation", "")).strip() or None,
-        )
         return None
 
     @rx.event
@@ -559,6 +564,176 @@ class EditorState(SessionState):
         if not self._guard():
             return self.login_redirect()
         self._edit(f"rule:{index}", editing.remove_rule, self.selected, int(index))
+        return None
+
+    # --- the journey's own details, actors and ids --------------------------------------------
+
+    @rx.event
+    def save_details(self, form: Form):
+        """Title, organisation, licence, description, service area, LIX, the first step."""
+        if not self._guard():
+            return self.login_redirect()
+        self._edit("details", ed.apply_journey_form, form)
+        return None
+
+    @rx.event
+    def add_actor(self, form: Form):
+        """A new actor (a lane on the journey map)."""
+        if not self._guard():
+            return self.login_redirect()
+        self._edit(
+            "actors",
+            editing.add_actor,
+            str(form.get("title", "")),
+            role=str(form.get("role", "other")),
+        )
+        return None
+
+    @rx.event
+    def rename_actor(self, form: Form):
+        """Give an actor a new name."""
+        if not self._guard():
+            return self.login_redirect()
+        actor_id = str(form.get("actor_id", ""))
+        self._edit(f"actor:{actor_id}", editing.rename_actor, actor_id, str(form.get("title", "")))
+        return None
+
+    @rx.event
+    def remove_actor(self, actor_id: str):
+        """Remove an actor no step names."""
+        if not self._guard():
+            return self.login_redirect()
+        self._edit(f"actor:{actor_id}", editing.remove_actor, actor_id)
+        return None
+
+    @rx.event
+    def change_step_id(self, form: Form):
+        """Give the selected step a new id; every way on and the start follow."""
+        if not self._guard():
+            return self.login_redirect()
+        new = str(form.get("new_id", "")).strip()
+        old = self.selected
+        if new == old:
+            return None
+        try:
+            journey, refs = editing.change_step_id(self._current(), old, new)
+        except editing.EditError as exc:
+            self.error, self.error_at = exc.message(self._lang()), "step_id"
+            return None
+        self.error = self.error_at = ""
+        self.selected = new
+        self.dirty = True
+        self._show(journey)
+        self.id_message = ed.references_message(len(refs), self._lang())
+        return rx.call_script(_focus_script("step-id-message"))
+
+    @rx.event
+    def change_field_id(self, form: Form):
+        """Give a question a new id; every condition asking about it follows."""
+        if not self._guard():
+            return self.login_redirect()
+        old = str(form.get("field_id", ""))
+        new = str(form.get("new_id", "")).strip()
+        if new != old:
+            self._edit(f"field:{old}", editing.change_field_id, old, new)
+        return None
+
+    # --- the rule builder ---------------------------------------------------------------------
+
+    @rx.event
+    def set_cond_field(self, value: str):
+        """The builder's question changed: offer the comparisons and answers that fit it."""
+        if not self._journey:
+            return
+        self.cond_field, self.cond_value, self.cond_values = value, "", []
+        self._builder(self._current())
+
+    @rx.event
+    def set_cond_op(self, value: str):
+        """The builder's comparison changed: show the value control that fits it."""
+        if not self._journey:
+            return
+        self.cond_op = value
+        self._builder(self._current())
+
+    @rx.event
+    def edit_way(self, index: int):
+        """Load a condition into the builder to change it in place."""
+        if not self._guard():
+            return self.login_redirect()
+        journey = self._current()
+        parts = ed.way_condition(journey, self.selected, int(index))
+        way = next((w for w in self.step.ways if w.index == int(index)), None)
+        if not parts.editable or way is None:
+            return None
+        self.cond_index = int(index)
+        self.cond_field, self.cond_op = parts.question, parts.op
+        self.cond_value, self.cond_values = parts.value, parts.values
+        self.cond_goto = way.goto
+        self.error = self.error_at = ""
+        self._builder(journey)
+        prefix = "rule" if self.step.kind == "decision" else "branch"
+        return rx.call_script(_focus_script(f"{prefix}-field"))
+
+    @rx.event
+    def cancel_edit(self):
+        """Leave the builder's edit mode without a change."""
+        self.cond_index, self.cond_value, self.cond_values = -1, "", []
+        if self._journey:
+            self._builder(self._current())
+
+    @rx.event
+    def submit_condition(self, form: Form):
+        """Add the condition (a way on, or a decision rule), or save the one being edited."""
+        if not self._guard():
+            return self.login_redirect()
+        journey = self._current()
+        decision = self.step.kind == "decision"
+        where = "rule" if decision else "branch"
+        form = {**form, "field": self.cond_field, "op": self.cond_op}
+        try:
+            condition = ed.condition_from_form(journey, form)
+        except editing.EditError as exc:
+            self.error, self.error_at = exc.message(self._lang()), where
+            return None
+        goto = str(form.get("goto", ""))
+        index = self.cond_index
+        if index >= 0:
+            change = editing.update_rule if decision else editing.update_branch
+            done = self._edit(where, change, self.selected, index, condition=condition, goto=goto)
+        elif decision:
+            done = self._edit(
+                where,
+                editing.add_rule,
+                self.selected,
+                condition,
+                str(form.get("outcome", "")),
+                goto,
+                explanation=str(form.get("explanation", "")).strip() or None,
+            )
+        else:
+            done = self._edit(where, editing.add_branch, self.selected, condition, goto)
+        if done:
+            self.cond_index, self.cond_value, self.cond_values = -1, "", []
+            self._builder(self._current())
+        return None
+
+    @rx.event
+    def move_way(self, index: int, delta: int):
+        """Try a condition earlier (-1) or later (+1): the first that holds is taken."""
+        if not self._guard():
+            return self.login_redirect()
+        decision = self.step.kind == "decision"
+        change = editing.move_rule if decision else editing.move_branch
+        index, delta = int(index), int(delta)
+        if self._edit("ways", change, self.selected, index, index + delta):
+            self.cond_index = -1
+            side = "up" if delta < 0 else "down"
+            target = index + delta
+            rows = [w for w in self.step.ways if not w.is_default]
+            if (side == "up" and target == 0) or (side == "down" and target == len(rows) - 1):
+                side = "down" if side == "up" else "up"
+            return rx.call_script(_focus_script(f"way-{side}-{target}"))
         return None
 
     # --- saving and publishing ----------------------------------------------------------------
@@ -918,6 +1093,187 @@ def _save_bar() -> rx.Component:
     )
 
 
+def _actor_row(a: rx.Var[ed.ActorRow]) -> rx.Component:
+    """One actor: rename it, or remove it when no step names it."""
+    return rx.el.li(
+        rx.form(
+            rx.el.input(type="hidden", name="actor_id", value=a.id),
+            rx.hstack(
+                rx.box(
+                    labelled(
+                        rx.fragment(a.role_label, " · ", ui.code(a.id)),
+                        "actor-title-" + a.id,
+                        text_input("title", "actor-title-" + a.id, a.title),
+                    ),
+                    flex="1",
+                ),
+                rx.button(
+                    et("rename_phase"),
+                    type="submit",
+                    size="1",
+                    variant="outline",
+                    id="rename-actor-" + a.id,
+                    aria_label="Byt namn på aktören " + a.title,
+                ),
+                rx.cond(
+                    a.used,
+                    rx.fragment(),
+                    small_button(
+                        et("delete"),
+                        S.remove_actor(a.id),
+                        color_scheme="red",
+                        id="remove-actor-" + a.id,
+                        aria_label="Ta bort aktören " + a.title,
+                    ),
+                ),
+                align="end",
+                spacing="2",
+                width="100%",
+            ),
+            error_at(S.error, S.error_at, "actor:" + a.id),
+            on_submit=S.rename_actor,
+            key=S.counter.to_string() + "-actor-" + a.id,
+            width="100%",
+        ),
+        style={"listStyle": "none", "marginBottom": "0.5em"},
+    )
+
+
+def _details() -> rx.Component:
+    """The journey's own details (title, organisation, licence, ..., first step) and actors."""
+    d = S.details
+    return rx.el.details(
+        rx.el.summary(
+            rx.heading(et("details"), size="4", as_="span"),
+            style={"cursor": "pointer"},
+            id="details-summary",
+        ),
+        rx.grid(
+            rx.form(
+                rx.vstack(
+                    rx.grid(
+                        labelled(
+                            et("journey_title"),
+                            "journey-title",
+                            text_input("title", "journey-title", d.title),
+                        ),
+                        labelled(
+                            et("organisation"),
+                            "journey-organisation",
+                            text_input("organisation", "journey-organisation", d.organisation),
+                        ),
+                        labelled(
+                            et("licence"),
+                            "journey-licence",
+                            text_input("licence", "journey-licence", d.licence),
+                        ),
+                        labelled(
+                            et("service_area"),
+                            "journey-service-area",
+                            text_input("service_area", "journey-service-area", d.service_area),
+                        ),
+                        labelled(
+                            et("start"),
+                            "journey-start",
+                            choice_select(
+                                S.start_choices, name="start", id="journey-start", value=d.start
+                            ),
+                        ),
+                        labelled(
+                            et("lix_target"),
+                            "journey-lix",
+                            text_input(
+                                "lix_target", "journey-lix", d.lix_target, input_mode="numeric"
+                            ),
+                        ),
+                        columns="repeat(auto-fit, minmax(14em, 1fr))",
+                        spacing="2",
+                        width="100%",
+                    ),
+                    labelled(
+                        et("description"),
+                        "journey-description",
+                        text_area("description", "journey-description", d.description, rows=3),
+                    ),
+                    labelled(
+                        et("origin"),
+                        "journey-origin",
+                        text_input("origin", "journey-origin", d.origin),
+                    ),
+                    error_at(S.error, S.error_at, "details"),
+                    rx.button(et("save_details"), type="submit", id="save-details"),
+                    spacing="2",
+                    width="100%",
+                ),
+                on_submit=S.save_details,
+                key=S.counter.to_string() + "-details",
+                width="100%",
+            ),
+            rx.vstack(
+                rx.heading(et("actors"), size="3", as_="h3"),
+                rx.el.ul(rx.foreach(S.actor_list, _actor_row), style={"padding": 0, "margin": 0}),
+                error_at(S.error, S.error_at, "actors"),
+                rx.form(
+                    rx.hstack(
+                        rx.box(
+                            labelled(
+                                et("actor_name"),
+                                "new-actor-title",
+                                text_input("title", "new-actor-title"),
+                            ),
+                            flex="1",
+                        ),
+                        labelled(
+                            et("role"),
+                            "new-actor-role",
+                            choice_select(S.roles, name="role", id="new-actor-role", value="other"),
+                        ),
+                        rx.button(et("add_actor"), type="submit", id="add-actor", size="2"),
+                        align="end",
+                        spacing="2",
+                        width="100%",
+                        wrap="wrap",
+                    ),
+                    on_submit=S.add_actor,
+                    reset_on_submit=True,
+                    width="100%",
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            columns="repeat(auto-fit, minmax(22em, 1fr))",
+            spacing="5",
+            width="100%",
+            margin_top="0.75em",
+        ),
+        style=CARD,
+        id="journey-details",
+        width="100%",
+    )
+
+
+def _designer_only() -> rx.Component:
+    """What a facilitator sees instead of the editor."""
+    return rx.callout(
+        rx.vstack(
+            rx.heading(et("designer_only"), size="4", as_="h2"),
+            rx.text(et("designer_only_body")),
+            rx.cond(
+                S.found,
+                rx.link(et("to_map"), href=S.map_href, id="designer-only-map"),
+                rx.link(et("back"), href="/"),
+            ),
+            spacing="2",
+        ),
+        icon="info",
+        color_scheme="blue",
+        high_contrast=True,
+        role="status",
+        id="designer-only",
+        width="100%",
+    )
+
+
 def _rename_phase(g: rx.Var[ed.PhaseGroup]) -> rx.Component:
     """A folded form to give a phase a new name."""
     return rx.el.details(
@@ -1118,6 +1474,17 @@ def _step_form() -> rx.Component:
             rx.cond(
                 S.step.kind == "offline",
                 labelled(
+                    et("receiver"),
+                    "step-receiver",
+                    choice_select(
+                        S.actors, name="receiver", id="step-receiver", value=S.step.receiver
+                    ),
+                ),
+                rx.fragment(),
+            ),
+            rx.cond(
+                S.step.kind == "offline",
+                labelled(
                     et("duration"),
                     "step-duration",
                     text_input("duration", "step-duration", S.step.duration),
@@ -1148,6 +1515,84 @@ def _step_form() -> rx.Component:
         key=S.counter.to_string() + "-step",
         style=CARD,
         width="100%",
+    )
+
+
+def _step_id_form() -> rx.Component:
+    """Change the selected step's id; says how many ways on and starts followed."""
+    return rx.box(
+        rx.form(
+            rx.hstack(
+                rx.box(
+                    labelled(
+                        et("step_id"),
+                        "step-id-new",
+                        text_input("new_id", "step-id-new", S.step.id, max_length=80),
+                    ),
+                    flex="1",
+                ),
+                rx.button(et("change_id"), type="submit", id="change-step-id", variant="outline"),
+                align="end",
+                spacing="2",
+                width="100%",
+            ),
+            rx.text(et("change_id_warning"), size="1", color="var(--gray-11)"),
+            error_at(S.error, S.error_at, "step_id"),
+            on_submit=S.change_step_id,
+            key=S.counter.to_string() + "-step-id",
+            width="100%",
+        ),
+        rx.cond(
+            S.id_message != "",
+            rx.callout(
+                S.id_message,
+                icon="check",
+                color_scheme="green",
+                high_contrast=True,
+                role="status",
+                size="1",
+                id="step-id-message",
+                tab_index=-1,
+                width="100%",
+            ),
+            rx.fragment(),
+        ),
+        style=CARD,
+        width="100%",
+    )
+
+
+def _field_id_form(f: rx.Var[ed.FieldView]) -> rx.Component:
+    """Change a question's id; every condition asking about it follows."""
+    return rx.el.details(
+        rx.el.summary(et("field_id"), style={"cursor": "pointer", "fontSize": "0.85em"}),
+        rx.form(
+            rx.el.input(type="hidden", name="field_id", value=f.id),
+            rx.hstack(
+                rx.box(
+                    labelled(
+                        et("field_id"),
+                        f"field-id-{f.id}",
+                        text_input("new_id", f"field-id-{f.id}", f.id, max_length=80),
+                    ),
+                    flex="1",
+                ),
+                rx.button(
+                    et("change_id"),
+                    type="submit",
+                    size="1",
+                    variant="outline",
+                    id=f"change-field-id-{f.id}",
+                ),
+                align="end",
+                spacing="2",
+                width="100%",
+            ),
+            on_submit=S.change_field_id,
+            key=S.counter.to_string() + "-field-id-" + f.id,
+            width="100%",
+        ),
+        class_name="field-id",
     )
 
 
@@ -1260,6 +1705,7 @@ def _field_card(f: rx.Var[ed.FieldView]) -> rx.Component:
             key=S.counter.to_string() + "-" + f.id,
             width="100%",
         ),
+        _field_id_form(f),
         style={**CARD, "listStyle": "none", "marginBottom": "0.6em"},
         class_name="field-card",
     )
@@ -1302,35 +1748,251 @@ def _fields() -> rx.Component:
     )
 
 
-def _condition_inputs(prefix: str) -> list[rx.Component]:
-    return [
-        labelled(
-            et("if_field"),
-            f"{prefix}-field",
-            choice_select(S.questions, name="field", id=f"{prefix}-field"),
+def _value_control(prefix: str) -> rx.Component:
+    """The answer to compare with, as the question and the comparison need it."""
+    value_id = f"{prefix}-value"
+    return rx.match(
+        S.cond_input,
+        ("none", rx.fragment()),
+        (
+            "choice",
+            labelled(
+                et("rule_value"),
+                value_id,
+                rx.el.select(
+                    rx.foreach(S.cond_options, lambda o: rx.el.option(o, value=o)),
+                    name="value",
+                    id=value_id,
+                    default_value=S.cond_value,
+                    style={"padding": "0.35em", "maxWidth": "100%"},
+                ),
+            ),
+        ),
+        (
+            "many",
+            rx.el.fieldset(
+                rx.el.legend(et("values"), style={"fontWeight": "bold", "fontSize": "0.9em"}),
+                rx.foreach(
+                    S.cond_options,
+                    lambda o, i: rx.el.label(
+                        rx.el.input(
+                            type="checkbox",
+                            name="choice_" + i.to_string(),
+                            id=f"{prefix}-choice-" + i.to_string(),
+                            default_checked=S.cond_values.contains(o),
+                        ),
+                        " ",
+                        o,
+                        style={"display": "block"},
+                    ),
+                ),
+                id=value_id,
+                style={"border": "none", "padding": 0, "margin": 0},
+            ),
+        ),
+        (
+            "date",
+            labelled(
+                et("rule_value"),
+                value_id,
+                rx.el.input(
+                    type="date",
+                    name="value",
+                    id=value_id,
+                    default_value=S.cond_value,
+                    style={"padding": "0.3em"},
+                ),
+            ),
+        ),
+        (
+            "number",
+            labelled(
+                et("rule_value"),
+                value_id,
+                text_input("value", value_id, S.cond_value, input_mode="decimal"),
+            ),
         ),
         labelled(
-            et("is_value"),
-            f"{prefix}-value",
+            et("rule_value"),
+            value_id,
             rx.fragment(
-                text_input("value", f"{prefix}-value", list=f"{prefix}-answers"),
+                text_input("value", value_id, S.cond_value, list=f"{prefix}-answers"),
                 rx.el.datalist(
                     rx.foreach(S.answers, lambda a: rx.el.option(value=a)), id=f"{prefix}-answers"
                 ),
             ),
         ),
-        labelled(
-            et("goto"),
-            f"{prefix}-goto",
-            choice_select(S.step_choices, name="goto", id=f"{prefix}-goto"),
+    )
+
+
+def _builder(prefix: str, decision: bool) -> rx.Component:
+    """The rule builder: "Om <fråga> <jämförelse> <svar> → gå till <steg>"; it also edits a
+    condition in place (then it says which one)."""
+    editing_now = S.cond_index >= 0
+    return rx.form(
+        rx.vstack(
+            rx.heading(
+                rx.cond(
+                    editing_now,
+                    rx.cond(
+                        SessionState.lang == "en",
+                        "Editing condition " + (S.cond_index + 1).to_string(),
+                        "Ändrar villkor " + (S.cond_index + 1).to_string(),
+                    ),
+                    et("add_rule" if decision else "rule_builder"),
+                ),
+                size="3",
+                as_="h3",
+                id=f"{prefix}-builder-heading",
+            ),
+            rx.grid(
+                labelled(
+                    et("if_field"),
+                    f"{prefix}-field",
+                    rx.el.select(
+                        rx.foreach(S.questions, lambda c: rx.el.option(c[1], value=c[0])),
+                        name="field",
+                        id=f"{prefix}-field",
+                        value=S.cond_field,
+                        on_change=S.set_cond_field,
+                        style={"padding": "0.35em", "maxWidth": "100%"},
+                    ),
+                ),
+                labelled(
+                    et("operator"),
+                    f"{prefix}-op",
+                    rx.el.select(
+                        rx.foreach(S.cond_ops, lambda c: rx.el.option(c[1], value=c[0])),
+                        name="op",
+                        id=f"{prefix}-op",
+                        value=S.cond_op,
+                        on_change=S.set_cond_op,
+                        style={"padding": "0.35em", "maxWidth": "100%"},
+                    ),
+                ),
+                rx.box(
+                    _value_control(prefix),
+                    key=S.counter.to_string()
+                    + "-"
+                    + S.cond_field
+                    + "-"
+                    + S.cond_op
+                    + "-"
+                    + S.cond_index.to_string(),
+                    width="100%",
+                ),
+                labelled(
+                    et("goto"),
+                    f"{prefix}-goto",
+                    choice_select(
+                        S.step_choices, name="goto", id=f"{prefix}-goto", value=S.cond_goto
+                    ),
+                ),
+                columns="repeat(auto-fit, minmax(11em, 1fr))",
+                spacing="2",
+                width="100%",
+            ),
+            *(
+                [
+                    rx.cond(
+                        editing_now,
+                        rx.fragment(),
+                        rx.vstack(
+                            labelled(
+                                et("outcome"),
+                                "new-rule-outcome",
+                                text_input("outcome", "new-rule-outcome"),
+                            ),
+                            labelled(
+                                et("explanation"),
+                                "new-rule-explanation",
+                                text_input("explanation", "new-rule-explanation"),
+                            ),
+                            spacing="2",
+                            width="100%",
+                        ),
+                    )
+                ]
+                if decision
+                else []
+            ),
+            error_at(S.error, S.error_at, "rule" if decision else "branch"),
+            rx.hstack(
+                rx.button(
+                    rx.cond(
+                        editing_now,
+                        et("update_branch"),
+                        et("add_rule" if decision else "add_branch"),
+                    ),
+                    type="submit",
+                    id="add-rule" if decision else "add-branch",
+                ),
+                rx.cond(
+                    editing_now,
+                    rx.button(
+                        et("cancel"),
+                        type="button",
+                        variant="outline",
+                        on_click=S.cancel_edit,
+                        id="cancel-edit",
+                    ),
+                    rx.fragment(),
+                ),
+                spacing="2",
+            ),
+            spacing="2",
+            width="100%",
         ),
-    ]
+        on_submit=S.submit_condition,
+        key=S.counter.to_string() + "-builder-" + S.cond_index.to_string() + "-" + S.cond_goto,
+        style=CARD,
+        width="100%",
+        id=f"{prefix}-builder",
+    )
+
+
+def _way_tools(w: rx.Var[ed.WayView]) -> rx.Component:
+    """Edit a condition in place, or try it earlier or later."""
+    return rx.cond(
+        w.is_default,
+        rx.fragment(),
+        rx.hstack(
+            rx.cond(
+                w.can_edit,
+                small_button(
+                    et("edit_condition"),
+                    S.edit_way(w.index),
+                    id="way-edit-" + w.index.to_string(),
+                    aria_label="Ändra villkoret " + w.condition,
+                ),
+                rx.fragment(),
+            ),
+            small_button(
+                et("move_up"),
+                S.move_way(w.index, -1),
+                id="way-up-" + w.index.to_string(),
+                disabled=w.index == 0,
+                aria_label="Flytta upp villkoret " + w.condition,
+            ),
+            small_button(
+                et("move_down"),
+                S.move_way(w.index, 1),
+                id="way-down-" + w.index.to_string(),
+                disabled=w.last_conditional,
+                aria_label="Flytta ner villkoret " + w.condition,
+            ),
+            spacing="1",
+            wrap="wrap",
+        ),
+    )
 
 
 def _ways() -> rx.Component:
     """Where a screen or offline step leads: the conditions in order and the default."""
     return rx.vstack(
         rx.heading(et("branches"), size="4", as_="h2"),
+        rx.text(et("first_match"), size="2", id="first-match"),
+        error_at(S.error, S.error_at, "ways"),
         rx.el.ol(
             rx.foreach(
                 S.step.ways,
@@ -1343,6 +2005,7 @@ def _ways() -> rx.Component:
                             size="2",
                         ),
                         rx.spacer(),
+                        _way_tools(w),
                         rx.cond(
                             w.is_default,
                             rx.fragment(),
@@ -1381,20 +2044,7 @@ def _ways() -> rx.Component:
             key=S.counter.to_string() + "-next",
             width="100%",
         ),
-        rx.form(
-            rx.vstack(
-                rx.heading(et("rule_builder"), size="3", as_="h3"),
-                rx.grid(*_condition_inputs("branch"), columns="3", spacing="2", width="100%"),
-                error_at(S.error, S.error_at, "branch"),
-                rx.button(et("add_branch"), type="submit", id="add-branch"),
-                spacing="2",
-                width="100%",
-            ),
-            on_submit=S.add_branch,
-            key=S.counter.to_string() + "-branch",
-            style=CARD,
-            width="100%",
-        ),
+        _builder("branch", decision=False),
         width="100%",
         spacing="2",
     )
@@ -1404,6 +2054,8 @@ def _rules() -> rx.Component:
     """A decision's rules: condition, outcome, explanation, where it leads."""
     return rx.vstack(
         rx.heading(et("rules"), size="4", as_="h2"),
+        rx.text(et("first_match_rules"), size="2", id="first-match"),
+        error_at(S.error, S.error_at, "ways"),
         rx.el.ol(
             rx.foreach(
                 S.step.ways,
@@ -1411,7 +2063,14 @@ def _rules() -> rx.Component:
                     rx.form(
                         rx.vstack(
                             rx.el.input(type="hidden", name="index", value=w.index),
-                            rx.text(w.condition, weight="bold", size="2"),
+                            rx.hstack(
+                                rx.text(w.condition, weight="bold", size="2"),
+                                rx.spacer(),
+                                _way_tools(w),
+                                width="100%",
+                                align="center",
+                                wrap="wrap",
+                            ),
                             labelled(
                                 et("outcome"),
                                 f"rule-outcome-{w.index}",
@@ -1459,28 +2118,7 @@ def _rules() -> rx.Component:
             ),
             style={"padding": 0, "width": "100%"},
         ),
-        rx.form(
-            rx.vstack(
-                rx.heading(et("add_rule"), size="3", as_="h3"),
-                rx.grid(*_condition_inputs("rule"), columns="3", spacing="2", width="100%"),
-                labelled(
-                    et("outcome"), "new-rule-outcome", text_input("outcome", "new-rule-outcome")
-                ),
-                labelled(
-                    et("explanation"),
-                    "new-rule-explanation",
-                    text_input("explanation", "new-rule-explanation"),
-                ),
-                error_at(S.error, S.error_at, "rule"),
-                rx.button(et("add_rule"), type="submit", id="add-rule"),
-                spacing="2",
-                width="100%",
-            ),
-            on_submit=S.add_rule,
-            key=S.counter.to_string() + "-new-rule",
-            style=CARD,
-            width="100%",
-        ),
+        _builder("rule", decision=True),
         width="100%",
         spacing="2",
     )
@@ -1544,39 +2182,49 @@ def _flow() -> rx.Component:
 def editor_page() -> rx.Component:
     """The journey editor page."""
     return page(
-        rx.cond(S.found, rx.fragment(et("title"), ": ", S.title), et("not_found")),
         rx.cond(
-            S.found,
-            rx.vstack(
-                # one of the two mounts when the language changes: the journey's labels follow
-                rx.cond(
-                    SessionState.lang == "en",
-                    rx.box(on_mount=S.relabel, display="none", id="labels-en"),
-                    rx.box(on_mount=S.relabel, display="none", id="labels-sv"),
-                ),
-                _links(),
-                _save_bar(),
-                rx.grid(
-                    rx.box(_outline(), style=CARD),
-                    rx.vstack(
-                        _findings(),
-                        _step_form(),
-                        rx.cond(S.step.kind == "screen", _fields(), rx.fragment()),
-                        rx.cond(S.step.kind == "decision", _rules(), _ways()),
-                        spacing="3",
-                        width="100%",
+            S.designer_only,
+            et("title"),
+            rx.cond(S.found, rx.fragment(et("title"), ": ", S.title), et("not_found")),
+        ),
+        rx.cond(
+            S.designer_only,
+            _designer_only(),
+            rx.cond(
+                S.found,
+                rx.vstack(
+                    # one of the two mounts when the language changes: the journey's labels follow
+                    rx.cond(
+                        SessionState.lang == "en",
+                        rx.box(on_mount=S.relabel, display="none", id="labels-en"),
+                        rx.box(on_mount=S.relabel, display="none", id="labels-sv"),
                     ),
-                    _preview(),
-                    columns="minmax(15em, 19em) minmax(0, 1fr) 410px",
-                    spacing="4",
+                    _links(),
+                    _save_bar(),
+                    _details(),
+                    rx.grid(
+                        rx.box(_outline(), style=CARD),
+                        rx.vstack(
+                            _findings(),
+                            _step_form(),
+                            _step_id_form(),
+                            rx.cond(S.step.kind == "screen", _fields(), rx.fragment()),
+                            rx.cond(S.step.kind == "decision", _rules(), _ways()),
+                            spacing="3",
+                            width="100%",
+                        ),
+                        _preview(),
+                        columns="minmax(15em, 19em) minmax(0, 1fr) 410px",
+                        spacing="4",
+                        width="100%",
+                        align="start",
+                    ),
+                    _flow(),
                     width="100%",
-                    align="start",
+                    spacing="3",
                 ),
-                _flow(),
-                width="100%",
-                spacing="3",
+                rx.link(et("back"), href="/"),
             ),
-            rx.link(et("back"), href="/"),
         ),
         wide=True,
     )
