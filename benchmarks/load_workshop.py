@@ -181,6 +181,8 @@ class Tap:
     target: str
     vote_id: str
     double: bool
+    sent_at: float = 0.0
+    """Wall-clock time of the first tap."""
     answers: list[tuple[int, bool | None, float]] = field(default_factory=list)
     """(HTTP status, the server's ``stored`` flag, wall-clock time of the answer)."""
 
@@ -197,6 +199,7 @@ async def vote_burst(
 
     async def send(p: Participant, tap: Tap) -> None:
         data = {"csrf": p.csrf, "id": tap.vote_id, "step_id": tap.target}
+        tap.sent_at = tap.sent_at or time.time()
         try:
             response = await p.request(
                 tally, "POST", "/vote", "POST vote", data=data, json_answer=True,
@@ -335,15 +338,19 @@ class CountPoller:
         self.thread.join(timeout=5)
 
 
-def visible_delays(answered: list[float], counts: list[tuple[float, int]]) -> list[float]:
-    """For the i-th stored vote by answer time: ms from its answer until a count of at
-    least i + 1 was shown (never negative: a count can run ahead of the answers)."""
-    delays = []
-    for rank, at in enumerate(sorted(answered), start=1):
+def visible_delays(
+    answered: list[tuple[float, float]], counts: list[tuple[float, int]]
+) -> tuple[list[float], list[float]]:
+    """For the i-th stored vote by answer time: ms from its answer, and from its tap, until
+    a count of at least i + 1 was shown (never negative: a count can run ahead of the
+    answers). ``answered`` holds (answer time, tap time) pairs."""
+    from_answer, from_tap = [], []
+    for rank, (at, tapped) in enumerate(sorted(answered), start=1):
         shown = next((t for t, c in counts if c >= rank), None)
         if shown is not None:
-            delays.append(max(0.0, (shown - at) * 1000))
-    return delays
+            from_answer.append(max(0.0, (shown - at) * 1000))
+            from_tap.append(max(0.0, (shown - tapped) * 1000))
+    return from_answer, from_tap
 
 
 # --- one run --------------------------------------------------------------------------------
@@ -467,11 +474,11 @@ async def one_run(
     expected = sum(min(VOTES_PER_PERSON, len(v)) for v in wanted.values())
     mine = {t.vote_id for t in taps}
     answered_at = [
-        min(at for s, st, at in t.answers if s == 200)
+        (min(at for s, st, at in t.answers if s == 200), t.sent_at)
         for t in taps
         if t.vote_id in db_ids and any(s == 200 for s, _st, _at in t.answers)
     ]
-    delays = visible_delays(answered_at, counts)
+    delays, tap_delays = visible_delays(answered_at, counts)
     votes_ms = tally.latencies.get("POST vote", [])
     errors = sum(tally.errors.values())
     return {
@@ -520,6 +527,8 @@ async def one_run(
             else "database polled every 50 ms",
             "delay": percentiles(delays),
             "max_ms": round(max(delays), 1) if delays else None,
+            "from_tap": percentiles(tap_delays),
+            "from_tap_max_ms": round(max(tap_delays), 1) if tap_delays else None,
             "votes_seen": len(delays),
             "counts_shown": len(counts),
             "last_count_shown": counts[-1][1] if counts else None,
@@ -577,7 +586,8 @@ def summary(run: dict[str, Any], n: int) -> str:
         f"{run['expected_stored']} expected, lost {run['lost']}, duplicated "
         f"{run['duplicated']}, over the limit {run['over_limit']}, refused at the limit "
         f"{run['refused_at_limit']}; projector delay p50 {pr['delay']['p50_ms']:.0f} p95 "
-        f"{pr['delay']['p95_ms']:.0f} max {pr['max_ms']} ms ({pr['how']}); RSS "
+        f"{pr['delay']['p95_ms']:.0f} max {pr['max_ms']} ms, from the tap p50 "
+        f"{pr['from_tap']['p50_ms']:.0f} p95 {pr['from_tap']['p95_ms']:.0f} ms ({pr['how']}); RSS "
         f"{run['rss_mib']:.0f} MiB"
     )
 
@@ -630,6 +640,7 @@ def main() -> None:
         "rss_mib": max(r["rss_mib"] for r in (*out, result["warm_up"])),
         "projector_delay_p50_ms": last["projector_delay_p50_ms"],
         "projector_delay_p95_ms": last["projector_delay_p95_ms"],
+        "projector_from_tap_p95_ms": last["projector"]["from_tap"]["p95_ms"],
         "projector_delay_max_ms": max(
             (r["projector_delay_max_ms"] or 0.0 for r in out), default=None
         ),
