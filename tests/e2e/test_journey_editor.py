@@ -112,7 +112,8 @@ def test_build_a_branching_journey_publish_it_and_walk_both_branches(
         _add_step(page, step)
     assert _ids(page) == ["start", "forare", "korkort", "passagerare", "intyg", "klart"]
 
-    # the question and the branch: "Om Ska du själv köra bilen? är Ja -> gå till Körkort"
+    # the question and the branch: "Om Ska du själv köra bilen? är ... -> gå till Körkort";
+    # the answer is chosen among the question's options (still "Alternativ 1, 2")
     _select(page, "forare", "Förare")
     page.locator("#new-field-type").select_option("radios")
     page.locator("#new-field-label").fill(QUESTION)
@@ -120,13 +121,16 @@ def test_build_a_branching_journey_publish_it_and_walk_both_branches(
     _focus_on(page, f"field-label-{FIELD}")
     _set_next(page, "passagerare", "Passagerare")
     page.locator("#branch-field").select_option(FIELD)
-    page.locator("#branch-value").fill("Ja")
+    page.locator("#branch-value").select_option("Alternativ 1")
     page.locator("#branch-goto").select_option("korkort")
     page.locator("#add-branch").click()
-    page.locator("#ways").get_by_text(f"Om {QUESTION} är Ja").wait_for()
+    page.locator("#ways").get_by_text(f"Om {QUESTION} är Alternativ 1").wait_for()
 
-    # the options are still "Alternativ 1, 2": the validator says Ja is not one of them
-    finding = page.locator("#findings li.finding").filter(has_text="Ja")
+    # the options become Ja and Nej: the validator says Alternativ 1 is not one of them
+    page.locator(f"#field-options-{FIELD}").fill("Ja\nNej")
+    page.locator(f"#field-required-{FIELD}").fill("Välj om du själv ska köra bilen")
+    page.locator(f"#save-field-{FIELD}").click()
+    finding = page.locator("#findings li.finding").filter(has_text="Alternativ 1")
     finding.wait_for()
     assert "Fel" in finding.inner_text()
     shot(page, "editor-01-finding")
@@ -136,20 +140,21 @@ def test_build_a_branching_journey_publish_it_and_walk_both_branches(
     problems = page.locator("#publish-problems")
     problems.wait_for()
     assert "kan inte publiceras" in problems.inner_text()
-    assert "Ja" in problems.inner_text()
+    assert "Alternativ 1" in problems.inner_text()
     _focus_on(page, "publish-problems")
 
-    # the finding's link goes to the question's options, even from another step
+    # the finding's link goes back to the step, even from another step; the condition is
+    # changed in place to an answer the question has
     _select(page, "korkort", "Körkort")
     _set_next(page, "intyg", "Intyg")
-    page.locator("#findings li.finding").filter(has_text="Ja").locator(".finding-link").click()
+    finding.locator(".finding-link").click()
     _selected(page, "Förare")
-    page.wait_for_function(f"document.activeElement?.id === 'field-options-{FIELD}'")
-    page.keyboard.press("Control+A")
-    page.keyboard.type("Ja\nNej")
-    page.locator(f"#field-required-{FIELD}").fill("Välj om du själv ska köra bilen")
-    page.locator(f"#save-field-{FIELD}").click()
-    page.locator("#findings li.finding").filter(has_text="Alternativ").wait_for(state="detached")
+    page.locator("#way-edit-0").click()
+    page.locator("#branch-builder-heading").filter(has_text="Ändrar villkor 1").wait_for()
+    page.locator("#branch-value").select_option("Ja")
+    page.locator("#add-branch").click()
+    page.locator("#ways").get_by_text(f"Om {QUESTION} är Ja").wait_for()
+    finding.wait_for(state="detached")
     assert page.locator("#findings .finding").filter(has_text="Fel").count() == 0
 
     # preview: the draft as the citizen sees it, beside the editor
@@ -458,3 +463,165 @@ def test_the_editor_asks_anonymous_visitors_to_sign_in_and_names_a_missing_journ
     page.locator("#create-journey").click()
     page.locator("#new-journey [role=alert]").filter(has_text="id").wait_for()
     assert "/journey/edit" not in page.url
+
+
+NUMBER_QUESTION = "Hur långt kan du gå?"
+NUMBER_FIELD = "hur-langt-kan-du-ga"
+
+
+def _walk_number(page: Any, url: str, meters: str, via: str) -> None:
+    """From the share link: the journey starts on the question (its start step), the
+    answer decides the way, and the last step is Klart."""
+    page.goto(url)
+    page.get_by_label("30–49 år", exact=True).check()
+    page.get_by_label("Jag har läst vad som sparas och vill vara med i testet").check()
+    page.get_by_role("button", name="Starta testet").click()
+
+    def go_on() -> None:
+        page.locator("form[action*='/s/'] button[type=submit]").first.click()
+        page.wait_for_load_state()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Fråga om gångsträcka"
+    page.get_by_label(NUMBER_QUESTION).fill(meters)
+    go_on()
+    assert page.get_by_role("heading", level=1).inner_text() == via
+    go_on()
+    assert page.get_by_role("heading", level=1).inner_text() == "Klart"
+
+
+def _way_texts(page: Any) -> list[str]:
+    return [t.strip() for t in page.locator("#ways li.way").all_inner_texts()]
+
+
+def test_details_start_step_id_and_ordered_number_rules_reach_the_prototype(
+    laptop, browser, server: Server
+) -> None:
+    page = laptop
+    sign_in(page, server)
+    journey_id = _create(page, server, f"Gång e2e {secrets.token_hex(3)}")
+    page.locator("#revision").filter(has_text="Revision 1").wait_for()
+    for step in ("Fråga om gångsträcka", "Kort", "Lång", "Nära"):
+        _add_step(page, step)
+    assert _ids(page) == ["start", "fraga-om-gangstracka", "kort", "lang", "nara"]
+
+    # the first step in the list becomes the end: a plain screen called Klart
+    _select(page, "start", "Start")
+    page.locator("#step-title").fill("Klart")
+    page.locator("#step-pattern").select_option("-")
+    page.locator("#save-step").click()
+    _selected(page, "Klart")
+    for step_id, title in (("kort", "Kort"), ("lang", "Lång"), ("nara", "Nära")):
+        _select(page, step_id, title)
+        _set_next(page, "start", "Klart")
+
+    # the journey's own details and its first step
+    page.locator("#details-summary").click()
+    page.locator("#journey-title").fill("Färdtjänst: gångsträcka")
+    page.locator("#journey-licence").fill("CC0-1.0")
+    page.locator("#journey-description").fill("Hur långt kan den sökande gå?")
+    page.locator("#journey-start").select_option("fraga-om-gangstracka")
+    page.locator("#new-actor-title").fill("Färdtjänsthandläggare")
+    page.locator("#new-actor-role").select_option("service-provider")
+    page.locator("#add-actor").click()
+    page.locator("#actor-title-fardtjansthandlaggare").wait_for()
+    page.locator("#save-details").click()
+    page.get_by_role("heading", name="Redigera resan: Färdtjänst: gångsträcka").wait_for()
+    assert page.locator("#journey-start").input_value() == "fraga-om-gangstracka"
+    assert page.locator("#journey-licence").input_value() == "CC0-1.0"
+    shot(page, "editor-10-details")
+
+    # a new id for the end step: the three ways leading there follow
+    _select(page, "start", "Klart")
+    page.locator("#step-id-new").fill("klart")
+    page.locator("#change-step-id").click()
+    message = page.locator("#step-id-message")
+    message.wait_for()
+    assert message.inner_text().strip() == "3 hänvisningar uppdaterades"
+    assert _ids(page) == ["klart", "fraga-om-gangstracka", "kort", "lang", "nara"]
+    _select(page, "kort", "Kort")
+    assert _way_texts(page)[-1].startswith("I alla andra fall → Klart")
+
+    # the number question and two "större än" rules; the wider one first after a move
+    _select(page, "fraga-om-gangstracka", "Fråga om gångsträcka")
+    page.locator("#new-field-type").select_option("number")
+    page.locator("#new-field-label").fill(NUMBER_QUESTION)
+    page.locator("#add-field").click()
+    _focus_on(page, f"field-label-{NUMBER_FIELD}")
+    _set_next(page, "nara", "Nära")
+    assert "första som stämmer gäller" in page.locator("#first-match").inner_text()
+    for limit, target in (("100", "kort"), ("1000", "lang")):
+        page.locator("#branch-field").select_option(NUMBER_FIELD)
+        page.locator("#branch-op").select_option("gt")
+        page.wait_for_function(
+            "() => document.getElementById('branch-value')?.getAttribute('inputmode') === 'decimal'"
+        )
+        assert page.locator("#branch-op option:checked").inner_text() == "är större än"
+        page.locator("#branch-value").fill(limit)
+        page.locator("#branch-goto").select_option(target)
+        page.locator("#add-branch").click()
+        page.locator("#ways").get_by_text(f"är mer än {limit}").wait_for()
+    assert [t.split("→")[0].strip() for t in _way_texts(page)][:2] == [
+        f"Om {NUMBER_QUESTION} är mer än 100",
+        f"Om {NUMBER_QUESTION} är mer än 1000",
+    ]
+    shot(page, "editor-11-rules")
+    page.locator("#way-up-1").click()
+    _focus_on(page, "way-down-0")
+    page.wait_for_function(
+        "() => document.querySelector('#ways li.way')?.innerText.includes('mer än 1000')"
+    )
+    # edit in place: the first rule goes to Lång (it did already) - the builder says which
+    page.locator("#way-edit-0").click()
+    page.locator("#branch-builder-heading").filter(has_text="Ändrar villkor 1").wait_for()
+    assert page.locator("#branch-value").input_value() == "1000"
+    page.locator("#branch-value").fill("999")
+    page.locator("#add-branch").click()
+    page.locator("#ways").get_by_text("är mer än 999").wait_for()
+    assert len(_way_texts(page)) == 3
+    assert page.locator("#findings .finding").filter(has_text="Fel").count() == 0
+    shot(page, "editor-12-reordered")
+    assert_accessible(page)
+
+    page.locator("#save-note").fill("Gångsträcka med två gränser")
+    page.locator("#save-draft").click()
+    page.locator("#revision").filter(has_text="Revision 2").wait_for()
+    page.locator("#publish").click()
+    page.get_by_text("Publicerad som version 1").wait_for()
+
+    made = server.cli("share", f"{journey_id}-v1")
+    assert made.returncode == 0, made.stdout + made.stderr
+    url = re.search(r"(http://\S+/t/[A-Za-z0-9]+)", made.stdout)
+    assert url, made.stdout
+    for meters, via in (("2000", "Lång"), ("500", "Kort"), ("50", "Nära")):
+        context = _phone_context(browser, javascript=True)
+        try:
+            phone = context.new_page()
+            phone.set_default_timeout(30_000)
+            _walk_number(phone, url.group(1), meters, via)
+        finally:
+            context.close()
+
+
+def test_a_facilitator_is_told_kindly_that_only_designers_change_journeys(
+    laptop, server: Server
+) -> None:
+    email = f"fac-{secrets.token_hex(3)}@example.org"
+    added = server.cli(
+        "user", "add", email, "--role", "facilitator", "--password-stdin",
+        input_text="ett-langt-losenord-1\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stdout + added.stderr
+    page = laptop
+    page.goto(server.url + "/login")
+    page.get_by_label("E-postadress").fill(email)
+    page.get_by_label("Lösenord").fill("ett-langt-losenord-1")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(server.url + "/**")
+    page.goto(server.url + "/journey/edit?id=parkeringstillstand")
+    note = page.locator("#designer-only")
+    note.wait_for()
+    assert "Bara designer kan ändra resor" in note.inner_text()
+    assert "/login" not in page.url
+    assert page.locator("#step-title").count() == 0
+    assert page.locator("#designer-only-map").get_attribute("href")
+    assert_accessible(page)
