@@ -498,32 +498,34 @@ def test_details_start_step_id_and_ordered_number_rules_reach_the_prototype(
 ) -> None:
     page = laptop
     sign_in(page, server)
-    journey_id = _create(page, server, f"Gång e2e {secrets.token_hex(3)}")
+    title = f"Gång e2e {secrets.token_hex(3)}"
+    journey_id = _create(page, server, title)
     page.locator("#revision").filter(has_text="Revision 1").wait_for()
     for step in ("Fråga om gångsträcka", "Kort", "Lång", "Nära"):
         _add_step(page, step)
     assert _ids(page) == ["start", "fraga-om-gangstracka", "kort", "lang", "nara"]
 
     # the first step in the list becomes the end: a plain screen called Klart
-    _select(page, "start", "Start")
+    _select(page, "start", title)
     page.locator("#step-title").fill("Klart")
     page.locator("#step-pattern").select_option("-")
     page.locator("#save-step").click()
     _selected(page, "Klart")
+    _set_next(page, "-")
     for step_id, title in (("kort", "Kort"), ("lang", "Lång"), ("nara", "Nära")):
         _select(page, step_id, title)
         _set_next(page, "start", "Klart")
 
     # the journey's own details and its first step
     page.locator("#details-summary").click()
-    page.locator("#journey-title").fill("Färdtjänst: gångsträcka")
-    page.locator("#journey-licence").fill("CC0-1.0")
-    page.locator("#journey-description").fill("Hur långt kan den sökande gå?")
-    page.locator("#journey-start").select_option("fraga-om-gangstracka")
     page.locator("#new-actor-title").fill("Färdtjänsthandläggare")
     page.locator("#new-actor-role").select_option("service-provider")
     page.locator("#add-actor").click()
     page.locator("#actor-title-fardtjansthandlaggare").wait_for()
+    page.locator("#journey-title").fill("Färdtjänst: gångsträcka")
+    page.locator("#journey-licence").fill("CC0-1.0")
+    page.locator("#journey-description").fill("Hur långt kan den sökande gå?")
+    page.locator("#journey-start").select_option("fraga-om-gangstracka")
     page.locator("#save-details").click()
     page.get_by_role("heading", name="Redigera resan: Färdtjänst: gångsträcka").wait_for()
     assert page.locator("#journey-start").input_value() == "fraga-om-gangstracka"

@@ -1997,14 +1997,13 @@ def _ways() -> rx.Component:
             rx.foreach(
                 S.step.ways,
                 lambda w: rx.el.li(
+                    rx.text(
+                        w.condition,
+                        " → ",
+                        rx.text(w.goto_title, as_="span", weight="bold"),
+                        size="2",
+                    ),
                     rx.hstack(
-                        rx.text(
-                            w.condition,
-                            " → ",
-                            rx.text(w.goto_title, as_="span", weight="bold"),
-                            size="2",
-                        ),
-                        rx.spacer(),
                         _way_tools(w),
                         rx.cond(
                             w.is_default,
@@ -2018,8 +2017,11 @@ def _ways() -> rx.Component:
                         ),
                         width="100%",
                         align="center",
+                        spacing="1",
+                        wrap="wrap",
                     ),
                     class_name="way",
+                    style={"marginBottom": "0.5em"},
                 ),
             ),
             id="ways",
