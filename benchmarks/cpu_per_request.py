@@ -208,6 +208,7 @@ async def kinds(server: BenchServer, client: Client, count: int, spy: str | None
         ("feedback", count, rating),
         ("walk", max(1, count // 40), walks),
     ]
+    plan += await workshop_kinds(server, client, count, stats)
     for kind, n, one in plan:
         out.append(await measure(server, kind, n, one, spy=spy))
         row = out[-1]
@@ -220,6 +221,46 @@ async def kinds(server: BenchServer, client: Client, count: int, spy: str | None
     if errors:
         print(f"  errors: {dict(stats.errors.most_common(5))}")
     return [out, errors, stats]
+
+
+async def workshop_kinds(
+    server: BenchServer, client: Client, count: int, stats: Stats
+) -> list[tuple[str, int, Callable[[int], Awaitable[int]]]]:
+    """Participant pages: joining (three requests), the state every phone polls every 3 s,
+    and a vote taken back again (so the limit never stops it), in a fresh workshop."""
+    from benchmarks import load_workshop as lw
+
+    _id, code, _steps = lw.make_workshop(server, server.version, "cpu")
+    tally = lw.Tally(errors=stats.errors)  # errors counted with the citizen pages'
+    joined = 0
+
+    async def join(_i: int) -> int:
+        nonlocal joined
+        await lw.Participant(client, code, 10_000 + joined).join(tally)  # type: ignore[arg-type]
+        joined += 1
+        return 3
+
+    seated = lw.Participant(client, code, 1)  # type: ignore[arg-type]
+    await seated.join(tally)
+    target = seated.targets[0]
+
+    async def state(_i: int) -> int:
+        await seated.request(tally, "GET", "/state", "GET state", json_answer=True)
+        return 1
+
+    async def vote(i: int) -> int:
+        action = "/vote" if i % 2 == 0 else "/unvote"
+        data = {"csrf": seated.csrf, "id": str(uuid.uuid4()), "step_id": target}
+        await seated.request(
+            tally, "POST", action, "POST vote", data=data, json_answer=True, expect=(200, 409)
+        )
+        return 1
+
+    return [
+        ("w_join", max(1, count // 3), join),
+        ("w_state", count, state),
+        ("w_vote", count, vote),
+    ]
 
 
 async def run(server: BenchServer, count: int, spy: str | None) -> dict[str, Any]:
