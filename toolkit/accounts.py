@@ -6,7 +6,7 @@ browser in the ``medskapa_session`` cookie (:data:`toolkit.routes.SESSION_COOKIE
 database keeps only its SHA-256, so a copied database does not sign anyone in.
 
 Sign-in failures say the same thing whether the address is unknown or the password wrong
-("Fel e-postadress eller lösenord"), and take about as long: an unknown address is checked
+(``WRONG_CREDENTIALS``), and take about as long: an unknown address is checked
 against a dummy hash. After :data:`MAX_FAILED_ATTEMPTS` wrong passwords in a row the
 account is locked for :data:`LOCK_MINUTES` minutes.
 
@@ -37,7 +37,7 @@ MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; this only stops silly upl
 MAX_FAILED_ATTEMPTS = 5
 LOCK_MINUTES = 15
 
-WRONG_CREDENTIALS = "Fel e-postadress eller lösenord"
+WRONG_CREDENTIALS = "E-postadressen eller lösenordet stämmer inte. Kontrollera dem och försök igen."
 LOCKED = "Kontot är låst i 15 minuter efter för många försök"
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")

@@ -79,7 +79,12 @@ def test_wrong_password_says_so_without_telling_which_part(laptop, server: Serve
     laptop.get_by_label("E-postadress").fill("designer@exempel.se")
     laptop.get_by_label("Lösenord").fill("fel-losenord-1")
     laptop.get_by_role("button", name="Logga in").click()
-    assert laptop.get_by_text("Fel e-postadress eller lösenord").first.is_visible()
+    summary = laptop.locator(".error-summary")
+    assert summary.get_by_role(
+        "link",
+        name="E-postadressen eller lösenordet stämmer inte. Kontrollera dem och försök igen.",
+    ).is_visible()
+    assert laptop.locator("#password-error").is_visible()
 
 
 def test_journey_list_and_map_with_step_detail(laptop, server: Server) -> None:

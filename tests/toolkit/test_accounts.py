@@ -90,7 +90,9 @@ def test_wrong_password_and_unknown_address_give_the_same_message(
     with pytest.raises(LoginError) as unknown:
         authenticate(db, "ingen@kommun.se", PASSWORD, now=NOW)
     assert str(wrong.value) == str(unknown.value) == WRONG_CREDENTIALS
-    assert WRONG_CREDENTIALS == "Fel e-postadress eller lösenord"
+    assert WRONG_CREDENTIALS == (
+        "E-postadressen eller lösenordet stämmer inte. Kontrollera dem och försök igen."
+    )
     assert not wrong.value.locked and not unknown.value.locked
 
 

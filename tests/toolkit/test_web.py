@@ -171,6 +171,15 @@ def test_health_says_ok_with_the_version_and_a_working_database(client: Client) 
     assert response.headers["cache-control"] == "no-store"
 
 
+def test_the_favicon_is_served_and_the_sign_in_page_links_it(client: Client) -> None:
+    icon = client.get(routes.FAVICON)
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.text.startswith("<svg")
+    page = client.get(routes.LOGIN)
+    assert f'<link rel="icon" href="{routes.FAVICON}"' in page.text
+
+
 # --- citizen pages --------------------------------------------------------------------------
 
 
@@ -398,7 +407,12 @@ def test_a_failed_sign_in_shows_one_message_for_both_mistakes(
 ) -> None:
     response = client.post(routes.LOGIN, data={"email": email, "password": password})
     assert response.status_code == 401
-    assert "Fel e-postadress eller lösenord" in _text(response)
+    text = _text(response)
+    assert "E-postadressen eller lösenordet stämmer inte. Kontrollera dem och försök igen." in text
+    assert "Det finns ett problem" in text
+    assert 'href="#email"' in response.text
+    assert 'aria-describedby="email-error"' in response.text
+    assert 'aria-describedby="password-error"' in response.text
     assert "set-cookie" not in response.headers
     assert f'value="{email}"' in response.text
 
@@ -436,7 +450,7 @@ def test_json_sign_in_and_sign_out_for_the_designer_app(client: Client) -> None:
         routes.SESSION_API, json={"email": "anna@kommun.se", "password": "fel lösenord!"}
     )
     assert refused.status_code == 401
-    assert refused.json() == {"error": "Fel e-postadress eller lösenord", "locked": False}
+    assert refused.json() == {"error": accounts.WRONG_CREDENTIALS, "locked": False}
     signed_in = client.post(
         routes.SESSION_API, json={"email": "anna@kommun.se", "password": PASSWORD}
     )

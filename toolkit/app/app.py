@@ -39,7 +39,10 @@ logging.getLogger("reflex.app").addFilter(_DropDisconnectedNoise())
 
 app = rx.App(
     api_transformer=create_api(data.settings()),
-    head_components=[rx.el.meta(name="robots", content="noindex, nofollow")],
+    head_components=[
+        rx.el.meta(name="robots", content="noindex, nofollow"),
+        rx.el.link(rel="icon", href=routes.FAVICON, type="image/svg+xml"),
+    ],
 )
 
 

@@ -120,6 +120,9 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+FAVICON_SVG = (pages.STATIC / "favicon.svg").read_bytes()
+
+
 class _Static:
     """Static files with long cache headers (URLs carry a content hash, see pages.static_url)."""
 
@@ -279,6 +282,10 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         errors: list[tuple[str, str]] | None = None,
     ) -> HTMLResponse:
         found = errors or []
+        fields = dict(found)
+        if fields.get("email") == accounts.WRONG_CREDENTIALS:
+            # One message for both mistakes; both fields are marked, the summary names it once
+            fields["password"] = accounts.WRONG_CREDENTIALS
         return page(
             request,
             "login.html",
@@ -288,7 +295,7 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
             next=next_path,
             email=email,
             errors=found,
-            field_errors=dict(found),
+            field_errors=fields,
         )
 
     def login_form(request: Request) -> Response:
@@ -671,9 +678,18 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         response.headers.update(headers)
         return response
 
+    def favicon(request: Request) -> Response:
+        """The small SVG icon browsers ask for on every page (no more 404 in the log)."""
+        return Response(
+            FAVICON_SVG,
+            media_type="image/svg+xml",
+            headers={"cache-control": "public, max-age=86400"},
+        )
+
     static_app = _Static()
     route_list: list[BaseRoute] = [
         Route(routes.HEALTH, health, methods=["GET"]),
+        Route(routes.FAVICON, favicon, methods=["GET"]),
         *citizen.citizen_routes(ctx),
         Route("/t/{rest:path}", citizen_other, methods=["GET"]),
         *participant.participant_routes(ctx),
