@@ -1238,8 +1238,10 @@ def copy_step_from(
     """Copy a step and its questions from another journey (e.g. another organisation's).
 
     Ids already taken in ``target`` get a ``-2`` suffix (and its conditions follow); ways on
-    to steps ``target`` does not have are dropped; a phase or actors it does not have are
-    left out. The report says what changed. Nothing leads to the copy yet.
+    to steps ``target`` does not have are dropped; actors it does not have are left out. The
+    copy takes the phase of the place it is inserted (the step before it), never its source
+    phase, so the phase order stays as it was. The report says what changed (a source phase
+    ``target`` does not have, too). Nothing leads to the copy yet.
     """
     src = _data(source)
     data = _data(target)
@@ -1279,16 +1281,21 @@ def copy_step_from(
                 report.dropped_gotos.append(entry["goto"])
         _set_entries(step, entries)
     report.dropped_gotos = list(dict.fromkeys(report.dropped_gotos))
-    phases = {p["id"] for p in data.get("phases", [])}
+    phases = [p["id"] for p in data.get("phases", [])]
+    order = {phase: n for n, phase in enumerate(phases)}
     insert_at = len(data["steps"])
-    before: Data | None = data["steps"][-1]
     if after is not None:
-        index, before = _step_at(data, after)
-        insert_at = index + 1
-    if step.get("phase") is not None and step["phase"] not in phases:
-        report.dropped_phase = step.pop("phase")
-    if "phase" not in step and before is not None and before.get("phase") in phases:
-        step["phase"] = before["phase"]
+        insert_at = _step_at(data, after)[0] + 1
+    source_phase = step.get("phase")
+    if source_phase is not None and source_phase not in order:
+        report.dropped_phase = source_phase
+    if order:  # the phase where it lands: the latest reached before it (as the validator
+        # reads the order), else the first one used after it, so the order never breaks
+        earlier = [order[s["phase"]] for s in data["steps"][:insert_at] if s.get("phase") in order]
+        later = [order[s["phase"]] for s in data["steps"][insert_at:] if s.get("phase") in order]
+        step["phase"] = phases[max(earlier) if earlier else (later[0] if later else 0)]
+    else:
+        step.pop("phase", None)
     actors = {a.id for a in target.all_actors()}
     for key in ("actor", "receiver"):
         if step.get(key) is not None and step[key] not in actors:

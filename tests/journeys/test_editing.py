@@ -818,6 +818,61 @@ def test_copy_step_from_reports_phase_actors_and_questions_the_target_lacks() ->
     assert "leder bara till steg som inte finns här" in str(error)
 
 
+PHASE_CODES = {"phase-order", "missing-phase", "unknown-phase", "unused-phase"}
+
+
+def phase_findings(journey: Journey) -> Counter[tuple[str, str | None]]:
+    """The validator's findings about phases, by code and step (paths shift on insert)."""
+    return Counter((f.code, f.step_id) for f in check_journey(journey) if f.code in PHASE_CODES)
+
+
+def test_a_copied_step_takes_the_phase_where_it_lands_not_its_source_phase() -> None:
+    target = new_journey("bygglov", "Bygglov", "Annan kommun", template="standard-e-service")
+    asked = next(s for s in target.steps if s.title == "Din fråga")
+    assert asked.phase == "ansokan"
+
+    journey, report = copy_step_from(example(), "ska-du-kora", target, after=asked.id)
+
+    copied = screen(journey, report.step_id)
+    assert copied.phase == "ansokan"  # its source phase 'fore' exists here too
+    assert report.dropped_phase is None
+    assert phase_findings(journey) == phase_findings(target)
+
+
+def test_copying_a_step_into_every_position_gives_no_new_finding_about_phases() -> None:
+    targets = [
+        new_journey("bygglov", "Bygglov", "Annan kommun", template="standard-e-service"),
+        example("trygghetslarm"),
+        example("ekonomiskt-bistand"),
+    ]
+    for source_name in sorted(JOURNEYS):
+        source = example(source_name)
+        by_phase = {step.phase: step.id for step in source.steps}  # one step of each phase
+        for target in targets:
+            before = phase_findings(target)
+            for step_id in by_phase.values():
+                for after in [None, *ids(target)]:
+                    try:
+                        journey, report = copy_step_from(source, step_id, target, after=after)
+                    except EditError:  # a decision with nowhere to go here
+                        continue
+                    where = f"{source_name}:{step_id} after {after} in {target.id}"
+                    assert phase_findings(journey) == before, where
+                    phase = journey.step(report.step_id).phase  # type: ignore[union-attr]
+                    assert phase in {p.id for p in target.phases}, where
+
+
+def test_a_copy_into_a_journey_without_phases_leaves_no_phase_behind() -> None:
+    target = new_journey("bygglov", "Bygglov", "Annan kommun")
+    assert target.phases == []
+
+    journey, report = copy_step_from(example(), "ska-du-kora", target)
+
+    assert journey.step(report.step_id).phase is None  # type: ignore[union-attr]
+    assert report.dropped_phase == "fore"
+    assert not [f for f in check_journey(journey) if f.code in PHASE_CODES]
+
+
 def test_mark_origin_records_where_a_journey_came_from_once_and_keeps_the_licence() -> None:
     reused = mark_origin(update_journey(example(), licence="CC0-1.0"), example())
 
