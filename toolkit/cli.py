@@ -365,6 +365,11 @@ def _demo_share(db_path: Path, journey_id: str, public_url: str) -> tuple[str, s
         for link in prototypes.list_share_links(db, version_id=version.id)
         if link.status(now) == "ok"
     ]
+    # Task success needs a success step: the journey's confirmation step ("Ansökan skickad")
+    confirmation = next(
+        (s.id for s in version.journey().steps if getattr(s, "pattern", "") == "confirmation"),
+        None,
+    )
     link = (
         links[0]
         if links
@@ -373,6 +378,7 @@ def _demo_share(db_path: Path, journey_id: str, public_url: str) -> tuple[str, s
             version.id,
             label="Demo",
             task="Du kör inte själv men behöver parkera nära entrén. Ansök om parkeringstillstånd.",
+            success_step=confirmation,
             created_by="demo",
             now=now,
         )

@@ -142,6 +142,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "map.branches": ("vägval", "branches"),
     "map.questions": ("frågor", "questions"),
     "map.insights": ("Insikter", "Insights"),
+    "map.edit": ("Redigera", "Edit"),
+    "map.nav_label": ("Resans sidor", "The journey's pages"),
+    "map.question": ("fråga", "question"),
+    "map.step": ("steg", "step"),
+    "map.branch": ("vägval", "branch"),
+    "step.preview_frame": (
+        "Förhandsvisning av steget i mobilen",
+        "Preview of the step on a phone",
+    ),
+    "map.steps": ("steg", "steps"),
     "insights.title": ("Insikter", "Insights"),
     "insights.version": ("Version", "Version"),
     "insights.share": ("Delningslänk", "Share link"),
@@ -294,6 +304,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Inga delningslänkar ännu. Publicera en version först och skapa sedan en länk.",
         "No share links yet. Publish a version first, then create a link.",
     ),
+    "share.none_yet": (
+        "Inga delningslänkar ännu. Skapa en länk med formuläret ovan.",
+        "No share links yet. Create one with the form above.",
+    ),
+    "share.qr_alt": ("QR-kod för ", "QR code for "),
     "share.no_versions": (
         "Publicera en version innan du kan dela resan.",
         "Publish a version before you can share the journey.",
@@ -504,7 +519,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Fler röster går alltid. Färre går bara ner till det flesta någon redan har lagt.",
         "More votes are always possible; fewer only down to the most anyone has cast.",
     ),
-    "run.send": ("Skicka anteckningar till resan", "Send notes to the journey"),
+    "run.send": ("Skicka lapparna till resan", "Send the notes to the journey"),
     "run.report": ("Rapport", "Report"),
     "run.sent": (
         "{count} lappar finns nu på resans steg.",

@@ -294,7 +294,7 @@ def test_plan_run_and_project_a_workshop_with_notes_arriving_live(laptop, server
     assert_accessible(projector)
 
     # --- the notes become insights on the journey ------------------------------------------
-    laptop.get_by_role("button", name="Skicka anteckningar till resan").click()
+    laptop.get_by_role("button", name="Skicka lapparna till resan").click()
     laptop.get_by_text("2 lappar finns nu på resans steg.").wait_for()
     with database(server) as db:
         insights = workshops.step_insights(db, "parkeringstillstand", step_id="logga-in")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -181,6 +182,18 @@ def test_demo_loads_every_example_and_shows_a_summary(runner: CliRunner) -> None
         journey_id = path.stem
         assert journey_id in result.output
         assert journey_id in listed
+
+
+def test_demo_share_link_has_a_task_ending_at_the_confirmation_step(runner: CliRunner) -> None:
+    import prototypes
+    from toolkit.db import open_db
+
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    db = open_db(Path(os.environ["MEDSKAPA_DB"]))
+    links = prototypes.list_share_links(db, journey_id="parkeringstillstand")
+    assert [(link.label, link.success_step) for link in links] == [("Demo", "skickad")]
+    assert links[0].task
 
 
 def test_demo_twice_adds_no_revisions(runner: CliRunner) -> None:

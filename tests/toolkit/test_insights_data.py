@@ -32,6 +32,7 @@ from toolkit.app.insightsdata import (
     readable_text,
     step_insights_detail,
     step_rows,
+    summary_figures,
     suppressed_text,
     verdict_counts,
 )
@@ -305,3 +306,37 @@ def test_the_notice_after_a_reset_says_what_went_from_where() -> None:
         "Deleted 3 test sessions, 15 events, 3 answers and 1 comment from every link of "
         "version v1 – Test."
     )
+
+
+def _summary(*, in_progress: int, task_rate: float | None) -> SimpleNamespace:
+    return SimpleNamespace(
+        suppressed=False,
+        sessions=9,
+        completed=6,
+        abandoned=0,
+        in_progress=in_progress,
+        completion_rate=100.0,
+        task=SimpleNamespace(suppressed=False, success_rate=task_rate),
+        sus=SimpleNamespace(suppressed=True, mean=None),
+    )
+
+
+def test_the_completion_rate_says_how_many_sessions_are_still_in_progress() -> None:
+    figures = {f.label: f for f in summary_figures(_summary(in_progress=3, task_rate=0.0))}
+    assert figures["Pågår"].value == "3"
+    assert figures["Slutförandegrad"].value == "100 % (3 pågår)"
+    assert figures["Slutförandegrad"].hint == "Av avslutade sessioner; 3 pågår och räknas inte"
+    english = {f.label: f for f in summary_figures(_summary(in_progress=3, task_rate=0.0), "en")}
+    assert english["Completion rate"].value == "100 % (3 in progress)"
+    done = {f.label: f for f in summary_figures(_summary(in_progress=0, task_rate=50.0))}
+    assert done["Slutförandegrad"].value == "100 %"
+    assert done["Slutförandegrad"].hint == "Av avslutade sessioner (slutförda + avbrutna)"
+
+
+def test_task_success_without_a_success_step_is_a_dash_with_the_reason_not_zero() -> None:
+    summary = _summary(in_progress=0, task_rate=0.0)
+    missing = {f.label: f for f in summary_figures(summary, success_step_missing=True)}
+    assert missing["Klarade uppgiften"].value == "–"
+    assert missing["Klarade uppgiften"].hint == "Ingen slutpunkt vald för länken"
+    measured = {f.label: f for f in summary_figures(summary)}
+    assert measured["Klarade uppgiften"].value == "0 %"

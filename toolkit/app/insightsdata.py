@@ -350,6 +350,7 @@ def legend(measure: str, lang: str = "sv") -> list[LegendEntry]:
 class Figure:
     label: str = ""
     value: str = ""
+    hint: str = ""
 
 
 @dataclass
@@ -589,24 +590,57 @@ def step_rows(
     return result
 
 
-def summary_figures(s: VersionSummary, lang: str = "sv") -> list[Figure]:
-    """The version's headline numbers."""
+def summary_figures(
+    s: VersionSummary, lang: str = "sv", *, success_step_missing: bool = False
+) -> list[Figure]:
+    """The version's headline numbers, each with a short note on what it counts.
+
+    Sessions still in progress are counted on their own and the completion rate says it leaves
+    them out (it is completed of ended sessions, see feedback.metrics). ``success_step_missing``:
+    the chosen share link(s) have a task but no success step, so task success cannot be
+    measured; it shows "–" and says why instead of a false 0 %.
+    """
     few = suppressed_text(lang)
     sv = lang != "en"
     if s.suppressed:
         return [Figure(label="Sessioner" if sv else "Sessions", value=few)]
+    ongoing = s.in_progress or 0
+    if ongoing:
+        completion_hint = (
+            f"Av avslutade sessioner; {ongoing} pågår och räknas inte"
+            if sv
+            else f"Of ended sessions; {ongoing} in progress are not counted"
+        )
+    else:
+        completion_hint = (
+            "Av avslutade sessioner (slutförda + avbrutna)"
+            if sv
+            else "Of ended sessions (completed + abandoned)"
+        )
+    if success_step_missing:
+        task = Figure(
+            label="Klarade uppgiften" if sv else "Task success",
+            value="–",
+            hint="Ingen slutpunkt vald för länken" if sv else "No success step chosen for the link",
+        )
+    else:
+        task = Figure(
+            label="Klarade uppgiften" if sv else "Task success",
+            value=few if s.task.suppressed else percent_text(s.task.success_rate),
+            hint="" if s.task.suppressed else ("Nådde slutpunkten" if sv else "Reached the end"),
+        )
     return [
         Figure(label="Sessioner" if sv else "Sessions", value=_count(s.sessions)),
         Figure(label="Slutförda" if sv else "Completed", value=_count(s.completed)),
         Figure(label="Avbrutna" if sv else "Abandoned", value=_count(s.abandoned)),
+        Figure(label="Pågår" if sv else "In progress", value=_count(s.in_progress)),
         Figure(
             label="Slutförandegrad" if sv else "Completion rate",
-            value=percent_text(s.completion_rate),
+            value=percent_text(s.completion_rate)
+            + (f" ({ongoing} pågår)" if sv else f" ({ongoing} in progress)") * bool(ongoing),
+            hint=completion_hint,
         ),
-        Figure(
-            label="Klarade uppgiften" if sv else "Task success",
-            value=few if s.task.suppressed else percent_text(s.task.success_rate),
-        ),
+        task,
         Figure(
             label="SUS",
             value=few if s.sus.suppressed or s.sus.mean is None else _num(s.sus.mean, 1),

@@ -79,7 +79,9 @@ def summary_bar(figures: rx.Var[list[Figure]]) -> rx.Component:
             lambda f: rx.box(
                 rx.text(f.label, size="1"),
                 rx.text(f.value, size="5", weight="bold"),
+                rx.cond(f.hint != "", rx.text(f.hint, size="1", color_scheme="gray")),
                 padding="0.5em 0.8em",
+                max_width="16em",
                 border="1px solid var(--gray-7)",
                 border_radius="6px",
                 background="var(--color-panel-solid)",
@@ -265,7 +267,7 @@ def steps_table(rows: rx.Var[list[StepRow]], on_select: Handler) -> rx.Component
         width="100%",
         variant="surface",
         id="steps-table",
-        style={"& th": {"textTransform": "capitalize"}},
+        style={"& thead th::first-letter": {"textTransform": "uppercase"}},
     )
 
 

@@ -50,11 +50,23 @@ def step_card(
                 rx.cond(card.pattern != "", ui.code(card.pattern, size="1")),
                 rx.cond(
                     card.fields > 0,
-                    rx.text(card.fields, " ", tr("map.questions"), size="1", color_scheme="gray"),
+                    rx.text(
+                        card.fields,
+                        " ",
+                        rx.cond(card.fields == 1, tr("map.question"), tr("map.questions")),
+                        size="1",
+                        color_scheme="gray",
+                    ),
                 ),
                 rx.cond(
                     card.branches > 0,
-                    rx.text(card.branches, " ", tr("map.branches"), size="1", color_scheme="amber"),
+                    rx.text(
+                        card.branches,
+                        " ",
+                        rx.cond(card.branches == 1, tr("map.branch"), tr("map.branches")),
+                        size="1",
+                        color_scheme="amber",
+                    ),
                 ),
                 rx.cond(card.is_end, ui.badge(tr("map.end"), color_scheme="green", size="1")),
                 spacing="2",
@@ -101,7 +113,7 @@ def lane_grid(
     lane_header: Callable[[rx.Var[Any]], rx.Component],
     card: Callable[[rx.Var[Any]], rx.Component],
     id: str,
-    aria_label: str,
+    aria_label: str | rx.Var,
 ) -> rx.Component:
     """Phases as columns, actor lanes as rows, and the cards of each cell; it scrolls
     sideways on its own (a named region that takes focus) when it is wider than the page.
@@ -168,12 +180,18 @@ def journey_map(
         lanes,
         column_header=lambda col: [
             rx.heading(col.title, size="4", as_="h2"),
-            rx.text(col.steps, " steg", size="1", color_scheme="gray"),
+            rx.text(
+                col.steps,
+                " ",
+                rx.cond(col.steps == 1, tr("map.step"), tr("map.steps")),
+                size="1",
+                color_scheme="gray",
+            ),
         ],
         lane_header=lambda lane: rx.heading(lane.title, size="3", as_="h3"),
         card=lambda card: step_card(card, on_select),
         id="journey-map",
-        aria_label="Resekarta",
+        aria_label=tr("map.title"),
     )
 
 
@@ -279,7 +297,7 @@ def step_detail_panel(detail: rx.Var[StepDetail], preview_src: rx.Var[str]) -> r
             rx.box(
                 rx.el.iframe(
                     src=preview_src,
-                    title="Förhandsvisning av steget i mobilen",
+                    title=tr("step.preview_frame"),
                     style={
                         "border": "0",
                         "display": "block",

@@ -12,10 +12,9 @@ from journeys import store as journey_store
 from toolkit import routes
 from toolkit.app import data
 from toolkit.app.components import ui
-from toolkit.app.components.journey_nav import journey_nav
+from toolkit.app.components.journey_nav import journey_links, journey_nav
 from toolkit.app.components.layout import notice, page
 from toolkit.app.mapdata import StepDetail, step_detail
-from toolkit.app.pages.journey_map import journey_links
 from toolkit.app.state import SessionState, tr
 from toolkit.i18n import t
 

@@ -30,7 +30,7 @@ from toolkit.app.components.insights import (
     steps_table,
     summary_bar,
 )
-from toolkit.app.components.journey_nav import journey_nav
+from toolkit.app.components.journey_nav import journey_links, journey_nav
 from toolkit.app.components.layout import notice, page
 from toolkit.app.insightsdata import (
     MEASURES,
@@ -56,7 +56,6 @@ from toolkit.app.insightsdata import (
 )
 from toolkit.app.insightsdata import legend as legend_entries
 from toolkit.app.mapdata import Column
-from toolkit.app.pages.journey_map import journey_links
 from toolkit.app.state import SessionState, tr
 from toolkit.results import refresh_abandoned
 
@@ -210,7 +209,17 @@ class InsightsState(SessionState):
         self.downloads = download_links(
             self.version_id, share=self.share or None, age=self.age or None, lang=lang
         )
-        self.summary = summary_figures(summary, lang) if summary is not None else []
+        chosen = [
+            link
+            for link in prototypes.list_share_links(db, version_id=self.version_id)
+            if link.task and (not self.share or link.code == self.share)
+        ]
+        missing = bool(chosen) and not any(link.success_step for link in chosen)
+        self.summary = (
+            summary_figures(summary, lang, success_step_missing=missing)
+            if summary is not None
+            else []
+        )
         self.bars = funnel_bars(steps, lang)
         self.rows = step_rows(journey, metrics, notes, lang)
         self._compare()
@@ -545,7 +554,7 @@ def downloads() -> rx.Component:
         rx.text(tr("insights.download"), ":", weight="bold", size="2"),
         rx.foreach(
             InsightsState.downloads,
-            lambda d: rx.el.a(d.label, href=d.value, download="", reload_document=True),
+            lambda d: ui.file_link(d.label, href=d.value, download=""),
         ),
         spacing="4",
         wrap="wrap",

@@ -8,7 +8,7 @@ from journeys import store as journey_store
 from toolkit import routes
 from toolkit.app import data
 from toolkit.app.components.journey_map import edges_table, journey_map, step_detail_panel
-from toolkit.app.components.journey_nav import journey_nav
+from toolkit.app.components.journey_nav import journey_links, journey_nav
 from toolkit.app.components.layout import page
 from toolkit.app.mapdata import (
     Column,
@@ -20,16 +20,6 @@ from toolkit.app.mapdata import (
     step_detail,
 )
 from toolkit.app.state import SessionState, tr
-
-
-def journey_links(journey_id: str) -> list[list[str]]:
-    """The sub-navigation of a journey, as [key, href] pairs."""
-    return [
-        ["map", routes.journey_page(journey_id)],
-        ["versions", routes.journey_versions_page(journey_id)],
-        ["share", routes.journey_share_page(journey_id)],
-        ["insights", routes.journey_insights_page(journey_id)],
-    ]
 
 
 class JourneyMapState(SessionState):
@@ -88,11 +78,6 @@ class JourneyMapState(SessionState):
     def set_detail_open(self, value: bool) -> None:
         """Close (or reopen) the step detail."""
         self.detail_open = value
-
-    @rx.var
-    def history_href(self) -> str:
-        """The journey's revisions."""
-        return routes.journey_history_page(self.journey_id) if self.journey_id else "/"
 
     @rx.var
     def try_href(self) -> str:
@@ -166,7 +151,6 @@ def journey_origin() -> rx.Component:
             ),
         ),
         rx.hstack(
-            rx.link(tr("history.link"), href=JourneyMapState.history_href, id="history-link"),
             rx.el.a(
                 tr("map.try"),
                 href=JourneyMapState.try_href,
@@ -191,11 +175,6 @@ def journey_map_page() -> rx.Component:
             rx.vstack(
                 journey_origin(),
                 journey_nav(JourneyMapState.links, "map"),
-                rx.link(
-                    rx.cond(SessionState.lang == "en", "Edit the journey", "Redigera resan"),
-                    href=routes.JOURNEY_EDIT_PAGE + "?id=" + JourneyMapState.journey_id,
-                    id="edit-journey",
-                ),
                 rx.tabs.root(
                     rx.tabs.list(
                         rx.tabs.trigger(tr("map.title"), value="map"),

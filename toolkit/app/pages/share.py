@@ -13,9 +13,8 @@ from journeys import store as journey_store
 from toolkit import routes
 from toolkit.app import data
 from toolkit.app.components import ui
-from toolkit.app.components.journey_nav import journey_nav
+from toolkit.app.components.journey_nav import journey_links, journey_nav
 from toolkit.app.components.layout import notice, page
-from toolkit.app.pages.journey_map import journey_links
 from toolkit.app.state import SessionState, tr
 from toolkit.i18n import t
 
@@ -258,7 +257,9 @@ def link_card(row: rx.Var[LinkRow]) -> rx.Component:
     """A share link: QR, address, downloads, status, revoke."""
     return rx.card(
         rx.flex(
-            rx.image(src=row.qr_svg, alt="QR-kod för " + row.url, width="140px", height="140px"),
+            rx.image(
+                src=row.qr_svg, alt=tr("share.qr_alt") + row.url, width="140px", height="140px"
+            ),
             rx.vstack(
                 rx.hstack(
                     rx.heading(rx.cond(row.label != "", row.label, row.code), size="4", as_="h3"),
@@ -286,14 +287,10 @@ def link_card(row: rx.Var[LinkRow]) -> rx.Component:
                     row.expires != "", rx.text(tr("share.expires"), ": ", row.expires, size="2")
                 ),
                 rx.hstack(
-                    rx.el.a(tr("share.png"), href=row.qr_png, download="", reload_document=True),
-                    rx.el.a(tr("share.svg"), href=row.qr_svg, download="", reload_document=True),
-                    rx.el.a(
-                        tr("share.sheet"),
-                        href=row.sheet,
-                        target="_blank",
-                        rel="noopener",
-                        reload_document=True,
+                    ui.file_link(tr("share.png"), href=row.qr_png, download=""),
+                    ui.file_link(tr("share.svg"), href=row.qr_svg, download=""),
+                    ui.file_link(
+                        tr("share.sheet"), href=row.sheet, target="_blank", rel="noopener"
                     ),
                     rx.cond(
                         row.status == "ok",
@@ -340,7 +337,14 @@ def share_page() -> rx.Component:
                 rx.cond(
                     ShareState.rows.length() > 0,
                     rx.vstack(rx.foreach(ShareState.rows, link_card), width="100%", spacing="3"),
-                    rx.text(tr("share.none")),
+                    rx.text(
+                        rx.cond(
+                            ShareState.versions.length() > 0,
+                            tr("share.none_yet"),
+                            tr("share.none"),
+                        ),
+                        id="share-empty",
+                    ),
                 ),
                 spacing="4",
                 width="100%",
