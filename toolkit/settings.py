@@ -55,6 +55,20 @@ def local_zone() -> dt.tzinfo:
         return dt.UTC
 
 
+def local_time(moment: dt.datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored moment as designers read it: Swedish local time (a naive time counts as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(local_zone()).strftime(fmt)
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The Swedish calendar day of a stored moment (a naive time counts as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(local_zone()).date()
+
+
 class SettingsError(ValueError):
     """A setting has a value Medskapa cannot use; the message says which and what to do."""
 

@@ -220,3 +220,14 @@ def test_a_missing_prototypes_migration_set_is_a_clear_error(
     monkeypatch.delattr(prototypes, "MIGRATIONS")
     with pytest.raises(DatabaseError, match="prototypes saknar MIGRATIONS"):
         open_db(tmp_path / "m.db")
+
+
+def test_designers_read_stored_utc_times_in_swedish_time() -> None:
+    import datetime as dt
+
+    late = dt.datetime(2026, 11, 25, 23, 30, tzinfo=dt.UTC)
+    assert settings_module.local_time(late) == "2026-11-26 00:30"
+    assert settings_module.local_time(late.replace(tzinfo=None), "%H:%M") == "00:30"
+    assert settings_module.local_date(late) == dt.date(2026, 11, 26)
+    summer = dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC)
+    assert settings_module.local_time(summer) == "2026-06-01 12:00"

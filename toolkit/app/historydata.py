@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from journeys import Journey, Revision, RevisionDiff, journey_dict
 from journeys import store as journey_store
-from toolkit.settings import local_zone
+from toolkit import settings
 
 Lang = Literal["sv", "en"]
 
@@ -114,10 +114,8 @@ def _pick(pair: tuple[str, str], lang: Lang) -> str:
 
 
 def local_time(when: dt.datetime) -> str:
-    """``2025-11-03 10:00`` in Swedish time."""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M")
+    """``2025-11-03 10:00`` in Swedish time (the one helper: toolkit.settings.local_time)."""
+    return settings.local_time(when)
 
 
 def change_summary(diff: RevisionDiff | None, lang: Lang = "sv") -> str:

@@ -25,6 +25,7 @@ from feedback import (
 from journeys import Journey
 from toolkit import routes
 from toolkit.app.mapdata import Card, Column, build_map
+from toolkit.settings import local_time
 
 MEASURES: tuple[str, ...] = ("drop_off", "errors", "rating", "time", "notes")
 MEASURE_LABELS = {
@@ -483,7 +484,7 @@ def step_insights_detail(
             CommentRow(
                 id=c.id,
                 text=c.text,
-                at=c.at.strftime("%Y-%m-%d %H:%M"),
+                at=local_time(c.at),
                 tag=c.tag or "",
                 tag_label=TAG_LABELS[lang].get(c.tag, "") if c.tag else "",
                 hidden=c.hidden,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import workshops
+from toolkit.settings import local_date
 from toolkit.web import pages
 from toolkit.web.workshop_text import NOTE_KINDS
 
@@ -99,7 +100,7 @@ def _context(report: workshops.WorkshopReport, *, created: dt.datetime) -> dict[
         "workshop": report.workshop,
         "journey_title": report.journey_title,
         "date": pages.swedish_date(report.workshop.date),
-        "created": pages.swedish_date(created.date()),
+        "created": pages.swedish_date(local_date(created)),
         "figures": [
             ("Gick med", p.joined),
             ("Skrev lappar eller röstade", p.active),

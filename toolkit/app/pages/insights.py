@@ -58,6 +58,7 @@ from toolkit.app.insightsdata import legend as legend_entries
 from toolkit.app.mapdata import Column
 from toolkit.app.state import SessionState, tr
 from toolkit.results import refresh_abandoned
+from toolkit.settings import local_time
 
 POLL_SECONDS = 3
 MAX_POLLS = 2400
@@ -223,7 +224,7 @@ class InsightsState(SessionState):
         self.bars = funnel_bars(steps, lang)
         self.rows = step_rows(journey, metrics, notes, lang)
         self._compare()
-        self.updated = data.now().strftime("%H:%M:%S")
+        self.updated = local_time(data.now(), "%H:%M:%S")
         if self.detail_open and self.selected.id:
             self._select(self.selected.id)
 

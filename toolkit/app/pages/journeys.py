@@ -20,6 +20,7 @@ from toolkit.app.pages.editor import new_journey_card
 from toolkit.app.state import SessionState, tr
 from toolkit.db import get_organisation
 from toolkit.i18n import t
+from toolkit.settings import local_time
 
 UPLOAD_ID = "journey-upload"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -106,7 +107,7 @@ class JourneysState(SessionState):
                     organisation=s.organisation,
                     steps=s.step_count,
                     versions=len(versions),
-                    updated=s.updated_at.strftime("%Y-%m-%d %H:%M"),
+                    updated=local_time(s.updated_at),
                     href=routes.journey_page(s.id),
                     exports=[
                         [fmt.upper(), routes.designer_export(s.id, fmt)]

@@ -18,7 +18,7 @@ from toolkit.app.components.layout import notice, page
 from toolkit.app.state import SessionState, tr
 from toolkit.db import get_organisation, set_organisation
 from toolkit.i18n import t
-from toolkit.settings import SettingsError, local_zone
+from toolkit.settings import SettingsError, local_time
 
 
 @dataclass
@@ -35,7 +35,7 @@ class TokenRow:
 
 
 def _day(moment: dt.datetime) -> str:
-    return moment.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M")
+    return local_time(moment)
 
 
 def token_rows(tokens: list[api_tokens.ApiToken]) -> list[TokenRow]:

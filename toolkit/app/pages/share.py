@@ -17,6 +17,7 @@ from toolkit.app.components.journey_nav import journey_links, journey_nav
 from toolkit.app.components.layout import notice, page
 from toolkit.app.state import SessionState, tr
 from toolkit.i18n import t
+from toolkit.settings import local_date, local_zone
 
 NO_STEP = "-"
 
@@ -107,7 +108,11 @@ class ShareState(SessionState):
                     qr_svg=routes.qr_svg_path(link.code),
                     qr_png=routes.qr_png_path(link.code),
                     sheet=routes.qr_sheet_path(link.version_id, code=link.code),
-                    expires=link.expires_at.strftime("%Y-%m-%d") if link.expires_at else "",
+                    expires=(
+                        local_date(link.expires_at - dt.timedelta(microseconds=1)).isoformat()
+                        if link.expires_at
+                        else ""
+                    ),
                 )
             )
         self.rows = rows
@@ -133,9 +138,17 @@ class ShareState(SessionState):
             try:
                 day = dt.date.fromisoformat(expires)
             except ValueError:
-                self.message, self.message_ok = "Ange sista dag som ÅÅÅÅ-MM-DD", False
+                self.message = (
+                    "Enter the last day as YYYY-MM-DD"
+                    if lang == "en"
+                    else "Ange sista dag som ÅÅÅÅ-MM-DD"
+                )
+                self.message_ok = False
                 return None
-            expires_at = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), dt.UTC)
+            # Valid through the whole Swedish day, as `medskapa share` does
+            expires_at = dt.datetime.combine(
+                day + dt.timedelta(days=1), dt.time(), tzinfo=local_zone()
+            )
         step = str(form.get("success_step", NO_STEP))
         try:
             prototypes.create_share_link(

@@ -15,6 +15,7 @@ from toolkit.app.components.journey_nav import journey_links, journey_nav
 from toolkit.app.components.layout import notice, page
 from toolkit.app.state import SessionState, tr
 from toolkit.i18n import t
+from toolkit.settings import local_time
 
 
 @dataclass
@@ -70,7 +71,7 @@ class VersionsState(SessionState):
                     id=v.id,
                     number=v.number,
                     note=v.note or "",
-                    created=v.created_at.strftime("%Y-%m-%d %H:%M"),
+                    created=local_time(v.created_at),
                     author=v.author or "",
                     changes=diff.summary(lang) if diff is not None else "",
                     share_href=routes.journey_share_page(journey.id) + f"&version={v.id}",
