@@ -1260,8 +1260,16 @@ def _designer_only() -> rx.Component:
             rx.text(et("designer_only_body")),
             rx.cond(
                 S.found,
-                rx.link(et("to_map"), href=S.map_href, id="designer-only-map"),
-                rx.link(et("back"), href="/"),
+                rx.link(
+                    et("to_map"),
+                    href=S.map_href,
+                    id="designer-only-map",
+                    underline="always",
+                    style={"color": "var(--gray-12)"},
+                ),
+                rx.link(
+                    et("back"), href="/", underline="always", style={"color": "var(--gray-12)"}
+                ),
             ),
             spacing="2",
         ),
