@@ -145,7 +145,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Rename the title instead if the step has been tested.",
     ),
     "field_id": ("Frågans id", "The question's id"),
-    "operator": ("villkor", "condition"),
+    "operator": ("Jämförelse", "Comparison"),
     "values": ("är något av", "is one of"),
     "first_match": (
         "Villkoren prövas uppifrån och ner: det första som stämmer gäller. "

@@ -1144,7 +1144,7 @@ def _details() -> rx.Component:
     d = S.details
     return rx.el.details(
         rx.el.summary(
-            rx.heading(et("details"), size="4", as_="span"),
+            rx.heading(et("details"), size="4", as_="span", display="inline"),
             style={"cursor": "pointer"},
             id="details-summary",
         ),
@@ -1236,6 +1236,7 @@ def _details() -> rx.Component:
                     ),
                     on_submit=S.add_actor,
                     reset_on_submit=True,
+                    key=S.counter.to_string() + "-add-actor",
                     width="100%",
                 ),
                 spacing="2",
