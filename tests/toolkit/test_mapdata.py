@@ -89,3 +89,20 @@ def test_decision_detail_shows_the_explanations_citizens_get(parkering) -> None:
     for rule in decision.rules:
         if rule.explanation:
             assert rule.explanation in detail.explanation
+
+
+def test_copy_step_choices_name_patterns_in_the_interface_language() -> None:
+    from journeys import read_file
+    from toolkit.app.pages.copy_step import step_choices
+
+    path = (
+        Path(__file__).resolve().parents[2] / "journeys" / "examples" / "parkeringstillstand.yaml"
+    )
+    journey = read_file(path).journey
+    assert journey is not None
+    swedish = {c.value: c.label for c in step_choices(journey)}
+    assert swedish["kontrollera-svar"].endswith("(skärm, kontrollera svaren)")
+    assert swedish["skickad"].endswith("(skärm, bekräftelse)")
+    assert "check-answers" not in " ".join(swedish.values())
+    english = {c.value: c.label for c in step_choices(journey, "en")}
+    assert english["kontrollera-svar"].endswith("(screen, check answers)")

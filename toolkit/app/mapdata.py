@@ -26,6 +26,20 @@ KIND_LABELS = {
     "sv": {"screen": "Skärm", "decision": "Beslut", "offline": "Offline"},
     "en": {"screen": "Screen", "decision": "Decision", "offline": "Offline"},
 }
+PATTERN_LABELS = {
+    "sv": {
+        "start": "startsida",
+        "e-id": "e-legitimation",
+        "check-answers": "kontrollera svaren",
+        "confirmation": "bekräftelse",
+    },
+    "en": {
+        "start": "start page",
+        "e-id": "e-identification",
+        "check-answers": "check answers",
+        "confirmation": "confirmation",
+    },
+}
 FIELD_LABELS = {
     "sv": {
         "text": "Text",

@@ -14,7 +14,7 @@ from toolkit.app import data
 from toolkit.app.components import ui
 from toolkit.app.components.journey_nav import journey_links, journey_nav
 from toolkit.app.components.layout import notice, page
-from toolkit.app.mapdata import StepDetail, step_detail
+from toolkit.app.mapdata import PATTERN_LABELS, StepDetail, step_detail
 from toolkit.app.state import SessionState, tr
 from toolkit.i18n import t
 
@@ -42,14 +42,17 @@ def source_choices(db_journeys: list[journey_store.JourneySummary], target: str)
 
 def step_choices(journey: Journey, lang: str = "sv") -> list[Choice]:
     """The steps of a journey as choices: title, kind and pattern."""
+    language = "en" if lang == "en" else "sv"
     kinds = {
         "sv": {"screen": "skärm", "decision": "beslut", "offline": "offline"},
         "en": {"screen": "screen", "decision": "decision", "offline": "offline"},
-    }["en" if lang == "en" else "sv"]
+    }[language]
+    patterns = PATTERN_LABELS[language]
     out = []
     for step in journey.steps:
         pattern = getattr(step, "pattern", None)
-        kind = kinds[step.kind] + (f", {pattern.value}" if pattern else "")
+        named = patterns.get(pattern.value, pattern.value) if pattern else ""
+        kind = kinds[step.kind] + (f", {named}" if named else "")
         out.append(Choice(value=step.id, label=f"{step.title} ({kind})"))
     return out
 
