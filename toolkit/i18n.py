@@ -184,6 +184,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "insights.rating": ("betyg", "rating"),
     "insights.time": ("tid", "time"),
     "insights.notes": ("lappar", "notes"),
+    "insights.note": ("lapp", "note"),
     "insights.step": ("Steg", "Step"),
     "insights.comments": ("Kommentarer", "Comments"),
     "insights.no_comments": ("Inga kommentarer på steget.", "No comments on the step."),
@@ -521,6 +522,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "run.send": ("Skicka lapparna till resan", "Send the notes to the journey"),
     "run.report": ("Rapport", "Report"),
+    "run.sent_one": (
+        "1 lapp finns nu på resans steg.",
+        "1 note is now on the journey's steps.",
+    ),
     "run.sent": (
         "{count} lappar finns nu på resans steg.",
         "{count} notes are now on the journey's steps.",

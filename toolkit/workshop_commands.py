@@ -218,9 +218,11 @@ def register(
         db = database()
         workshop = workshops.close_workshop(db, _find(db, code).id, now=now())
         figures = workshops.participation(db, workshop.id)
+        notes = "1 lapp" if figures.notes == 1 else f"{figures.notes} lappar"
+        votes = "1 röst" if figures.votes == 1 else f"{figures.votes} röster"
         typer.echo(
-            f"”{workshop.title}” är stängd: {figures.joined} deltagare, {figures.notes} lappar, "
-            f"{figures.votes} röster. Skriv rapporten med: medskapa workshop report "
+            f"”{workshop.title}” är stängd: {figures.joined} deltagare, {notes}, "
+            f"{votes}. Skriv rapporten med: medskapa workshop report "
             f"{workshop.join_code} -o rapport.html"
         )
 

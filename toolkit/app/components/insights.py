@@ -140,7 +140,12 @@ def heat_card(card: rx.Var[HeatCard], on_select: Handler) -> rx.Component:
             ),
             rx.cond(
                 card.notes > 0,
-                rx.el.span(card.notes, " ", tr("insights.notes"), style=small),
+                rx.el.span(
+                    card.notes,
+                    " ",
+                    rx.cond(card.notes == 1, tr("insights.note"), tr("insights.notes")),
+                    style=small,
+                ),
             ),
             spacing="1",
             align="start",

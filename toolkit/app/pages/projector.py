@@ -263,7 +263,11 @@ def projector_page() -> rx.Component:
                                     ": ",
                                     s.results_title,
                                     as_="h2",
-                                    style={"color": "#fff", "fontSize": "2rem"},
+                                    style={
+                                        "color": "#fff",
+                                        "fontSize": "2rem",
+                                        "marginBottom": "0.6em",
+                                    },
                                 ),
                                 rx.box(
                                     results_list(s.results, large=True),

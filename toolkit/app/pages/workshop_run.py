@@ -531,7 +531,7 @@ class WorkshopRunState(SessionState):
         except workshops.WorkshopError as exc:
             self.message, self.message_ok = str(exc), False
         else:
-            self.message = t("run.sent", self._lang(), count=sent)
+            self.message = t("run.sent_one" if sent == 1 else "run.sent", self._lang(), count=sent)
             self.message_ok = True
         self._refresh()
         return None
