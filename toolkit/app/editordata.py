@@ -158,6 +158,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The rules are tried from the top: the first that holds decides.",
     ),
     "edit_condition": ("Ändra villkoret", "Edit the condition"),
+    "no_questions": (
+        "Villkor frågar om ett svar. Lägg först till en fråga på ett steg, sedan kan du "
+        "skriva villkor här.",
+        "A condition asks about an answer. First add a question to a step, then write "
+        "conditions here.",
+    ),
     "update_branch": ("Spara villkoret", "Save the condition"),
     "cancel": ("Avbryt", "Cancel"),
     "editing_n": ("Ändrar villkor {n}", "Editing condition {n}"),

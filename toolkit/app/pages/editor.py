@@ -1838,6 +1838,15 @@ def _builder(prefix: str, decision: bool) -> rx.Component:
     """The rule builder: "Om <fråga> <jämförelse> <svar> → gå till <steg>"; it also edits a
     condition in place (then it says which one)."""
     editing_now = S.cond_index >= 0
+    return rx.cond(
+        S.questions.length() > 0,
+        _builder_form(prefix, decision, editing_now),
+        rx.text(et("no_questions"), size="2", id=f"{prefix}-no-questions", style=CARD),
+    )
+
+
+def _builder_form(prefix: str, decision: bool, editing_now: rx.Var[bool]) -> rx.Component:
+    """The builder's form (only when the journey has a question to ask about)."""
     return rx.form(
         rx.vstack(
             rx.heading(
