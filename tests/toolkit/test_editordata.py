@@ -429,3 +429,31 @@ def test_condition_parts_fill_the_builder_for_editing_in_place() -> None:
     assert ed.condition_parts({"q": {"answered": False}}).op == "unanswered"
     assert ed.condition_parts({"q": {"in": ["A", "B"]}}).values == ["A", "B"]
     assert not ed.condition_parts({"any": [{"q": "Ja"}, {"r": "Ja"}]}).editable
+
+
+def test_step_view_marks_which_conditions_can_be_edited_and_moved() -> None:
+    j = _with_numbers()
+    j = editing.add_branch(j, "forare", {"meter": {"gt": 100}}, "passagerare")
+    j = editing.add_branch(
+        j, "forare", {"any": [{"meter": {"lt": 5}}, {"flytt": {"answered": False}}]}, "korkort"
+    )
+    view = ed.step_view(j, "forare", [], "sv")
+    assert view is not None
+    ways = [(w.can_edit, w.last_conditional, w.is_default) for w in view.ways]
+    assert ways == [(True, False, False), (True, False, False), (False, True, False),
+                    (True, False, True)]  # fmt: skip
+    parts = ed.way_condition(j, "forare", 1)
+    assert (parts.question, parts.op, parts.value) == ("meter", "gt", "100")
+    assert not ed.way_condition(j, "forare", 2).editable
+
+
+def test_step_form_sets_and_clears_an_offline_steps_receiver() -> None:
+    j = editing.add_step(_car_journey(), "offline", "Brev", after="korkort")
+    j = editing.add_actor(j, "Färdtjänsten", id="fardtjansten")
+    form = {"kind": "offline", "title": "Brev", "receiver": "fardtjansten"}
+    changed = ed.apply_step_form(j, "brev", form)
+    assert changed.step("brev").receiver == "fardtjansten"  # type: ignore[union-attr]
+    view = ed.step_view(changed, "brev", [], "sv")
+    assert view is not None and view.receiver == "fardtjansten"
+    cleared = ed.apply_step_form(changed, "brev", {**form, "receiver": ed.NO_PHASE})
+    assert cleared.step("brev").receiver is None  # type: ignore[union-attr]
