@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import Server, assert_accessible, shot, sign_in
+from tests.e2e.conftest import Server, assert_accessible, axe_violations, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -106,6 +106,22 @@ def test_journey_list_and_map_with_step_detail(laptop, server: Server) -> None:
         laptop.get_by_role("heading", name=phase, level=2, exact=True).wait_for()
     shot(laptop, "designer-03-journey-map")
     assert_accessible(laptop)
+    # one journey navigation, the same on every journey page
+    nav = laptop.locator("#journey-nav")
+    assert nav.get_by_role("link").all_inner_texts() == [
+        "Resekarta",
+        "Redigera",
+        "Versioner",
+        "Dela och QR",
+        "Insikter",
+        "Historik",
+    ]
+    assert nav.get_by_role("link", name="Resekarta").get_attribute("aria-current") == "page"
+    assert "1 fråga" in laptop.locator("#step-ska-du-kora").inner_text()
+    assert "2 frågor" in laptop.locator("#step-gangformaga").inner_text()
+    # the browser's icon request is answered, and the app's head names the icon
+    assert laptop.request.get(server.url + "/favicon.ico").status == 200
+    assert laptop.locator('head link[rel="icon"]').count() == 1
 
     laptop.locator("#step-ska-du-kora").click()
     dialog = laptop.get_by_role("dialog")
@@ -116,6 +132,8 @@ def test_journey_list_and_map_with_step_detail(laptop, server: Server) -> None:
     frame.get_by_text("Ska du själv köra bilen?").first.wait_for()
     shot(laptop, "designer-04-step-detail")
     assert_accessible(laptop)
+    moderate = axe_violations(laptop, impacts=("moderate",))
+    assert not [v for v in moderate if v.startswith("heading-order")], moderate
     laptop.keyboard.press("Escape")
     dialog.wait_for(state="hidden")
 
@@ -144,6 +162,8 @@ def test_publish_share_download_qr_print_sheet_and_revoke(
 
     laptop.get_by_role("link", name="Dela och QR").first.click()
     laptop.wait_for_url(re.compile(r".*/journey/share\?id=trygghetslarm.*"))
+    # a version exists: the empty text points at the form, not at publishing
+    laptop.get_by_text("Inga delningslänkar ännu. Skapa en länk med formuläret ovan.").wait_for()
     laptop.get_by_label("Etikett").fill("Seniorträffen")
     laptop.get_by_label("Uppgift till testarna (valfri)").fill(
         "Ansök om trygghetslarm för dig själv."
@@ -155,6 +175,9 @@ def test_publish_share_download_qr_print_sheet_and_revoke(
     assert url.startswith(server.url + "/t/")
     shot(laptop, "designer-07-share")
     assert_accessible(laptop)
+    png_link = card.get_by_role("link", name="Ladda ner PNG")
+    assert "underline" in png_link.evaluate("a => getComputedStyle(a).textDecorationLine")
+    assert png_link.evaluate("a => getComputedStyle(a).color") != "rgb(0, 0, 0)"
 
     with laptop.expect_download() as download_info:
         card.get_by_role("link", name="Ladda ner PNG").click()
@@ -210,6 +233,20 @@ def test_language_toggle_switches_to_english_and_back(laptop, server: Server) ->
     laptop.get_by_role("button", name="In English").click()
     laptop.get_by_role("heading", name="Journeys", level=1).wait_for()
     assert laptop.locator("html [lang=en]").count() >= 1
+    laptop.goto(server.url + "/journey?id=parkeringstillstand")
+    nav = laptop.locator("#journey-nav")
+    nav.get_by_role("link", name="Edit", exact=True).wait_for()
+    assert nav.get_by_role("link").all_inner_texts() == [
+        "Journey map",
+        "Edit",
+        "Versions",
+        "Share and QR",
+        "Insights",
+        "History",
+    ]
+    assert "9 steps" in laptop.locator("#journey-map").inner_text()
+    assert "1 question" in laptop.locator("#step-ska-du-kora").inner_text()
+    shot(laptop, "designer-10-map-english")
     laptop.get_by_role("button", name="På svenska").click()
     laptop.get_by_role("heading", name="Resor", level=1).wait_for()
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, Server, assert_accessible, shot, sign_in
+from tests.e2e.conftest import ROOT, Server, assert_accessible, axe_violations, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +28,14 @@ SESSIONS = 5
 
 
 def share(server: Server) -> str:
-    made = server.cli("share", "parkeringstillstand-v1", "--label", "Heat view")
+    made = server.cli(
+        "share",
+        "parkeringstillstand-v1",
+        "--label",
+        "Heat view",
+        "--task",
+        "Ansök om parkeringstillstånd.",
+    )
     assert made.returncode == 0, made.stdout + made.stderr
     found = re.search(r"(http://\S+/t/[a-z0-9]+)", made.stdout)
     assert found, made.stdout
@@ -88,6 +95,13 @@ def test_the_heat_view_fills_in_live_as_testers_go(laptop, browser, server: Serv
 
     # no reload: the live loop notices the new events within a few seconds
     summary.filter(has_text=re.compile(rf"Sessioner\s*{SESSIONS}")).wait_for(timeout=60_000)
+    # the link has a task but no success step: no false 0 %, and the page says why
+    task = summary.locator("div", has_text="Klarade uppgiften").last
+    expect(task).to_contain_text("Ingen slutpunkt vald för länken")
+    assert "0 %" not in task.inner_text()
+    # sessions still going are counted, and the completion rate says what it leaves out
+    expect(summary).to_contain_text("Pågår")
+    expect(summary).to_contain_text("Av avslutade sessioner")
     card = laptop.locator("#heat-ska-du-kora")
     # the fifth tester's later events may land one poll after the session count
     expect(card).not_to_contain_text("för få svar", timeout=30_000)
@@ -132,6 +146,8 @@ def test_the_heat_view_fills_in_live_as_testers_go(laptop, browser, server: Serv
     comments.get_by_text("Jag förstod inte frågan").wait_for()
     shot(laptop, "insights-04-step")
     assert_accessible(laptop)
+    moderate = axe_violations(laptop, impacts=("moderate",))
+    assert not [v for v in moderate if v.startswith("heading-order")], moderate
 
     # moderation: tag the comment as a pain point, then hide it
     comments.get_by_role("button", name="Problem").click()
@@ -149,6 +165,10 @@ def test_the_heat_view_fills_in_live_as_testers_go(laptop, browser, server: Serv
     shot(laptop, "insights-05-funnel")
     laptop.get_by_role("tab", name="Tabell").click()
     assert laptop.locator("#steps-table tbody tr").count() > 5
+    # step titles as written, not Title Cased
+    first = laptop.locator("#steps-table tbody th").first
+    assert first.evaluate("th => getComputedStyle(th).textTransform") == "none"
+    assert "1. Ansök om parkeringstillstånd" in first.inner_text()
     shot(laptop, "insights-06-table")
     assert_accessible(laptop)
     laptop.get_by_role("tab", name="Jämför versioner").click()

@@ -503,7 +503,7 @@ def detail_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.hstack(
-                rx.dialog.title(s.selected.title, margin="0"),
+                rx.dialog.title(s.selected.title, margin="0", custom_attrs={"as": "h2"}),
                 rx.spacer(),
                 rx.dialog.close(
                     rx.button(

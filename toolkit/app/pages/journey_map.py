@@ -107,7 +107,9 @@ def detail_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.hstack(
-                rx.dialog.title(JourneyMapState.selected.title, margin="0"),
+                rx.dialog.title(
+                    JourneyMapState.selected.title, margin="0", custom_attrs={"as": "h2"}
+                ),
                 rx.spacer(),
                 rx.dialog.close(
                     rx.button(
@@ -173,8 +175,8 @@ def journey_map_page() -> rx.Component:
         rx.cond(
             JourneyMapState.found,
             rx.vstack(
-                journey_origin(),
                 journey_nav(JourneyMapState.links, "map"),
+                journey_origin(),
                 rx.tabs.root(
                     rx.tabs.list(
                         rx.tabs.trigger(tr("map.title"), value="map"),

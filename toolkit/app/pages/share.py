@@ -294,6 +294,7 @@ def link_card(row: rx.Var[LinkRow]) -> rx.Component:
                     rel="noopener",
                     class_name="share-url",
                     reload_document=True,
+                    style=ui.LINK_STYLE,
                 ),
                 rx.cond(row.task != "", rx.text(row.task, size="2")),
                 rx.cond(
