@@ -24,6 +24,7 @@ from sqlite_utils import Database
 import feedback
 import prototypes
 from toolkit.results import refresh_abandoned
+from toolkit.settings import local_date
 
 MAX_QUOTES = 5
 MAX_FIELD_FINDINGS = 3
@@ -246,7 +247,7 @@ def report_html(report: VersionReport, *, created: dt.datetime) -> str:
         + (f": {e(v.note)}" if v.note else "")
         + f" · Testperiod: {e(_period(report))}"
         + (f" · Delningslänk {e(report.share_code)}" if report.share_code else "")
-        + f" · Rapporten skapad {created.date().isoformat()}</p>",
+        + f" · Rapporten skapad {local_date(created).isoformat()}</p>",
         "<h2>Sammanfattning</h2>",
         '<table class="summary"><tbody>',
     ]
@@ -348,7 +349,7 @@ def report_markdown(report: VersionReport, *, created: dt.datetime) -> str:
         + (f": {v.note}" if v.note else "")
         + f" · Testperiod: {_period(report)}"
         + (f" · Delningslänk {report.share_code}" if report.share_code else "")
-        + f" · Rapporten skapad {created.date().isoformat()}",
+        + f" · Rapporten skapad {local_date(created).isoformat()}",
         "",
         "## Sammanfattning",
         "",
