@@ -176,6 +176,37 @@ def text_of(response: httpx.Response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", body).split())
 
 
+def main_of(response: httpx.Response) -> str:
+    """The HTML of the page's <main>: what the page says, without its title and banner."""
+    found = re.search(r"<main\b.*?</main>", response.text, flags=re.S)
+    assert found, "no <main> on the page"
+    return found.group(0)
+
+
+def words_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def title_of(response: httpx.Response) -> str:
+    found = re.search(r"<title>(.*?)</title>", response.text, flags=re.S)
+    assert found, "no <title>"
+    return " ".join(found.group(1).split())
+
+
+def h1s_of(response: httpx.Response) -> list[str]:
+    return [words_of(h) for h in re.findall(r"<h1\b.*?</h1>", response.text, flags=re.S)]
+
+
+def publish(world: World, text: str) -> str:
+    """Publish a journey written as YAML and return a share code for it."""
+    journey = read_text(text).journey
+    assert journey is not None
+    db = world.db()
+    journey_store.save_journey(db, journey, source=text, author="t", now=NOW)
+    version = prototypes.publish_version(db, journey.id, note="v1", author="t", now=NOW)
+    return prototypes.create_share_link(db, version.id, created_by="t", now=NOW).code
+
+
 class Tester:
     """One phone running one share link, like a person with JavaScript off."""
 
@@ -375,7 +406,13 @@ def test_a_screen_has_progress_a_back_link_and_labelled_questions(
     html = page.text
     assert "Steg 2 av" in text_of(page)
     assert f'href="{routes.citizen_step_path(world.code, "start", back="1")}"' in html
-    assert '<legend class="fieldset__legend">Ska du själv köra bilen?</legend>' in html
+    # the only question says what the title says: its legend is the page's one heading
+    assert (
+        '<legend class="fieldset__legend heading-l"><h1 class="fieldset__heading">'
+        "Ska du själv köra bilen?</h1></legend>"
+    ) in html
+    assert h1s_of(page) == ["Ska du själv köra bilen?"]
+    assert words_of(main_of(page)).count("Ska du själv köra bilen?") == 1
     assert '<label class="radios__label" for="forare-1">Ja</label>' in html
     assert 'aria-describedby="forare-1-hint"' in html
 
@@ -543,6 +580,7 @@ def test_the_confirmation_has_a_made_up_case_number_that_stays(
     case = re.search(r"TEST-2025-\d{5}", page.text)
     assert case is not None
     assert "Numret är påhittat" in text_of(page)
+    assert 'class="back-link"' not in page.text  # sent: there is no way back (GOV.UK)
     assert case.group(0) in t.step("skickad").text
     assert [e["step_id"] for e in world.events("task_completed")] == ["skickad"]
 
@@ -617,6 +655,140 @@ def test_an_end_screen_without_a_task_goes_to_sus(world: World, client: Client) 
     assert response.headers["location"] == routes.citizen_sus_path(world.plain)
     session = world.db().query("select * from test_sessions").__next__()
     assert session["task_success"] is None
+
+
+# --- headings, labels and page titles -------------------------------------------------------
+
+QUESTIONS = """\
+id: fragor
+title: Frågor om dig
+organisation: Exempelkommun
+steps:
+  - id: namn
+    kind: screen
+    title: Vad heter du?
+    fields:
+      - id: namn
+        type: text
+        label: vad heter du
+        required: Skriv ditt namn
+    next: nyckel
+  - id: nyckel
+    kind: screen
+    title: Hur kommer vi in hos dig?
+    body: Hemtjänsten behöver kunna öppna när du inte kan.
+    fields:
+      - id: nyckel
+        type: radios
+        label: Hur kommer vi in hos dig?
+        options: [Nyckelgömma, Jag öppnar själv]
+        required: Välj hur vi kommer in hos dig
+    next: kontakt
+  - id: kontakt
+    kind: screen
+    title: Hur når vi dig?
+    fields:
+      - id: epost
+        type: email
+        label: E-post (om du vill)
+      - id: mobil
+        type: phone
+        label: Mobil (OM DU VILL)
+      - id: meddelande
+        type: textarea
+        label: Valfritt meddelande
+      - id: telefon
+        type: phone
+        label: Telefon
+      - id: brev
+        type: yesno
+        label: Vill du ha ett brev? (frivilligt)
+    next: klart
+  - id: klart
+    kind: screen
+    pattern: confirmation
+    title: Tack
+"""
+
+
+def test_an_optional_question_is_marked_once_and_its_label_kept(
+    world: World, client: Client
+) -> None:
+    t = Tester(client, publish(world, QUESTIONS))
+    t.start()
+    t.go("namn", {"namn": "Anna"})
+    page = t.go("nyckel", {"nyckel": "Nyckelgömma"})
+    labels = [
+        words_of(x)
+        for x in re.findall(
+            r"<(?:label|legend) class=\"(?:label|fieldset__legend)\"[^>]*>.*?</(?:label|legend)>",
+            page.text,
+            flags=re.S,
+        )
+    ]
+    assert labels == [
+        "E-post (om du vill)",
+        "Mobil (OM DU VILL)",
+        "Valfritt meddelande",
+        "Telefon (frivillig)",
+        "Vill du ha ett brev? (frivilligt)",
+    ]
+
+
+def test_a_single_question_that_says_what_the_title_says_is_the_page_heading(
+    world: World, client: Client
+) -> None:
+    t = Tester(client, publish(world, QUESTIONS))
+    text_input = t.start()
+    # a text box: its label inside the h1, the title not repeated above it
+    assert (
+        '<h1 class="label-wrapper"><label class="label heading-l" for="namn">vad heter du'
+        "</label></h1>"
+    ) in text_input.text
+    assert h1s_of(text_input) == ["vad heter du"]
+    assert title_of(text_input) == "Vad heter du? – Exempelkommun"
+    # radios with the screen's text: legend as h1, the text under it, inside the fieldset
+    radios = t.go("namn", {"namn": "Anna"})
+    assert h1s_of(radios) == ["Hur kommer vi in hos dig?"]
+    fieldset = re.search(r"<fieldset.*?</fieldset>", radios.text, flags=re.S)
+    assert fieldset is not None
+    assert re.search(
+        r'<legend class="fieldset__legend heading-l"><h1 class="fieldset__heading">'
+        r"Hur kommer vi in hos dig\?</h1></legend>\s*<div class=\"prose\"><p>Hemtjänsten",
+        fieldset.group(0),
+    )
+    # an error keeps it so, and the summary still links to the first option
+    wrong = t.submit("nyckel", {})
+    assert wrong.status_code == 422
+    assert h1s_of(wrong) == ["Hur kommer vi in hos dig?"]
+    assert '<a href="#nyckel-1">Välj hur vi kommer in hos dig</a>' in wrong.text
+    # several questions: the title is the heading and each question keeps its label
+    several = t.go("nyckel", {"nyckel": "Nyckelgömma"})
+    assert h1s_of(several) == ["Hur når vi dig?"]
+    assert '<label class="label" for="epost">E-post (om du vill)</label>' in several.text
+
+
+def test_every_page_title_is_its_heading_and_the_organisation(world: World, client: Client) -> None:
+    t = Tester(client, world.code)
+    seen = {"welcome": t.open(), "start": t.start()}
+    for step_id, data in DRIVER:
+        seen[step_id] = t.go(step_id, data)
+    seen["confirmation"] = t.go("kontrollera-svar")
+    seen["task"] = client.get(routes.citizen_task_path(world.code))
+    seen["seq"] = client.get(routes.citizen_seq_path(world.code))
+    seen["sus"] = client.get(routes.citizen_sus_path(world.code))
+    seen["done"] = client.get(routes.citizen_done_path(world.code))
+    seen["withdraw"] = client.get(routes.withdraw_path())
+    for name, page in seen.items():
+        assert page.status_code == 200, name
+        headings = h1s_of(page)
+        assert len(headings) == 1, (name, headings)
+        heading, _, organisation = title_of(page).rpartition(" – ")
+        assert organisation == ("Medskapa" if name == "withdraw" else "Exempelkommun"), name
+        assert heading and heading != organisation, (name, title_of(page))
+        assert heading in headings[0], (name, heading, headings[0])
+    assert title_of(seen["done"]) == "Tack för att du testade! – Exempelkommun"
+    assert title_of(seen["task"]) == "Din uppgift – Exempelkommun"
 
 
 # --- the task, feedback ---------------------------------------------------------------------
@@ -791,6 +963,68 @@ def test_english_is_one_click_away_and_remembered(world: World, client: Client) 
     assert "Start the test" in text_of(again)
     # the prototype's own content stays in the journey's language, marked as such
     assert '<h1 class="heading-l" lang="sv">Ansök om parkeringstillstånd' in again.text
+
+
+ENGLISH = """\
+id: report-a-problem
+title: Report a problem
+organisation: Exempelkommun
+language: en
+steps:
+  - id: where
+    kind: screen
+    title: Where is the problem?
+    fields:
+      - id: place
+        type: text
+        label: Street or place
+        required: Enter the street or place
+    next: sent
+  - id: sent
+    kind: screen
+    pattern: confirmation
+    title: Report sent
+"""
+ONLY_SWEDISH = "The content of the prototype is only in Swedish."
+ONLY_ENGLISH = "Innehållet i prototypen finns bara på engelska."
+
+
+def lang_links(page: httpx.Response) -> list[tuple[str, str]]:
+    """The language switch in the header: (address, text) pairs."""
+    return re.findall(r'<a class="header__lang" href="([^"]+)"[^>]*>([^<]+)</a>', page.text)
+
+
+def test_a_swedish_only_journey_offers_no_english_on_its_steps(
+    world: World, client: Client
+) -> None:
+    t = Tester(client, world.code)
+    # the test's own words (consent, what is stored) are in both languages
+    assert [text for _, text in lang_links(t.open())] == ["English"]
+    step = t.start()
+    assert lang_links(step) == []  # an English frame around Swedish questions is no help
+    assert ONLY_SWEDISH not in text_of(step)
+    # a tester who chose English earlier is told, and offered the journey's own language
+    english = t.step("start", lang="en")
+    assert ONLY_SWEDISH in text_of(english)
+    assert [text for _, text in lang_links(english)] == ["Svenska"]
+    swedish = client.get(lang_links(english)[0][0])
+    assert '<html lang="sv">' in swedish.text
+    assert lang_links(swedish) == [] and ONLY_SWEDISH not in text_of(swedish)
+    welcome = client.get(routes.citizen_path(world.code) + "?lang=en")
+    assert ONLY_SWEDISH in text_of(welcome) and "Continue where you were" in text_of(welcome)
+
+
+def test_an_english_journey_offers_english_and_says_its_content_is_english(
+    world: World, client: Client
+) -> None:
+    t = Tester(client, publish(world, ENGLISH))
+    step = t.start()
+    assert "Where is the problem?" in text_of(step)
+    assert ONLY_ENGLISH in text_of(step)
+    assert [text for _, text in lang_links(step)] == ["English"]
+    english = client.get(lang_links(step)[0][0])
+    assert '<html lang="en">' in english.text
+    assert ONLY_ENGLISH not in text_of(english) and lang_links(english) == []
 
 
 # --- hostile input --------------------------------------------------------------------------

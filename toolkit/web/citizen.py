@@ -177,6 +177,33 @@ def choose_lang(request: Request) -> tuple[Lang, bool]:
     return ("en" if request.cookies.get(LANG_COOKIE) == "en" else "sv"), False
 
 
+def content_languages(journey: Journey) -> frozenset[Lang]:
+    """The languages the journey's own content (titles, questions, messages) is written in.
+
+    A journey file has one ``language`` and no translated texts, so this is that language
+    alone; the test's own words (consent, feedback, SUS) exist in both.
+    """
+    return frozenset({journey.language})
+
+
+def _same_words(a: str, b: str) -> bool:
+    def norm(text: str) -> str:
+        return " ".join(text.split()).casefold().rstrip("?.:!")
+
+    return norm(a) == norm(b)
+
+
+def question_is_heading(step: Any) -> bool:
+    """True when a screen asks one question that says what its title says ("Ska du själv köra
+    bilen?" twice): the question's legend or label is then the page heading (GOV.UK)."""
+    return (
+        isinstance(step, ScreenStep)
+        and str(step.pattern or "") not in ("confirmation", "check-answers", "e-id")
+        and len(step.fields) == 1
+        and _same_words(step.fields[0].label, step.title)
+    )
+
+
 def anchor(f: FormField) -> str:
     """The element an error-summary link points at: the first option of a choice field."""
     return f"{f.id}-1" if f.type in CHOICE_FIELDS else f.id
@@ -342,18 +369,23 @@ class CitizenPages:
         show_nav: bool = True,
         feedback_anchor: bool = False,
         lang_chosen: bool = False,
+        journey_content: bool = False,
         **context: Any,
     ) -> HTMLResponse:
+        """A page. ``journey_content``: the page is mostly the journey's own words (a step),
+        so the language switch is offered only towards a language that content has."""
         _ = translator(lang)
-        other = "sv" if lang == "en" else "en"
+        other: Lang = "sv" if lang == "en" else "en"
+        written = content_languages(test.journey) if test else frozenset[Lang]()
         path = here
         if path is None and request.method in ("GET", "HEAD"):
             path = request.url.path
         elif path is None and test is not None:  # a page answering a post: link a GET page
             path = routes.citizen_path(test.code)
         consented = bool(state and state.consented)
+        switch = bool(path and len(path) <= 200) and (not journey_content or other in written)
         urls = {
-            "lang": f"{path}?{urlencode({'lang': other})}" if path and len(path) <= 200 else None,
+            "lang": f"{path}?{urlencode({'lang': other})}" if switch else None,
             "task": routes.citizen_task_path(test.code) if test else None,
             "feedback_anchor": "#ms-feedback" if feedback_anchor else None,
             "done": routes.citizen_done_path(test.code)
@@ -373,6 +405,9 @@ class CitizenPages:
             has_task=bool(test and test.link.task),
             urls=urls,
             journey_lang=test.journey.language if test else "sv",
+            content_note=_("content.only", language=_(f"language.{test.journey.language}"))
+            if test and lang not in written
+            else None,
             **context,
         )
         response = HTMLResponse(html, status_code=status, headers=NO_STORE)
@@ -804,6 +839,8 @@ class CitizenPages:
             back_to: str | None = state.from_summary
         else:
             back_to = state.previous_step()
+        if pattern == "confirmation":  # after sending there is no way back (GOV.UK)
+            back_to = None
         back_href = self.step_path(code, back_to, back="1") if back_to else None
         progress = None
         if isinstance(step, ScreenStep) and pattern not in ("start", "confirmation"):
@@ -858,8 +895,10 @@ class CitizenPages:
             status=status,
             here=self.step_path(code, step.id),
             feedback_anchor=True,
+            journey_content=True,
             step=step,
             pattern=pattern,
+            question_heading=question_is_heading(step),
             body_html=pages.markdown(getattr(step, "body", None)),
             questions=questions,
             errors=summary_errors,

@@ -76,6 +76,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.task": ("Din uppgift", "Your task"),
     "nav.feedback": ("Tyck till", "Give feedback"),
     "nav.end": ("Avsluta testet", "End the test"),
+    "content.only": (
+        "Innehållet i prototypen finns bara på {language}.",
+        "The content of the prototype is only in {language}.",
+    ),
+    "language.sv": ("svenska", "Swedish"),
+    "language.en": ("engelska", "English"),
     "footer": (
         "Det här är en prototyp som testas tillsammans med invånare. Det är inte en riktig "
         "e-tjänst och inget du gör här skickas till {org}.",
