@@ -25,6 +25,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -136,8 +137,11 @@ def migration_sets() -> tuple[Migrations, ...]:
     )
 
 
-def open_db(path: str | Path, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) the database with WAL, foreign keys and a busy timeout."""
+def open_db(path: str | Path, *, migrate: bool = True, queued_writes: bool = False) -> Database:
+    """Open (creating if needed) the database with WAL, foreign keys and a busy timeout.
+
+    With ``queued_writes`` the connection's write transactions (``BEGIN`` ... ``COMMIT``)
+    wait in this process's queue for the file (see :class:`QueuedWriter`)."""
     target = Path(path)
     if str(path) != ":memory:":
         if target.is_dir():
@@ -152,7 +156,14 @@ def open_db(path: str | Path, *, migrate: bool = True) -> Database:
             )
     sets = migration_sets() if migrate else ()
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn = sqlite3.connect(
+            str(path),
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+            factory=QueuedWriter if queued_writes else sqlite3.Connection,
+        )
+        if isinstance(conn, QueuedWriter) and str(path) != ":memory:":
+            conn.write_lock = _write_lock_for(target)
         db = Database(conn)
         if str(path) != ":memory:":
             db.enable_wal()
@@ -167,6 +178,67 @@ def open_db(path: str | Path, *, migrate: bool = True) -> Database:
     return db
 
 
+_WRITE_LOCKS: dict[str, threading.Lock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock_for(target: Path) -> threading.Lock:
+    """This process's queue for write transactions on one database file."""
+    key = str(target.resolve())
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(key, threading.Lock())
+
+
+class QueuedWriter(sqlite3.Connection):
+    """A connection whose write transactions queue behind those of the other queued
+    connections to the same file in this process.
+
+    SQLite lets one connection write at a time; the others wait in its busy handler, which
+    sleeps 1, 2, 5 … up to 100 ms between tries and is not first come, first served. With
+    many server threads writing at once that gives waits of a second and more to a few
+    unlucky requests while the file is free most of the time. Here ``BEGIN`` first takes a
+    per-file lock of this process (no longer than the busy timeout; then it goes on
+    unqueued, as before) and the lock is let go as soon as no transaction is open: after
+    ``COMMIT`` or ``ROLLBACK``, after a failed ``BEGIN``, after an error that ended the
+    transaction, and at the latest when the pool takes the connection back."""
+
+    write_lock: threading.Lock | None = None
+    holding: bool = False
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
+        if self.write_lock is not None and not self.holding and _begins(sql):
+            self.holding = self.write_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            return super().execute(sql, parameters)
+        finally:
+            if self.holding and not self.in_transaction:
+                self.let_go()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            if self.holding and not self.in_transaction:
+                self.let_go()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            if self.holding and not self.in_transaction:
+                self.let_go()
+
+    def let_go(self) -> None:
+        """Leave the queue (the transaction is over, or the connection is given back)."""
+        if self.holding and self.write_lock is not None:
+            self.holding = False
+            self.write_lock.release()
+
+
+def _begins(sql: str) -> bool:
+    return sql.lstrip()[:5].upper() == "BEGIN"
+
+
 class ConnectionPool:
     """One open connection per thread to one database file, reused from request to request.
 
@@ -179,7 +251,8 @@ class ConnectionPool:
 
     :meth:`connection` hands out the calling thread's connection. When the outermost use
     ends, a transaction left open is rolled back, and a connection that failed with an
-    SQLite error is closed, so the next request starts clean.
+    SQLite error is closed, so the next request starts clean. The pool's connections are
+    :class:`QueuedWriter` connections: their writes queue in this process instead of polling.
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -194,7 +267,7 @@ class ConnectionPool:
         local = self._local
         db: Database | None = getattr(local, "db", None)
         if db is None or getattr(local, "pid", None) != os.getpid():
-            db = open_db(self.path, migrate=False)
+            db = open_db(self.path, migrate=False, queued_writes=True)
             local.db, local.pid, local.depth = db, os.getpid(), 0
             with self._lock:
                 self._open.append(db.conn)
@@ -216,11 +289,15 @@ class ConnectionPool:
                 db.conn.rollback()
         except sqlite3.Error:
             failed = True
+        if isinstance(db.conn, QueuedWriter):
+            db.conn.let_go()
         if failed:
             self._local.db = None
             self._forget(db.conn)
 
     def _forget(self, conn: sqlite3.Connection) -> None:
+        if isinstance(conn, QueuedWriter):
+            conn.let_go()
         with self._lock:
             if conn in self._open:
                 self._open.remove(conn)

@@ -106,3 +106,72 @@ def test_a_table_dropped_by_hand_is_not_mistaken_for_an_up_to_date_schema(path: 
     again = open_db(path)
     assert again["api_tokens"].exists()
     again.conn.close()
+
+
+def test_writers_on_many_threads_queue_and_every_write_is_stored(path: Path) -> None:
+    from journeys.store import write
+
+    pool = ConnectionPool(path)
+    failures: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(25):
+                with pool.connection() as db:
+                    write(
+                        db,
+                        lambda db=db, i=i: db.execute(
+                            "insert into app_settings (key, value, updated_at) values (?, ?, ?)",
+                            [f"w{n}-{i}", "x", "now"],
+                        ),
+                    )
+        except BaseException as exc:  # a 'database is locked' would land here
+            failures.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with pool.connection() as db:
+        stored = db.execute("select count(*) from app_settings where key like 'w%'").fetchone()
+        assert stored == (200,)
+        assert not db.conn.holding  # type: ignore[attr-defined]
+    pool.close()
+
+
+def test_a_request_that_leaves_a_write_open_does_not_hold_up_the_next_writer(path: Path) -> None:
+    pool = ConnectionPool(path)
+    with pool.connection() as db:
+        db.execute("BEGIN IMMEDIATE")  # and never COMMIT: the request ends here
+    started: list[float] = []
+
+    def other() -> None:
+        with pool.connection() as db:
+            db.execute("BEGIN IMMEDIATE")
+            started.append(1.0)
+            db.execute("COMMIT")
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join(timeout=2)  # far below the 5 s the queue would wait for a stuck writer
+    assert started == [1.0]
+    pool.close()
+
+
+def test_a_failed_begin_leaves_the_queue(path: Path) -> None:
+    pool = ConnectionPool(path)
+    outside = sqlite3.connect(path, timeout=0)
+    outside.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    with pool.connection() as db:
+        db.execute("PRAGMA busy_timeout = 50")
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            db.execute("BEGIN IMMEDIATE")
+        assert not db.conn.holding  # type: ignore[attr-defined]
+    outside.rollback()
+    outside.close()
+    with pool.connection() as db:
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("COMMIT")
+    pool.close()
