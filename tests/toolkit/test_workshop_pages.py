@@ -523,6 +523,32 @@ def test_an_open_question_takes_an_answer_without_a_step(world: World, client: T
     assert "Dina svar" in text_of(phone.page())
 
 
+def test_an_open_question_titled_with_its_own_words_is_not_shown_twice(
+    world: World, client: TestClient
+) -> None:
+    db = world.db()
+    workshops.add_activity(
+        db,
+        world.id,
+        "question",
+        title="Vad skulle göra det lättare",
+        question="Vad skulle  göra det lättare?",
+        now=NOW,
+    )
+    workshops.open_workshop(db, world.id, now=NOW)
+    workshops.set_current_activity(db, world.id, len(workshops.agenda(db, world.id)) - 1)
+    phone = joined(world, client)
+    page = phone.page()
+    assert '<h1 class="heading-l" lang="sv">Vad skulle göra det lättare</h1>' in page.text
+    # the text box keeps its label for screen readers, but it is not shown a second time
+    label = re.search(r'<label class="([^"]*)" for="text"[^>]*>([^<]*)</label>', page.text)
+    assert label is not None
+    assert label.groups() == ("label visually-hidden", "Vad skulle göra det lättare?")
+    world.go("question")  # a question under its own heading is shown as the big label
+    other = phone.page()
+    assert re.search(r'<label class="label label--l" for="text"[^>]*>Vad skulle göra', other.text)
+
+
 def test_testing_together_links_to_the_share_link(world: World, client: TestClient) -> None:
     phone = joined(world, client)
     world.go("test")
