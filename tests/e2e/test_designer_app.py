@@ -247,6 +247,7 @@ def test_language_toggle_switches_to_english_and_back(laptop, server: Server) ->
     assert "9 steps" in laptop.locator("#journey-map").inner_text()
     assert "1 question" in laptop.locator("#step-ska-du-kora").inner_text()
     shot(laptop, "designer-10-map-english")
+    laptop.goto(server.url + "/")
     laptop.get_by_role("button", name="På svenska").click()
     laptop.get_by_role("heading", name="Resor", level=1).wait_for()
 
