@@ -91,6 +91,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.settings": ("Inställningar", "Settings"),
     "nav.signout": ("Logga ut", "Sign out"),
     "nav.skip": ("Hoppa till innehållet", "Skip to content"),
+    "nav.home_label": ("Medskapa – resor", "Medskapa – journeys"),
+    "nav.main_label": ("Huvudmeny", "Main menu"),
+    "settings.token_placeholder": (
+        "Uppföljning socialnämnden",
+        "Follow-up for the social committee",
+    ),
     "lang.toggle": ("In English", "På svenska"),
     "common.loading": ("Hämtar …", "Loading …"),
     "common.back": ("Tillbaka", "Back"),

@@ -174,7 +174,7 @@ def heat_map(
         lane_header=lambda lane: rx.text(lane.title, weight="bold"),
         card=lambda card: heat_card(card, on_select),
         id="heat-map",
-        aria_label="Värmekarta",
+        aria_label=tr("insights.heat"),
     )
 
 

@@ -25,7 +25,7 @@ def header() -> rx.Component:
                 href="/",
                 color="white",
                 underline="none",
-                aria_label="Medskapa – resor",
+                aria_label=tr("nav.home_label"),
             ),
             rx.el.nav(
                 rx.hstack(
@@ -34,7 +34,7 @@ def header() -> rx.Component:
                     rx.link(tr("nav.settings"), href="/settings", color="white"),
                     spacing="4",
                 ),
-                aria_label="Huvudmeny",
+                aria_label=tr("nav.main_label"),
             ),
             rx.spacer(),
             rx.text(SessionState.user_email, size="2", color="white"),

@@ -298,7 +298,7 @@ def tokens_card() -> rx.Component:
                             id="token_name",
                             name="token_name",
                             max_length=api_tokens.MAX_NAME_LENGTH,
-                            placeholder="Uppföljning socialnämnden",
+                            placeholder=tr("settings.token_placeholder"),
                             width="min(24em, 100%)",
                         ),
                         rx.button(tr("settings.token_create"), type="submit", id="create-token"),
