@@ -341,8 +341,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "settings.tokens_hint": (
         "Nycklar till det öppna API:t (/api/v1) för kommunens egen uppföljning. Skicka "
         "nyckeln som: Authorization: Bearer NYCKEL. Den visas bara en gång, när den skapas.",
-        "Tokens for the open API (/api/v1) for the kommun's own follow-up. Send the token as: "
-        "Authorization: Bearer TOKEN. It is shown once, when it is created.",
+        "Tokens for the open API (/api/v1) for the municipality's own follow-up. Send the "
+        "token as: Authorization: Bearer TOKEN. It is shown once, when it is created.",
     ),
     "settings.token_name": ("Vad nyckeln används till", "What the token is for"),
     "settings.token_create": ("Skapa nyckel", "Create token"),
@@ -618,8 +618,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "copy.lead": (
         "Hämta ett steg eller mönster från en annan resa, till exempel en som en annan kommun "
         "har delat. Frågor och vägar följer med; det som inte passar här säger vi till om.",
-        "Bring in a step or pattern from another journey, for example one another kommun has "
-        "shared. Questions and ways on come along; we say what did not fit here.",
+        "Bring in a step or pattern from another journey, for example one another municipality "
+        "has shared. Questions and ways on come along; we say what did not fit here.",
     ),
     "copy.source": ("Resa att kopiera från", "Journey to copy from"),
     "copy.step": ("Steg att kopiera", "Step to copy"),
