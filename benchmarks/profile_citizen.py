@@ -6,14 +6,17 @@ The Starlette app from :func:`toolkit.web.create_api` is driven through
 1. **Concurrency.** The app with its real thread pool, one phone at a time and then 40 at
    once: end-to-end milliseconds per request and the milliseconds spent in the write
    transaction (``feedback.store.write``: ``BEGIN IMMEDIATE`` ... ``COMMIT``, waiting for
-   SQLite's write lock included). Tried with two changes made from outside, never in the
-   product code: ``write-lock`` (one process-wide lock taken before ``BEGIN IMMEDIATE``, so
-   writers queue instead of sleeping in SQLite's busy handler) and ``synchronous-normal``
+   SQLite's write lock included). The citizen pages' connections already queue their
+   writes in the process (``toolkit.db.QueuedWriter``). Tried with two changes made from
+   outside, never in the product code: ``write-lock`` (one more process-wide lock taken
+   before ``BEGIN IMMEDIATE``) and ``synchronous-normal``
    (``PRAGMA synchronous = NORMAL``: no fsync per commit in WAL mode; safe against a killed
    process, not against a power cut).
 2. **One request at a time** with the thread pool replaced by a direct call, with
    ``keep-connection`` (one extra connection stays open, so closing a request's connection
-   is never the last close, which checkpoints the WAL) and ``synchronous-normal``.
+   is never the last close, which checkpoints the WAL; since citizen pages keep one
+   connection per thread, ``toolkit.db.ConnectionPool``, it changes little) and
+   ``synchronous-normal``.
 3. **cProfile** of part 2's baseline: the functions with the most own and cumulative time.
 
 The client runs in the same process, so its cost is in every figure; compare variants with
@@ -79,6 +82,9 @@ def patch() -> None:
         return db
 
     def timed_write(db: Any, work: Any) -> Any:
+        if not db.conn.in_transaction:  # citizen pages keep their connections (the pool)
+            mode = "NORMAL" if "normal" in _variant[0] else "FULL"
+            db.execute(f"PRAGMA synchronous = {mode}")
         started = time.perf_counter()
         try:
             if _variant[0] == "write-lock" and not db.conn.in_transaction:
