@@ -561,16 +561,16 @@ def test_details_start_step_id_and_ordered_number_rules_reach_the_prototype(
         page.locator("#branch-value").fill(limit)
         page.locator("#branch-goto").select_option(target)
         page.locator("#add-branch").click()
-        page.locator("#ways").get_by_text(f"är mer än {limit}").wait_for()
+        page.locator("#ways").get_by_text(f"är större än {limit}").wait_for()
     assert [t.split("→")[0].strip() for t in _way_texts(page)][:2] == [
-        f"Om {NUMBER_QUESTION} är mer än 100",
-        f"Om {NUMBER_QUESTION} är mer än 1000",
+        f"Om {NUMBER_QUESTION} är större än 100",
+        f"Om {NUMBER_QUESTION} är större än 1000",
     ]
     shot(page, "editor-11-rules")
     page.locator("#way-up-1").click()
     _focus_on(page, "way-down-0")
     page.wait_for_function(
-        "() => document.querySelector('#ways li.way')?.innerText.includes('mer än 1000')"
+        "() => document.querySelector('#ways li.way')?.innerText.includes('större än 1000')"
     )
     # edit in place: the first rule goes to Lång (it did already) - the builder says which
     page.locator("#way-edit-0").click()
@@ -578,7 +578,7 @@ def test_details_start_step_id_and_ordered_number_rules_reach_the_prototype(
     assert page.locator("#branch-value").input_value() == "1000"
     page.locator("#branch-value").fill("999")
     page.locator("#add-branch").click()
-    page.locator("#ways").get_by_text("är mer än 999").wait_for()
+    page.locator("#ways").get_by_text("är större än 999").wait_for()
     assert len(_way_texts(page)) == 3
     assert page.locator("#findings .finding").filter(has_text="Fel").count() == 0
     shot(page, "editor-12-reordered")
@@ -627,3 +627,20 @@ def test_a_facilitator_is_told_kindly_that_only_designers_change_journeys(
     assert page.locator("#step-title").count() == 0
     assert page.locator("#designer-only-map").get_attribute("href")
     assert_accessible(page)
+
+
+def test_the_editor_speaks_english_in_english_mode(laptop, server: Server) -> None:
+    page = laptop
+    sign_in(page, server)
+    journey_id = _create(page, server, f"Engelska e2e {secrets.token_hex(3)}")
+    page.locator("#lang-toggle").click()
+    page.locator("#labels-en").wait_for(state="attached")
+    nav = page.locator("nav[aria-label]").filter(has_text="Journey map")
+    nav.wait_for()
+    text = nav.inner_text()
+    for english in ("Journey map", "Versions", "Share and QR"):
+        assert english in text
+    for swedish in ("Resekarta", "Versioner", "Dela och QR", "Prova utkastet"):
+        assert swedish not in text
+    shot(page, "editor-english")
+    assert journey_id

@@ -686,7 +686,7 @@ def test_describe_condition_reads_as_a_sentence_with_the_questions_label() -> No
         "använder du när du går? innehåller Rullstol eller Elrullstol"
     )
     assert describe_condition(decision(journey, "beslut").rules[1].if_, journey, "en") == (
-        "If Hur många meter kan du gå utan att vila? is more than 400 and Vilka hjälpmedel "
+        "If Hur många meter kan du gå utan att vila? is greater than 400 and Vilka hjälpmedel "
         "använder du när du går? includes Inget hjälpmedel"
     )
     assert describe_condition(None, journey) == "I alla andra fall"
@@ -1344,3 +1344,12 @@ def test_remove_actor_is_refused_while_a_step_names_it() -> None:
 
     freed = update_step(journey, "utredning", receiver=None)
     assert "fardtjansten" not in [a.id for a in remove_actor(freed, "fardtjansten").all_actors()]
+
+
+def test_a_greater_than_condition_reads_as_the_builder_offers_it() -> None:
+    """The rule builder offers "är större än"; the way it builds reads the same words."""
+    journey = example()
+    assert describe_condition({"gangstracka": {"gt": 3}}, journey).endswith("är större än 3")
+    assert describe_condition({"gangstracka": {"gt": 3}}, journey, "en").endswith(
+        "is greater than 3"
+    )

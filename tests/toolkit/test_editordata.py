@@ -457,3 +457,92 @@ def test_step_form_sets_and_clears_an_offline_steps_receiver() -> None:
     assert view is not None and view.receiver == "fardtjansten"
     cleared = ed.apply_step_form(changed, "brev", {**form, "receiver": ed.NO_PHASE})
     assert cleared.step("brev").receiver is None  # type: ignore[union-attr]
+
+
+def test_an_unsaved_draft_is_offered_back_only_from_the_latest_revision(tmp_path) -> None:
+    db = open_db(tmp_path / "m.db")
+    j = _car_journey()
+    saved, old, mine = drafts.new_token(), drafts.new_token(), drafts.new_token()
+    put = drafts.put_draft
+    put(db, saved, owner="a@exempel.se", journey=j, content=ed.dump(j), now=NOW, base_revision=2)
+    assert drafts.pending_draft(db, owner="a@exempel.se", journey_id=j.id, base_revision=2) is None
+    changed = editing.rename_step(j, "forare", "Vem kör?")
+    later = NOW + dt.timedelta(minutes=5)
+    for token, rev in ((old, 1), (mine, 2)):
+        put(
+            db,
+            token,
+            owner="a@exempel.se",
+            journey=changed,
+            content=ed.dump(changed),
+            now=later,
+            base_revision=rev,
+            dirty=True,
+        )
+    found = drafts.pending_draft(db, owner="a@exempel.se", journey_id=j.id, base_revision=2)
+    assert found is not None and found.token == mine
+    assert found.journey.step("forare").title == "Vem kör?"
+    assert ed.clock_time(found.updated_at, later) == "kl. 13:05"  # Swedish winter time
+    assert ed.clock_time(found.updated_at, later + dt.timedelta(days=1)) == "2026-11-25 kl. 13:05"
+    assert drafts.pending_draft(db, owner="b@exempel.se", journey_id=j.id, base_revision=2) is None
+    drafts.drop_draft(db, mine, owner="a@exempel.se")
+    assert drafts.pending_draft(db, owner="a@exempel.se", journey_id=j.id, base_revision=2) is None
+
+
+def test_a_drafts_table_from_before_gets_the_new_columns(tmp_path) -> None:
+    db = open_db(tmp_path / "m.db")
+    db[drafts.TABLE].create(
+        {"token": str, "owner": str, "journey_id": str, "content": str, "updated_at": str},
+        pk="token",
+    )
+    j = _car_journey()
+    drafts.put_draft(
+        db, "t", owner="a@exempel.se", journey=j, content=ed.dump(j), now=NOW, dirty=True
+    )
+    assert drafts.pending_draft(db, owner="a@exempel.se", journey_id=j.id, base_revision=0)
+
+
+def test_findings_in_the_editor_name_questions_and_steps_not_yaml() -> None:
+    j = _car_journey()
+    j = editing.add_step(j, "screen", "Ensam", after="passagerare")
+    j = editing.set_next(j, "passagerare", None)
+    rows = ed.finding_rows(j, check_journey(j))
+    lonely = next(r for r in rows if r.step_id == "ensam" and "nå" in r.message)
+    assert "Lägg till en väg hit från ett annat steg" in lonely.message
+    assert "'Ensam'" in lonely.message
+    assert "next" not in lonely.message
+    wrong = editing.add_branch(
+        j, "forare", {"ska-du-sjalv-kora-bilen": "Kanske"}, "passagerare", index=0
+    )
+    rows = ed.finding_rows(wrong, check_journey(wrong), "en")
+    option = next(r for r in rows if "Kanske" in r.message)
+    assert "Ska du själv köra bilen?" in option.message
+    assert "ska-du-sjalv-kora-bilen" not in option.message
+
+
+def test_the_counts_speak_the_chosen_language() -> None:
+    assert ed.count_label(1, 2) == "1 fel · 2 varningar"
+    assert ed.count_label(1, 1, "en") == "1 error · 1 warning"
+    assert ed.count_label(2, 0, "en") == "2 errors · 0 warnings"
+    j = editing.add_step(_car_journey(), "screen", "Ensam", after="passagerare")
+    j = editing.set_next(j, "passagerare", None)
+    rows = ed.finding_rows(j, check_journey(j), "en")
+    labels = [s.error_label for g in ed.outline(j, rows, lang="en") for s in g.steps if s.errors]
+    assert labels and all(label.endswith(("error", "errors")) for label in labels)
+
+
+def test_a_new_journey_may_not_take_the_title_of_another() -> None:
+    titles = [("parkering", "Parkeringstillstånd"), ("bygglov", "Bygglov")]
+    assert ed.journey_named(titles, "  parkeringstillstånd ") == "parkering"
+    assert ed.journey_named(titles, "Parkering") == ""
+    assert ed.journey_named(titles, "") == ""
+    assert "Det finns redan en resa som heter ”Bygglov”" in ed.title_taken_message(" Bygglov")
+
+
+def test_a_form_key_changes_only_with_what_the_form_shows() -> None:
+    j = _car_journey()
+    before = ed.fingerprint(ed.journey_details(j))
+    with_actor = editing.add_actor(j, "Handläggare", role="service-provider")
+    assert ed.fingerprint(ed.journey_details(with_actor)) == before
+    renamed = ed.apply_journey_form(j, {**vars(ed.journey_details(j)), "title": "Ny titel"})
+    assert ed.fingerprint(ed.journey_details(renamed)) != before

@@ -8,13 +8,17 @@ questions and ways on, the findings placed on the step and question they concern
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import difflib
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from journeys import editing, files
 from journeys import store as journey_store
@@ -167,6 +171,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "update_branch": ("Spara villkoret", "Save the condition"),
     "cancel": ("Avbryt", "Cancel"),
     "editing_n": ("Ändrar villkor {n}", "Editing condition {n}"),
+    "published": (
+        "Publicerad som version {n}. Skapa en delningslänk under ”Dela och QR”.",
+        "Published as version {n}. Make a share link under ”Share and QR”.",
+    ),
+    "version_note": ("Versionsanteckning", "Version note"),
+    "pending": (
+        "Du har osparade ändringar från {when}.",
+        "You have unsaved changes from {when}.",
+    ),
+    "pending_continue": ("Fortsätt med dem", "Continue with them"),
+    "pending_discard": ("Släng dem", "Throw them away"),
+    "draft_gone": (
+        "De osparade ändringarna finns inte längre. Du ser resan som den är sparad.",
+        "The unsaved changes are gone. You see the journey as it is saved.",
+    ),
+    "leave": (
+        "Du har osparade ändringar. Lämna sidan ändå?",
+        "You have unsaved changes. Leave the page anyway?",
+    ),
     "designer_only": ("Bara designer kan ändra resor", "Only designers can change journeys"),
     "designer_only_body": (
         "Du är inloggad som facilitator. Du kan se resekartan och köra workshoppar, men be "
@@ -218,6 +241,53 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
+def clock_time(when: dt.datetime, now: dt.datetime, lang: str = "sv") -> str:
+    """ "kl. 10:42" (Swedish time), with the date when it was not today."""
+    zone = ZoneInfo("Europe/Stockholm")
+    local, today = when.astimezone(zone), now.astimezone(zone).date()
+    clock = local.strftime("%H:%M")
+    if lang == "en":
+        return clock if local.date() == today else f"{local.date().isoformat()} {clock}"
+    return f"kl. {clock}" if local.date() == today else f"{local.date().isoformat()} kl. {clock}"
+
+
+def fingerprint(*parts: Any) -> str:
+    """A short digest of what a form shows: its key, so it remounts only when that changes."""
+    text = json.dumps([_plain(p) for p in parts], sort_keys=True, default=str)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def step_form_part(step: StepView) -> dict[str, Any]:
+    """What the step form itself shows (not its questions, ways or findings)."""
+    shown = dataclasses.asdict(step)
+    for key in ("fields", "ways", "findings"):
+        shown.pop(key, None)
+    return shown
+
+
+def error_label(errors: int, lang: str = "sv") -> str:
+    """ "2 fel" / "1 error", "2 errors"."""
+    if lang == "en":
+        return f"{errors} error" if errors == 1 else f"{errors} errors"
+    return f"{errors} fel"
+
+
+def count_label(errors: int, warnings: int, lang: str = "sv") -> str:
+    """The save bar's count: "1 fel · 2 varningar" / "1 error · 2 warnings"."""
+    if lang == "en":
+        said = "warning" if warnings == 1 else "warnings"
+        return f"{error_label(errors, lang)} · {warnings} {said}"
+    return f"{errors} fel · {warnings} {'varning' if warnings == 1 else 'varningar'}"
+
+
 @dataclass
 class StepRow:
     """One step in the outline."""
@@ -231,6 +301,8 @@ class StepRow:
     first: bool = False
     last: bool = False
     selected: bool = False
+    error_label: str = ""
+    """e.g. "1 fel" / "2 errors" (the outline's badge)."""
 
 
 @dataclass
@@ -444,6 +516,31 @@ def journey_from_template(template: str, title: str, organisation: str, id: str 
     )
 
 
+def _same(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def journey_named(titles: list[tuple[str, str]], title: str) -> str:
+    """The id of a journey among ``(id, title)`` whose title is ``title`` (ignoring case and
+    spaces), or ''."""
+    wanted = _same(title)
+    if not wanted:
+        return ""
+    return next((jid for jid, other in titles if _same(other) == wanted), "")
+
+
+def title_taken_message(title: str, lang: str = "sv") -> str:
+    """Why a new journey may not take a title that another journey has."""
+    if lang == "en":
+        return (
+            f"There is already a journey called ”{title.strip()}”. Choose another name or "
+            "open that one."
+        )
+    return (
+        f"Det finns redan en resa som heter ”{title.strip()}”. Välj ett annat namn eller öppna den."
+    )
+
+
 def flow_draft_src(journey_id: str, step_id: str, token: str, counter: int, lang: str) -> str:
     """The flow diagram of the editor's draft (marking the selected step); ``counter``
     changes the address after each edit so the browser fetches the new drawing."""
@@ -523,7 +620,7 @@ def finding_rows(journey: Journey, findings: list[Finding], lang: str = "sv") ->
         rows.append(
             FindingRow(
                 severity=f.severity.value,
-                message=f.message("en" if lang == "en" else "sv"),
+                message=editor_message(journey, f, lang),
                 step_id=step_id,
                 step_title=titles.get(step_id, ""),
                 field_id=field_id,
@@ -535,6 +632,132 @@ def finding_rows(journey: Journey, findings: list[Finding], lang: str = "sv") ->
 
 
 _OPTION_CODES = frozenset({"value-not-an-option", "too-few-options", "options-missing"})
+
+# The validator speaks of the YAML file ('next', 'if', field ids); in the editor the same
+# findings name the question by its label and the step by its title, and say what to do
+# with the editor's own controls. The validator's own texts (CLI, file import) stay as they are.
+EDITOR_MESSAGES: dict[str, tuple[str, str]] = {
+    "empty-next": (
+        'Steget leder ingenstans. Välj nästa steg under "Vart steget leder", eller '
+        '"Resan slutar här" om det är ett slutsteg.',
+        'The step leads nowhere. Choose the next step under "Where the step leads", or '
+        '"The journey ends here" for an end step.',
+    ),
+    "next-without-default": (
+        'Alla vägar härifrån har ett villkor. Välj "Nästa steg i alla andra fall" för när '
+        "inget villkor stämmer.",
+        'Every way on from here has a condition. Choose "Next step in all other cases" for '
+        "when no condition holds.",
+    ),
+    "empty-condition": (
+        "Ett villkor är tomt, så det gäller alltid. Ändra villkoret eller ta bort det.",
+        "A condition is empty, so it always holds. Edit the condition or remove it.",
+    ),
+    "unreachable-transition": (
+        "Den här vägen används aldrig: en tidigare väg utan villkor tar alla svar. Flytta "
+        "vägen utan villkor sist, eller ta bort den här.",
+        "This way is never taken: an earlier way without a condition takes every answer. "
+        "Move the way without a condition last, or remove this one.",
+    ),
+    "decision-without-default": (
+        "Beslutets sista regel har ett villkor. Lägg till en sista regel utan villkor "
+        "(t.ex. manuell prövning) för när ingen regel stämmer.",
+        "The decision's last rule has a condition. Add a final rule without a condition "
+        "(e.g. manual review) for when no rule holds.",
+    ),
+    "unreachable-rule": (
+        "Den här regeln används aldrig: en tidigare regel utan villkor tar alla fall. Flytta "
+        "regeln utan villkor sist, eller ta bort den här.",
+        "This rule is never used: an earlier rule without a condition takes every case. "
+        "Move the rule without a condition last, or remove this one.",
+    ),
+    "unreachable-step": (
+        "Steget '{id}' går inte att nå från första steget '{start}'. Lägg till en väg hit "
+        "från ett annat steg, eller ta bort steget.",
+        "The step '{id}' cannot be reached from the first step '{start}'. Add a way here "
+        "from another step, or remove the step.",
+    ),
+    "no-way-to-end": (
+        "Från steget '{id}' kommer man aldrig till ett slutsteg: vägen går runt i en slinga "
+        "({loop}). Låt något av stegen i slingan leda vidare mot ett steg där resan slutar.",
+        "From the step '{id}' no end step can ever be reached: the way goes round in a loop "
+        "({loop}). Let one of the steps in the loop lead on towards a step where the "
+        "journey ends.",
+    ),
+    "no-end-step": (
+        'Resan har inget slutsteg, så den tar aldrig slut. Välj "Resan slutar här" på '
+        "sista steget, t.ex. kvittenssidan.",
+        'The journey has no end step, so it never ends. Choose "The journey ends here" on '
+        "the last step, e.g. the confirmation page.",
+    ),
+    "fields-on-end-step": (
+        "Steget '{id}' har frågor men resan slutar där, så svaren skickas aldrig. Låt steget "
+        "leda vidare till t.ex. en sida där svaren kontrolleras, eller ta bort frågorna.",
+        "The step '{id}' asks questions but the journey ends there, so the answers are never "
+        "sent. Let the step lead on to e.g. a check-your-answers page, or remove the questions.",
+    ),
+    "value-not-an-option": (
+        "'{value}' är inte ett svar som frågan '{field}' kan ha, så villkoret stämmer "
+        "aldrig. Välj ett av frågans svarsalternativ: {options}.",
+        "'{value}' is not an answer the question '{field}' can have, so the condition never "
+        "holds. Choose one of the question's options: {options}.",
+    ),
+    "compare-needs-number": (
+        "Frågan '{field}' är av typen {type}, så den kan inte jämföras som ett tal eller "
+        'datum. Välj "är", "är inte" eller "är något av".',
+        "The question '{field}' is of type {type}, so it cannot be compared as a number or "
+        'date. Choose "is", "is not" or "is one of".',
+    ),
+    "field-not-asked-before": (
+        "Villkoret använder frågan '{field}' (i steget '{asked_on}'), men den ställs inte på "
+        "alla vägar hit, t.ex. inte på vägen {via}. Ställ frågan tidigare, eller flytta "
+        "villkoret till ett steg där svaret alltid finns.",
+        "The condition uses the question '{field}' (on the step '{asked_on}'), but it is not "
+        "asked on every way here, e.g. not on the way {via}. Ask it earlier, or move the "
+        "condition to a step where the answer always exists.",
+    ),
+    "unknown-field": (
+        "Villkoret använder en fråga ('{field}') som inte finns i resan. Ändra villkoret och "
+        "välj en fråga som ställs tidigare i resan.",
+        "The condition uses a question ('{field}') that is not in the journey. Edit the "
+        "condition and choose a question asked earlier in the journey.",
+    ),
+}
+_STEP_PARAMS = ("id", "start", "asked_on")
+_STEP_CODES = frozenset(
+    {"unreachable-step", "no-way-to-end", "fields-on-end-step", "field-not-asked-before"}
+)
+
+
+def _word(value: Any, lang: str) -> Any:
+    """A parameter stored in both languages (``{"sv": ..., "en": ...}``) in one of them."""
+    if isinstance(value, dict) and set(value) == {"sv", "en"}:
+        return value["en" if lang == "en" else "sv"]
+    return value
+
+
+def editor_message(journey: Journey, finding: Finding, lang: str = "sv") -> str:
+    """A finding as the editor says it: the question's label instead of its id, the step's
+    title instead of its id, and the editor's controls instead of 'next' and 'if'."""
+    lang = "en" if lang == "en" else "sv"
+    template = EDITOR_MESSAGES.get(finding.code)
+    if template is None:
+        return finding.message(lang)
+    questions = journey.fields()
+    titles = {st.id: st.title for st in journey.steps}
+    values = {key: _word(value, lang) for key, value in finding.params.items()}
+    field_id = values.get("field")
+    if isinstance(field_id, str) and field_id in questions:
+        values["field"] = questions[field_id][1].label or field_id
+    if finding.code in _STEP_CODES:
+        for key in _STEP_PARAMS:
+            step_id = values.get(key)
+            if isinstance(step_id, str) and titles.get(step_id):
+                values[key] = titles[step_id]
+    try:
+        return _pick(template, lang).format(**values)
+    except (KeyError, IndexError, ValueError):
+        return finding.message(lang)
 
 
 def publish_blockers(rows: list[FindingRow], lang: str = "sv") -> str:
@@ -580,6 +803,7 @@ def outline(
             last=bool(shown) and shown[-1] == st.id,
             selected=st.id == selected,
         )
+        row.error_label = error_label(row.errors, lang)
         groups.get(st.phase or "", loose).steps.append(row)
     out = list(groups.values())
     if loose.steps:

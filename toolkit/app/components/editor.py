@@ -190,7 +190,7 @@ def step_row(
                 ),
                 rx.cond(
                     row.errors > 0,
-                    ui.badge(row.errors, " fel", color_scheme="red"),
+                    ui.badge(row.error_label, color_scheme="red"),
                     rx.fragment(),
                 ),
                 width="100%",
@@ -258,31 +258,58 @@ def new_journey_form(
     error: rx.Var[str],
     create: Handler,
     on_mount: Handler,
+    error_where: rx.Var[str] | str = "",
+    existing_href: rx.Var[str] | str = "",
 ) -> rx.Component:
-    """Ny resa: title, organisation, optional id and the template to start from."""
+    """Ny resa: title, organisation, optional id and the template to start from. The error is
+    shown at the field it concerns (``error_where``: 'title', 'id' or '' for the form), with a
+    link to the journey that already has the title or id."""
+
+    def problem(here: str) -> rx.Component:
+        return rx.cond(
+            (error != "") & (error_where == here),
+            rx.callout(
+                rx.vstack(
+                    rx.text(error, id=f"new-error-{here or 'form'}"),
+                    rx.cond(
+                        existing_href != "",
+                        rx.link(
+                            rx.cond(SessionState.lang == "en", "Open it", "Öppna den"),
+                            href=existing_href,
+                            id="open-existing",
+                        ),
+                        rx.fragment(),
+                    ),
+                    spacing="1",
+                ),
+                icon="triangle-alert",
+                color_scheme="red",
+                role="alert",
+                size="1",
+                high_contrast=True,
+            ),
+            rx.fragment(),
+        )
+
     return rx.card(
         rx.form(
             rx.vstack(
                 rx.heading(et("new"), size="4", as_="h2"),
                 labelled(et("journey_title"), "new-title", text_input("title", "new-title")),
+                problem("title"),
                 labelled(
                     et("organisation"),
                     "new-organisation",
                     text_input("organisation", "new-organisation", organisation, key=organisation),
                 ),
                 labelled(et("journey_id"), "new-id", text_input("id", "new-id")),
+                problem("id"),
                 labelled(
                     et("template"),
                     "new-template",
                     choice_select(templates, name="template", id="new-template"),
                 ),
-                rx.cond(
-                    error != "",
-                    rx.callout(
-                        error, icon="triangle-alert", color_scheme="red", role="alert", size="1"
-                    ),
-                    rx.fragment(),
-                ),
+                problem(""),
                 rx.button(et("create"), type="submit", id="create-journey"),
                 spacing="2",
                 width="100%",

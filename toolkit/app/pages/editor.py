@@ -83,6 +83,31 @@ listeners sit on the document, so they survive re-renders; a drop fills the hidd
 ``drop-form`` and submits it to :meth:`EditorState.drop`."""
 
 
+LEAVE_SCRIPT = """
+if (!window.__medskapaLeave) {
+  window.__medskapaLeave = true;
+  const unsaved = () => !!document.getElementById('dirty');
+  const ask = () => document.getElementById('labels-en') ? ASK_EN : ASK_SV;
+  window.addEventListener('beforeunload', e => {
+    if (!unsaved()) return;
+    e.preventDefault();
+    e.returnValue = '';
+  });
+  document.addEventListener('click', e => {
+    const a = e.target && e.target.closest && e.target.closest('a[href]');
+    if (!a || !unsaved() || a.target === '_blank' || a.hasAttribute('download')) return;
+    if (!window.confirm(ask())) { e.preventDefault(); e.stopImmediatePropagation(); }
+  }, true);
+}
+""".replace("ASK_EN", json.dumps(ed.s("leave", "en"))).replace(
+    "ASK_SV", json.dumps(ed.s("leave", "sv"))
+)
+"""Warn before unsaved changes are lost: the browser's own question on a reload or a closed
+tab, and a confirm on a link inside the app (the client router never unloads the page). The
+"Osparade ändringar" badge (``#dirty``) is the switch: it is there exactly while the draft
+differs from the saved revision."""
+
+
 def _focus_script(element_id: str) -> str:
     target = json.dumps(element_id)
     return (
@@ -155,6 +180,14 @@ class EditorState(SessionState):
     cond_input: str = "text"
     cond_options: list[str] = []
     id_message: str = ""
+    counts: str = ""
+    last_note: str = ""
+    pending_at: str = ""
+    _pending: str = ""
+    details_key: str = ""
+    actors_key: str = ""
+    outline_key: str = ""
+    step_key: str = ""
 
     # --- loading ------------------------------------------------------------------------------
 
@@ -171,8 +204,58 @@ class EditorState(SessionState):
             self.found = journey_store.get_journey(data.database(), self.journey_id) is not None
             self.map_href = routes.journey_page(self.journey_id)
             return None
+        db = data.database()
+        revisions = journey_store.list_revisions(db, self.journey_id) if self.journey_id else []
+        pending = drafts.pending_draft(
+            db,
+            owner=self.user_email,
+            journey_id=self.journey_id,
+            base_revision=revisions[-1].number if revisions else 0,
+        )
+        if pending is not None:  # this tab writes elsewhere: the unsaved draft stays offered
+            self._token = drafts.new_token()
         self._open(params.get("step", ""))
-        return rx.call_script(DRAG_AND_DROP_SCRIPT)
+        if (
+            pending is not None
+            and self._journey
+            and pending.token != self._token
+            and ed.dump(pending.journey) != self._journey
+        ):
+            self._pending = pending.token
+            self.pending_at = ed.clock_time(pending.updated_at, data.now(), self._lang())
+        return [rx.call_script(DRAG_AND_DROP_SCRIPT), rx.call_script(LEAVE_SCRIPT)]
+
+    @rx.event
+    def continue_draft(self):
+        """Go on with the unsaved draft found when the editor was opened."""
+        if not self._guard():
+            return self.login_redirect()
+        db = data.database()
+        token, self._pending, self.pending_at = self._pending, "", ""
+        journey = drafts.get_draft(db, token, owner=self.user_email, journey_id=self.journey_id)
+        if journey is None:
+            self.message, self.message_ok = ed.s("draft_gone", self._lang()), False
+            return None
+        self.dirty = True
+        self._show(journey)
+        try:
+            drafts.drop_draft(db, token, owner=self.user_email)
+        except sqlite3.Error:
+            log.warning("An old editor draft could not be dropped", exc_info=True)
+        return rx.call_script(_focus_script("dirty"))
+
+    @rx.event
+    def discard_draft(self):
+        """Throw the unsaved draft away and keep the saved journey."""
+        if not self._guard():
+            return self.login_redirect()
+        token, self._pending, self.pending_at = self._pending, "", ""
+        if token:
+            try:
+                drafts.drop_draft(data.database(), token, owner=self.user_email)
+            except sqlite3.Error:
+                log.warning("An old editor draft could not be dropped", exc_info=True)
+        return None
 
     def _open(self, step_id: str = "") -> None:
         db = data.database()
@@ -180,7 +263,7 @@ class EditorState(SessionState):
         self.found = journey is not None
         self.error = self.error_at = self.message = self.conflict = self.conflict_diff = ""
         self.problems = self.undo_title = ""
-        self._removed = ""
+        self._removed = self._pending = self.pending_at = ""
         self.show_diff = False
         if journey is None:
             self.title = ""
@@ -236,6 +319,20 @@ class EditorState(SessionState):
         self.start_choices = ed.start_choices(journey, lang)
         self.actor_list = ed.actor_rows(journey, lang)
         self.roles = ed.role_choices(lang)
+        self.counts = ed.count_label(self.error_count, self.warning_count, lang)
+        # each form remounts (new default values) only when what it shows changed, so text
+        # typed into one form survives an edit made in another
+        self.details_key = ed.fingerprint(self.details, self.start_choices)
+        self.actors_key = ed.fingerprint(self.actor_list, self.roles)
+        self.outline_key = ed.fingerprint(self.groups, self.phases, self.kinds)
+        self.step_key = ed.fingerprint(
+            ed.step_form_part(self.step),
+            self.kinds,
+            self.patterns,
+            self.channels,
+            self.phases,
+            self.actors,
+        )
         self._builder(journey)
         self.counter += 1
         try:
@@ -246,6 +343,8 @@ class EditorState(SessionState):
                 journey=journey,
                 content=self._journey,
                 now=data.now(),
+                base_revision=self.base_revision,
+                dirty=self.dirty,
             )
         except sqlite3.Error:  # the preview may lag one change behind; editing goes on
             log.warning("The editor's draft for the preview could not be stored", exc_info=True)
@@ -772,6 +871,21 @@ class EditorState(SessionState):
         self.base_revision = revision.number
         self._source = source or ""
         self.dirty = False
+        if note:
+            self.last_note = note
+        self._pending = self.pending_at = ""
+        try:  # the tab's draft is saved now: nothing to offer back on a reload
+            drafts.put_draft(
+                db,
+                self._token,
+                owner=self.user_email,
+                journey=journey,
+                content=self._journey,
+                now=data.now(),
+                base_revision=revision.number,
+            )
+        except sqlite3.Error:
+            log.warning("The editor's draft could not be marked saved", exc_info=True)
         self.conflict = self.conflict_diff = ""
         self.message = ed.s("saved_rev", self._lang(), n=revision.number)
         self.message_ok = True
@@ -796,7 +910,7 @@ class EditorState(SessionState):
         self.problems = ed.publish_blockers(self.findings, lang)
         if self.problems:
             return rx.call_script(_focus_script("publish-problems"))
-        note = str(form.get("note", "")).strip()
+        note = str(form.get("note", "")).strip() or self.last_note
         if not self._save(note):
             return None
         try:
@@ -812,11 +926,7 @@ class EditorState(SessionState):
         except prototypes.PublishError as exc:
             self.message, self.message_ok = str(exc), False
         else:
-            self.message = (
-                f"Publicerad som version {version.number}. Skapa en delningslänk under Dela."
-                if lang == "sv"
-                else f"Published as version {version.number}. Make a share link under Share."
-            )
+            self.message = ed.s("published", lang, n=version.number)
             self.message_ok = True
         return None
 
@@ -856,6 +966,8 @@ class NewJourneyState(SessionState):
 
     templates: list[list[str]] = []
     new_error: str = ""
+    new_error_at: str = ""
+    existing_href: str = ""
     organisation: str = "Exempelkommun"
 
     @rx.event
@@ -873,8 +985,15 @@ class NewJourneyState(SessionState):
         if not self.authorised("designer"):
             return self.login_redirect()
         lang = "en" if self.lang == "en" else "sv"
-        self.new_error = ""
+        self.new_error = self.new_error_at = self.existing_href = ""
         org = str(form.get("organisation", "")).strip()
+        db = data.database()
+        title = str(form.get("title", ""))
+        same = ed.journey_named([(j.id, j.title) for j in journey_store.list_journeys(db)], title)
+        if same:
+            self.new_error, self.new_error_at = ed.title_taken_message(title, lang), "title"
+            self.existing_href = routes.journey_edit_page(same)
+            return rx.call_script(_focus_script("new-title"))
         try:
             journey = ed.journey_from_template(
                 str(form.get("template", ed.BLANK_TEMPLATE)),
@@ -884,10 +1003,11 @@ class NewJourneyState(SessionState):
             )
         except editing.EditError as exc:
             self.new_error = exc.message(lang)
+            self.new_error_at = "id" if str(form.get("id", "")).strip() else "title"
             return None
         try:
             journey_store.save_journey(
-                data.database(),
+                db,
                 journey,
                 author=self.user_email,
                 note="Ny resa" if lang == "sv" else "New journey",
@@ -902,7 +1022,11 @@ class NewJourneyState(SessionState):
                 else f"There is already a journey with the id '{journey.id}'. Write another id "
                 "or title."
             )
-            return None
+            self.new_error_at = "id" if str(form.get("id", "")).strip() else "title"
+            self.existing_href = routes.journey_edit_page(journey.id)
+            return rx.call_script(
+                _focus_script("new-id" if self.new_error_at == "id" else "new-title")
+            )
         return rx.redirect(routes.journey_edit_page(journey.id))
 
 
@@ -914,6 +1038,8 @@ def new_journey_card() -> rx.Component:
         NewJourneyState.new_error,
         NewJourneyState.create,
         NewJourneyState.load_templates,
+        error_where=NewJourneyState.new_error_at,
+        existing_href=NewJourneyState.existing_href,
     )
 
 
@@ -965,13 +1091,7 @@ def _save_bar() -> rx.Component:
                 ui.badge(et("unsaved"), color_scheme="amber", id="dirty"),
                 ui.badge("Revision ", S.base_revision, color_scheme="green", id="revision"),
             ),
-            ui.badge(
-                S.error_count,
-                et("n_errors"),
-                S.warning_count,
-                et("n_warnings"),
-                color_scheme="gray",
-            ),
+            ui.badge(S.counts, color_scheme="gray", id="finding-counts"),
             rx.form(
                 rx.hstack(
                     rx.el.label(
@@ -988,6 +1108,7 @@ def _save_bar() -> rx.Component:
                         style={
                             "padding": "0.35em",
                             "width": "18em",
+                            "maxWidth": "100%",
                             "border": "1px solid var(--gray-8)",
                             "borderRadius": "4px",
                         },
@@ -1000,12 +1121,36 @@ def _save_bar() -> rx.Component:
                 reset_on_submit=True,
             ),
             rx.form(
-                rx.button(
-                    et("publish"),
-                    type="submit",
-                    id="publish",
-                    color_scheme="green",
-                    high_contrast=True,
+                rx.hstack(
+                    rx.el.label(
+                        et("version_note"),
+                        html_for="publish-note",
+                        style={"fontSize": "0.85em"},
+                    ),
+                    text_input(
+                        "note",
+                        "publish-note",
+                        S.last_note,
+                        max_length=300,
+                        key="publish-note-" + S.last_note,
+                        style={
+                            "padding": "0.35em",
+                            "width": "16em",
+                            "maxWidth": "100%",
+                            "border": "1px solid var(--gray-8)",
+                            "borderRadius": "4px",
+                        },
+                    ),
+                    rx.button(
+                        et("publish"),
+                        type="submit",
+                        id="publish",
+                        color_scheme="green",
+                        high_contrast=True,
+                    ),
+                    align="center",
+                    spacing="2",
+                    wrap="wrap",
                 ),
                 on_submit=S.publish,
             ),
@@ -1014,6 +1159,45 @@ def _save_bar() -> rx.Component:
             align="center",
         ),
         rx.cond(S.message != "", notice(S.message, ok=S.message_ok), rx.fragment()),
+        rx.cond(
+            S.pending_at != "",
+            rx.callout(
+                rx.hstack(
+                    rx.text(
+                        rx.cond(
+                            SessionState.lang == "en",
+                            "You have unsaved changes from " + S.pending_at + ".",
+                            "Du har osparade ändringar från " + S.pending_at + ".",
+                        ),
+                        id="pending-message",
+                    ),
+                    rx.button(
+                        et("pending_continue"),
+                        on_click=S.continue_draft,
+                        type="button",
+                        id="pending-continue",
+                        high_contrast=True,
+                    ),
+                    rx.button(
+                        et("pending_discard"),
+                        on_click=S.discard_draft,
+                        type="button",
+                        variant="outline",
+                        id="pending-discard",
+                        high_contrast=True,
+                    ),
+                    align="center",
+                    spacing="3",
+                    wrap="wrap",
+                ),
+                icon="info",
+                color_scheme="amber",
+                role="status",
+                high_contrast=True,
+                width="100%",
+            ),
+            rx.fragment(),
+        ),
         rx.cond(
             S.problems != "",
             rx.callout(
@@ -1132,7 +1316,7 @@ def _actor_row(a: rx.Var[ed.ActorRow]) -> rx.Component:
             ),
             error_at(S.error, S.error_at, "actor:" + a.id),
             on_submit=S.rename_actor,
-            key=S.counter.to_string() + "-actor-" + a.id,
+            key=S.actors_key + "-actor-" + a.id,
             width="100%",
         ),
         style={"listStyle": "none", "marginBottom": "0.5em"},
@@ -1206,7 +1390,7 @@ def _details() -> rx.Component:
                     width="100%",
                 ),
                 on_submit=S.save_details,
-                key=S.counter.to_string() + "-details",
+                key=S.details_key + "-details",
                 width="100%",
             ),
             rx.vstack(
@@ -1236,13 +1420,13 @@ def _details() -> rx.Component:
                     ),
                     on_submit=S.add_actor,
                     reset_on_submit=True,
-                    key=S.counter.to_string() + "-add-actor",
+                    key=S.actors_key + "-add-actor",
                     width="100%",
                 ),
                 spacing="2",
                 width="100%",
             ),
-            columns="repeat(auto-fit, minmax(22em, 1fr))",
+            columns="repeat(auto-fit, minmax(min(22em, 100%), 1fr))",
             spacing="5",
             width="100%",
             margin_top="0.75em",
@@ -1304,7 +1488,7 @@ def _rename_phase(g: rx.Var[ed.PhaseGroup]) -> rx.Component:
                 width="100%",
             ),
             on_submit=S.rename_phase,
-            key=S.counter.to_string() + "-phase-" + g.id,
+            key=S.outline_key + "-phase-" + g.id,
             width="100%",
         ),
         class_name="rename-phase",
@@ -1381,7 +1565,7 @@ def _outline() -> rx.Component:
             ),
             on_submit=S.add_step,
             reset_on_submit=True,
-            key=S.counter.to_string() + "-add-step",
+            key=S.outline_key + "-add-step",
             style=CARD,
             width="100%",
         ),
@@ -1521,7 +1705,7 @@ def _step_form() -> rx.Component:
             width="100%",
         ),
         on_submit=S.save_step,
-        key=S.counter.to_string() + "-step",
+        key=S.step_key + "-step",
         style=CARD,
         width="100%",
     )
@@ -2222,8 +2406,8 @@ def editor_page() -> rx.Component:
                     _links(),
                     _save_bar(),
                     _details(),
-                    rx.grid(
-                        rx.box(_outline(), style=CARD),
+                    rx.box(
+                        rx.box(_outline(), style=CARD, grid_area="outline", min_width="0"),
                         rx.vstack(
                             _findings(),
                             _step_form(),
@@ -2232,12 +2416,29 @@ def editor_page() -> rx.Component:
                             rx.cond(S.step.kind == "decision", _rules(), _ways()),
                             spacing="3",
                             width="100%",
+                            grid_area="edit",
+                            min_width="0",
                         ),
-                        _preview(),
-                        columns="minmax(15em, 19em) minmax(0, 1fr) 410px",
-                        spacing="4",
-                        width="100%",
-                        align="start",
+                        rx.box(_preview(), grid_area="preview", min_width="0"),
+                        # three columns on wide screens; below, the outline above the step and
+                        # the phone preview under it
+                        style={
+                            "display": "grid",
+                            "gap": "1em",
+                            "width": "100%",
+                            "alignItems": "start",
+                            "gridTemplateColumns": "minmax(0, 1fr)",
+                            "gridTemplateAreas": '"outline" "edit" "preview"',
+                            "@media (min-width: 900px)": {
+                                "gridTemplateColumns": "minmax(13em, 16em) minmax(0, 1fr)",
+                                "gridTemplateAreas": '"outline edit" "outline preview"',
+                            },
+                            "@media (min-width: 1280px)": {
+                                "gridTemplateColumns": "minmax(14em, 17em) minmax(0, 1fr) 410px",
+                                "gridTemplateAreas": '"outline edit preview"',
+                            },
+                        },
+                        id="editor-columns",
                     ),
                     _flow(),
                     width="100%",
