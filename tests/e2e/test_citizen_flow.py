@@ -90,6 +90,11 @@ def do_the_task(walk: Walk, url: str) -> str:
     walk.check("task")
     page.get_by_role("link", name="Tillbaka till testet").first.click()
     walk.button("Starta ansökan")
+    # the only question is the page's heading (its legend), asked once, and names the group
+    assert page.locator("h1").count() == 1
+    assert page.get_by_role("heading", level=1).inner_text() == "Ska du själv köra bilen?"
+    assert page.get_by_role("group", name="Ska du själv köra bilen?").is_visible()
+    assert page.get_by_text("Ska du själv köra bilen?", exact=True).count() == 1
 
     # one validation error on the way, fixed through the error summary
     walk.button("Fortsätt")
@@ -116,6 +121,7 @@ def do_the_task(walk: Walk, url: str) -> str:
     walk.check("step-fake-eid")
     walk.button("Logga in")
     page.get_by_label("Telefonnummer").fill("070-123 45 67")
+    assert page.get_by_label("E-post (om du vill)", exact=True).is_visible()  # said once
     walk.button("Fortsätt")
     walk.choose("Min läkare skickar intyget till er")
     walk.button("Fortsätt")
@@ -134,6 +140,7 @@ def do_the_task(walk: Walk, url: str) -> str:
     walk.button("Skicka ansökan")
     assert re.search(r"TEST-\d{4}-\d{5}", page.locator(".panel").inner_text())
     assert page.get_by_text("Du har klarat uppgiften!").is_visible()
+    assert page.locator(".back-link").count() == 0  # sent: no way back
     walk.check("confirmation-seq")
     sessions = query(walk_server(walk), "select id from test_sessions order by started_at")
     return str(sessions[-1][0])
@@ -182,6 +189,7 @@ def finish(walk: Walk) -> str:
     walk.button("Skicka svaren")
     code = page.locator(".code-box").inner_text().strip()
     assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", code)
+    assert page.title().startswith("Tack för att du testade! – ")
     walk.check("done")
     return code
 
@@ -330,3 +338,12 @@ def test_the_other_pages_are_accessible_on_a_phone(phone, server: Server) -> Non
     walk.button("Skicka svar")
     assert phone.get_by_role("link", name="Välj hur lätt eller svårt uppgiften var").is_visible()
     walk.check("seq-error")
+    # the journey is only in Swedish: its steps offer no English, and say so in English
+    phone.goto(url + "/s/start")
+    assert phone.get_by_role("link", name="English").count() == 0
+    phone.goto(url + "/s/start?lang=en")
+    assert phone.get_by_text("The content of the prototype is only in Swedish.").is_visible()
+    walk.check("step-en")
+    phone.get_by_role("link", name="Svenska").click()
+    assert phone.get_by_role("button", name="Starta ansökan").is_visible()
+    assert phone.get_by_role("link", name="English").count() == 0
