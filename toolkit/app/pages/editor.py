@@ -1049,6 +1049,11 @@ S = EditorState
 CARD = {"border": "1px solid var(--gray-6)", "borderRadius": "8px", "padding": "0.9em"}
 
 
+def _en(sv: str, en: str) -> rx.Var:
+    """A label in the interface's language (for attributes such as aria-label)."""
+    return rx.cond(SessionState.lang == "en", en, sv)
+
+
 def _links() -> rx.Component:
     """The journey's other pages (and the helpers' pages, when they exist)."""
 
@@ -1078,7 +1083,7 @@ def _links() -> rx.Component:
             spacing="5",
             wrap="wrap",
         ),
-        aria_label="Resans sidor",
+        aria_label=_en("Resans sidor", "The journey's pages"),
     )
 
 
@@ -1297,7 +1302,7 @@ def _actor_row(a: rx.Var[ed.ActorRow]) -> rx.Component:
                     size="1",
                     variant="outline",
                     id="rename-actor-" + a.id,
-                    aria_label="Byt namn på aktören " + a.title,
+                    aria_label=_en("Byt namn på aktören ", "Rename the actor ") + a.title,
                 ),
                 rx.cond(
                     a.used,
@@ -1307,7 +1312,7 @@ def _actor_row(a: rx.Var[ed.ActorRow]) -> rx.Component:
                         S.remove_actor(a.id),
                         color_scheme="red",
                         id="remove-actor-" + a.id,
-                        aria_label="Ta bort aktören " + a.title,
+                        aria_label=_en("Ta bort aktören ", "Remove the actor ") + a.title,
                     ),
                 ),
                 align="end",
@@ -1803,20 +1808,20 @@ def _field_card(f: rx.Var[ed.FieldView]) -> rx.Component:
                         S.move_field(f.id, -1),
                         id=f"field-up-{f.id}",
                         disabled=f.first,
-                        aria_label="Flytta upp frågan " + f.label,
+                        aria_label=_en("Flytta upp frågan ", "Move up the question ") + f.label,
                     ),
                     small_button(
                         et("move_down"),
                         S.move_field(f.id, 1),
                         id=f"field-down-{f.id}",
                         disabled=f.last,
-                        aria_label="Flytta ner frågan " + f.label,
+                        aria_label=_en("Flytta ner frågan ", "Move down the question ") + f.label,
                     ),
                     small_button(
                         et("delete"),
                         S.remove_field(f.id),
                         color_scheme="red",
-                        aria_label="Ta bort frågan " + f.label,
+                        aria_label=_en("Ta bort frågan ", "Remove the question ") + f.label,
                     ),
                     width="100%",
                     align="center",
@@ -2165,7 +2170,7 @@ def _way_tools(w: rx.Var[ed.WayView]) -> rx.Component:
                     et("edit_condition"),
                     S.edit_way(w.index),
                     id="way-edit-" + w.index.to_string(),
-                    aria_label="Ändra villkoret " + w.condition,
+                    aria_label=_en("Ändra villkoret ", "Edit the condition ") + w.condition,
                 ),
                 rx.fragment(),
             ),
@@ -2174,14 +2179,14 @@ def _way_tools(w: rx.Var[ed.WayView]) -> rx.Component:
                 S.move_way(w.index, -1),
                 id="way-up-" + w.index.to_string(),
                 disabled=w.index == 0,
-                aria_label="Flytta upp villkoret " + w.condition,
+                aria_label=_en("Flytta upp villkoret ", "Move up the condition ") + w.condition,
             ),
             small_button(
                 et("move_down"),
                 S.move_way(w.index, 1),
                 id="way-down-" + w.index.to_string(),
                 disabled=w.last_conditional,
-                aria_label="Flytta ner villkoret " + w.condition,
+                aria_label=_en("Flytta ner villkoret ", "Move down the condition ") + w.condition,
             ),
             spacing="1",
             wrap="wrap",
@@ -2214,7 +2219,8 @@ def _ways() -> rx.Component:
                                 et("delete"),
                                 S.remove_branch(w.index),
                                 color_scheme="red",
-                                aria_label="Ta bort villkoret " + w.condition,
+                                aria_label=_en("Ta bort villkoret ", "Remove the condition ")
+                                + w.condition,
                             ),
                         ),
                         width="100%",
@@ -2340,7 +2346,7 @@ def _findings() -> rx.Component:
         style={**CARD, "maxHeight": "16em", "overflowY": "auto"},
         width="100%",
         role="region",
-        aria_label="Att åtgärda",
+        aria_label=et("findings"),
         tab_index=0,
     )
 
@@ -2351,7 +2357,7 @@ def _preview() -> rx.Component:
         rx.heading(et("preview"), size="4", as_="h2"),
         rx.el.iframe(
             src=S.preview_src,
-            title="Förhandsvisning av steget i mobilen",
+            title=_en("Förhandsvisning av steget i mobilen", "The step previewed on a phone"),
             id="phone-preview",
             style={
                 "border": "1px solid var(--gray-7)",
@@ -2372,7 +2378,11 @@ def _flow() -> rx.Component:
     return rx.vstack(
         rx.heading(et("flow"), size="4", as_="h2"),
         rx.box(
-            rx.image(src=S.flow_src, alt="Flödet i resan: steg och vägval", max_width="none"),
+            rx.image(
+                src=S.flow_src,
+                alt=_en("Flödet i resan: steg och vägval", "The journey's flow: steps and ways"),
+                max_width="none",
+            ),
             overflow_x="auto",
             width="100%",
             style=CARD,
