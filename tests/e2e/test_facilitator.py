@@ -290,6 +290,11 @@ def test_plan_run_and_project_a_workshop_with_notes_arriving_live(laptop, server
     projector.locator("#wall-logga-in").get_by_text("2 röster").wait_for()
     shot(laptop, "facilitator-04-run-results")
     assert_accessible(laptop)
+    # the heading stands clear of the white results box
+    heading = results.get_by_role("heading", level=2).bounding_box()
+    box = results.locator(":scope > div").last.bounding_box()
+    assert heading is not None and box is not None
+    assert box["y"] - (heading["y"] + heading["height"]) >= 12
     shot(projector, "facilitator-05-projector-results")
     assert_accessible(projector)
 

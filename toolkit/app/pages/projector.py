@@ -286,7 +286,11 @@ def projector_page() -> rx.Component:
                                 rx.heading(
                                     tr("run.answers"),
                                     as_="h2",
-                                    style={"color": "#fff", "fontSize": "2rem"},
+                                    style={
+                                        "color": "#fff",
+                                        "fontSize": "2rem",
+                                        "marginBottom": "0.6em",
+                                    },
                                 ),
                                 rx.flex(
                                     rx.foreach(
