@@ -316,6 +316,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "No share links yet. Create one with the form above.",
     ),
     "share.qr_alt": ("QR-kod för ", "QR code for "),
+    "share.success_short": ("Slutpunkt", "Success step"),
+    "share.no_success": (
+        "ingen vald, så insikterna kan inte visa om uppgiften klarades",
+        "none chosen, so insights cannot show whether the task was done",
+    ),
     "share.no_versions": (
         "Publicera en version innan du kan dela resan.",
         "Publish a version before you can share the journey.",

@@ -172,6 +172,8 @@ def test_publish_share_download_qr_print_sheet_and_revoke(
     card = laptop.locator(".share-link", has_text="Seniorträffen")
     card.wait_for()
     url = card.locator(".share-url").inner_text().strip()
+    # a task without a success step: the card says what that means for insights
+    assert "Slutpunkt: ingen vald" in card.locator(".share-success").inner_text()
     assert url.startswith(server.url + "/t/")
     shot(laptop, "designer-07-share")
     assert_accessible(laptop)

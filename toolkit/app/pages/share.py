@@ -36,6 +36,7 @@ class LinkRow:
     qr_png: str = ""
     sheet: str = ""
     expires: str = ""
+    success: str = ""
 
 
 @dataclass
@@ -95,6 +96,7 @@ class ShareState(SessionState):
         now = data.now()
         rows = []
         numbers = {v.id: f"v{v.number}" for v in versions}
+        step_titles = {v.id: {st.id: st.title for st in v.journey().steps} for v in versions}
         for link in prototypes.list_share_links(db, journey_id=journey.id):
             status = prototypes.resolve_share_link(db, link.code, now=now).status
             rows.append(
@@ -103,6 +105,13 @@ class ShareState(SessionState):
                     version=numbers.get(link.version_id, link.version_id),
                     label=link.label or "",
                     task=link.task or "",
+                    success=(
+                        step_titles.get(link.version_id, {}).get(
+                            link.success_step, link.success_step
+                        )
+                        if link.success_step
+                        else ""
+                    ),
                     status=status,
                     url=routes.citizen_url(public, link.code),
                     qr_svg=routes.qr_svg_path(link.code),
@@ -297,6 +306,17 @@ def link_card(row: rx.Var[LinkRow]) -> rx.Component:
                     style=ui.LINK_STYLE,
                 ),
                 rx.cond(row.task != "", rx.text(row.task, size="2")),
+                rx.cond(
+                    row.task != "",
+                    rx.text(
+                        tr("share.success_short"),
+                        ": ",
+                        rx.cond(row.success != "", row.success, tr("share.no_success")),
+                        size="2",
+                        color_scheme="gray",
+                        class_name="share-success",
+                    ),
+                ),
                 rx.cond(
                     row.expires != "", rx.text(tr("share.expires"), ": ", row.expires, size="2")
                 ),
