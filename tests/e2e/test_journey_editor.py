@@ -175,8 +175,13 @@ def test_build_a_branching_journey_publish_it_and_walk_both_branches(
     page.locator("#save-note").fill("Förare eller passagerare")
     page.locator("#save-draft").click()
     page.locator("#revision").filter(has_text="Revision 2").wait_for()
+    # the version note asked for when publishing starts as the last save note
+    assert page.locator("#publish-note").input_value() == "Förare eller passagerare"
     page.locator("#publish").click()
-    page.get_by_text("Publicerad som version 1").wait_for()
+    published = page.get_by_text("Publicerad som version 1")
+    published.wait_for()
+    assert "under ”Dela och QR”" in published.inner_text()
+    assert page.locator("#journey-nav-share").inner_text() == "Dela och QR"
     shot(page, "editor-03-published")
 
     # a share link to the version, opened on two phones: one per branch
@@ -633,14 +638,142 @@ def test_the_editor_speaks_english_in_english_mode(laptop, server: Server) -> No
     page = laptop
     sign_in(page, server)
     journey_id = _create(page, server, f"Engelska e2e {secrets.token_hex(3)}")
+    _add_step(page, "Ensam")
+    page.locator("#default-next").select_option("-")  # Ensam ends; start leads to it
+    page.locator("#set-next").click()
     page.locator("#lang-toggle").click()
     page.locator("#labels-en").wait_for(state="attached")
-    nav = page.locator("nav[aria-label]").filter(has_text="Journey map")
-    nav.wait_for()
-    text = nav.inner_text()
-    for english in ("Journey map", "Versions", "Share and QR"):
-        assert english in text
-    for swedish in ("Resekarta", "Versioner", "Dela och QR", "Prova utkastet"):
-        assert swedish not in text
+    for _ in range(2):  # as toggled, and again after a reload in English
+        nav = page.locator("#journey-nav").filter(has_text="Journey map")
+        nav.wait_for()
+        text = nav.inner_text() + page.locator("#to-try").inner_text()
+        for english in ("Journey map", "Versions", "Share and QR", "History", "Try the draft"):
+            assert english in text
+        for swedish in ("Resekarta", "Versioner", "Dela och QR", "Historik", "Prova utkastet"):
+            assert swedish not in text
+        counts = page.locator("#finding-counts")
+        counts.filter(has_text=re.compile(r"^\d+ errors? · \d+ warnings?$")).wait_for()
+        assert "fel" not in counts.inner_text() and "varning" not in counts.inner_text()
+        assert page.locator("#publish-note").get_attribute("id")
+        assert page.get_by_text("Version note").count() == 1
+        page.reload()
+        page.locator("#labels-en").wait_for(state="attached")
     shot(page, "editor-english")
+    page.locator("#lang-toggle").click()
+    page.locator("#labels-sv").wait_for(state="attached")
     assert journey_id
+
+
+def _overflow(page: Any) -> tuple[int, int]:
+    return tuple(page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]"))
+
+
+def test_the_editor_fits_a_small_laptop_and_a_phone(laptop, server: Server) -> None:
+    page = laptop
+    sign_in(page, server)
+    _create(page, server, f"Smal e2e {secrets.token_hex(3)}")
+    _add_step(page, "Andra steget")
+    for width, height in ((1280, 900), (1024, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(300)
+        scroll, inner = _overflow(page)
+        wide = page.evaluate(
+            "() => [...document.querySelectorAll('body *')].filter(e => "
+            "e.getBoundingClientRect().right > window.innerWidth + 1 && "
+            "![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1))"
+            ".slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + "
+            "Math.round(e.getBoundingClientRect().right))"
+        )
+        assert scroll <= inner, f"{width} px: the page is {scroll} px wide: {wide}"
+        step = page.locator("#step-title").bounding_box()
+        preview = page.locator("#phone-preview").bounding_box()
+        assert step and preview
+        if width >= 1280:  # three columns: the preview beside the step
+            assert preview["x"] > step["x"] + step["width"]
+        else:  # the preview under the step, never over it
+            assert preview["y"] > step["y"] + step["height"]
+            assert step["width"] >= min(width - 80, 500)
+        shot(page, f"editor-width-{width}")
+
+
+def test_unsaved_changes_warn_on_leaving_and_survive_a_reload(laptop, server: Server) -> None:
+    page = laptop
+    sign_in(page, server)
+    _create(page, server, f"Osparat e2e {secrets.token_hex(3)}")
+    leaving = "() => { const e = new Event('beforeunload', {cancelable: true}); "
+    leaving += "window.dispatchEvent(e); return e.defaultPrevented; }"
+    assert page.evaluate(leaving) is False  # nothing unsaved: leave freely
+
+    # typing in "Om resan" survives an edit made in another form (a new actor)
+    page.locator("#details-summary").click()
+    page.locator("#journey-description").fill("Skrivet men inte sparat")
+    page.locator("#journey-licence").fill("CC0-1.0")
+    page.locator("#new-actor-title").fill("Handläggare")
+    page.locator("#add-actor").click()
+    page.locator("#actor-title-handlaggare").wait_for()
+    kept = [page.locator(f"#journey-{n}").input_value() for n in ("description", "licence")]
+    assert kept == ["Skrivet men inte sparat", "CC0-1.0"]
+
+    _add_step(page, "Osparat steg")
+    page.locator("#dirty").wait_for()
+    assert page.evaluate(leaving) is True  # the browser asks before a reload or a close
+
+    # a link inside the app asks too; saying no stays in the editor
+    asked: list[str] = []
+
+    def dismiss(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    page.get_by_role("link", name="Resekarta").click()
+    page.wait_for_timeout(500)
+    assert asked and "osparade ändringar" in asked[0]
+    assert "/journey/edit" in page.url
+    page.remove_listener("dialog", dismiss)
+
+    # a reload offers the unsaved draft back
+    page.on("dialog", lambda d: d.accept())
+    page.reload()
+    offer = page.locator("#pending-message")
+    offer.wait_for()
+    assert re.search(r"Du har osparade ändringar från kl\. \d\d:\d\d", offer.inner_text())
+    assert "osparat-steg" not in _ids(page)
+    page.locator("#pending-continue").click()
+    page.locator("li.outline-step[data-step='osparat-steg']").wait_for()
+    page.locator("#dirty").wait_for()
+    shot(page, "editor-draft-continued")
+
+    # offered again after another reload; thrown away, it is gone for good
+    page.reload()
+    page.locator("#pending-discard").click()
+    offer.wait_for(state="detached")
+    assert "osparat-steg" not in _ids(page)
+    page.reload()
+    page.locator("#revision").wait_for()
+    page.wait_for_timeout(500)
+    assert page.locator("#pending-message").count() == 0
+
+
+def test_a_new_journey_may_not_take_a_title_or_id_in_use(laptop, server: Server) -> None:
+    page = laptop
+    sign_in(page, server)
+    title = f"Dubblett e2e {secrets.token_hex(3)}"
+    journey_id = _create(page, server, title)
+    page.goto(server.url + "/")
+    page.locator("#new-title").fill(title.upper())
+    page.locator("#create-journey").click()
+    problem = page.locator("#new-error-title")
+    problem.wait_for()
+    assert f"Det finns redan en resa som heter ”{title.upper()}”" in problem.inner_text()
+    assert page.locator("#open-existing").get_attribute("href", timeout=5_000)
+    assert "/journey/edit" not in page.url
+    # an id in use: said at the id field
+    page.locator("#new-title").fill(title + " två")
+    page.locator("#new-id").fill(journey_id)
+    page.locator("#create-journey").click()
+    at_id = page.locator("#new-error-id")
+    at_id.wait_for()
+    assert journey_id in at_id.inner_text()
+    assert page.locator("#new-error-form").count() == 0
+    shot(page, "editor-new-duplicate")

@@ -40,6 +40,7 @@ from toolkit.app.components.editor import (
     text_area,
     text_input,
 )
+from toolkit.app.components.journey_nav import journey_links, journey_nav
 from toolkit.app.components.layout import notice, page
 from toolkit.app.state import SessionState
 from toolkit.db import get_organisation
@@ -165,6 +166,7 @@ class EditorState(SessionState):
     history_href: str = ""
     try_href: str = ""
     copy_href: str = ""
+    links: list[list[str]] = []
     designer_only: bool = False
     details: ed.JourneyDetails = ed.JourneyDetails()
     start_choices: list[list[str]] = []
@@ -285,6 +287,7 @@ class EditorState(SessionState):
         self.history_href = _optional_route("journey_history_page", self.journey_id)
         self.try_href = _optional_route("try_path", self.journey_id)
         self.copy_href = _optional_route("journey_copy_step_page", self.journey_id)
+        self.links = journey_links(self.journey_id)
 
     def _lang(self) -> str:
         return "en" if self.lang == "en" else "sv"
@@ -1060,12 +1063,10 @@ def _links() -> rx.Component:
     def optional(href: rx.Var[str], label: rx.Var, id: str) -> rx.Component:
         return rx.cond(href != "", rx.link(label, href=href, id=id), rx.fragment())
 
-    return rx.el.nav(
+    return rx.vstack(
+        # the journey's pages, the same on each of them ("Redigera" is this one)
+        journey_nav(S.links, "edit"),
         rx.hstack(
-            rx.link(et("to_map"), href=S.map_href),
-            rx.link(et("to_versions"), href=S.versions_href),
-            rx.link(et("to_share"), href=S.share_href, id="to-share"),
-            optional(S.history_href, et("to_history"), "to-history"),
             rx.cond(
                 S.try_href != "",
                 rx.el.a(
@@ -1083,7 +1084,7 @@ def _links() -> rx.Component:
             spacing="5",
             wrap="wrap",
         ),
-        aria_label=_en("Resans sidor", "The journey's pages"),
+        spacing="1",
     )
 
 
@@ -1112,7 +1113,7 @@ def _save_bar() -> rx.Component:
                         max_length=300,
                         style={
                             "padding": "0.35em",
-                            "width": "18em",
+                            "width": "min(18em, calc(100vw - 3em))",
                             "maxWidth": "100%",
                             "border": "1px solid var(--gray-8)",
                             "borderRadius": "4px",
@@ -1121,9 +1122,11 @@ def _save_bar() -> rx.Component:
                     rx.button(et("save"), type="submit", id="save-draft"),
                     align="center",
                     spacing="2",
+                    wrap="wrap",
                 ),
                 on_submit=S.save,
                 reset_on_submit=True,
+                max_width="100%",
             ),
             rx.form(
                 rx.hstack(
@@ -1140,7 +1143,7 @@ def _save_bar() -> rx.Component:
                         key="publish-note-" + S.last_note,
                         style={
                             "padding": "0.35em",
-                            "width": "16em",
+                            "width": "min(16em, calc(100vw - 3em))",
                             "maxWidth": "100%",
                             "border": "1px solid var(--gray-8)",
                             "borderRadius": "4px",
@@ -1158,6 +1161,7 @@ def _save_bar() -> rx.Component:
                     wrap="wrap",
                 ),
                 on_submit=S.publish,
+                max_width="100%",
             ),
             spacing="3",
             wrap="wrap",
@@ -1928,12 +1932,13 @@ def _fields() -> rx.Component:
                     labelled(
                         et("label"), "new-field-label", text_input("label", "new-field-label")
                     ),
-                    flex="1",
+                    flex="1 1 12em",
                 ),
                 rx.button(et("add_field"), type="submit", id="add-field"),
                 align="end",
                 spacing="2",
                 width="100%",
+                wrap="wrap",
             ),
             error_at(S.error, S.error_at, "add_field"),
             on_submit=S.add_question,
@@ -2248,6 +2253,7 @@ def _ways() -> rx.Component:
                 align="end",
                 spacing="2",
                 width="100%",
+                wrap="wrap",
             ),
             error_at(S.error, S.error_at, "next"),
             on_submit=S.set_next,
