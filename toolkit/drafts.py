@@ -157,3 +157,14 @@ def drop_draft(db: Database, token: str, *, owner: str) -> None:
     if TABLE in db.table_names():
         with db.conn:
             db.conn.execute(f"delete from {TABLE} where token = ? and owner = ?", [token, owner])
+
+
+def drop_unsaved(db: Database, *, owner: str, journey_id: str, keep: str) -> None:
+    """Forget ``owner``'s other drafts of a journey with unsaved changes ("Släng dem")."""
+    if TABLE in db.table_names() and "dirty" in db[TABLE].columns_dict:
+        with db.conn:
+            db.conn.execute(
+                f"delete from {TABLE} where owner = ? and journey_id = ? and dirty = 1 "
+                "and token != ?",
+                [owner, journey_id, keep],
+            )

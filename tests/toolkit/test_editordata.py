@@ -485,8 +485,11 @@ def test_an_unsaved_draft_is_offered_back_only_from_the_latest_revision(tmp_path
     assert ed.clock_time(found.updated_at, later) == "kl. 13:05"  # Swedish winter time
     assert ed.clock_time(found.updated_at, later + dt.timedelta(days=1)) == "2026-11-25 kl. 13:05"
     assert drafts.pending_draft(db, owner="b@exempel.se", journey_id=j.id, base_revision=2) is None
-    drafts.drop_draft(db, mine, owner="a@exempel.se")
+    drafts.drop_unsaved(db, owner="a@exempel.se", journey_id=j.id, keep=saved)
     assert drafts.pending_draft(db, owner="a@exempel.se", journey_id=j.id, base_revision=2) is None
+    assert drafts.get_draft(db, saved, owner="a@exempel.se", journey_id=j.id) == j
+    drafts.drop_draft(db, saved, owner="a@exempel.se")
+    assert drafts.get_draft(db, saved, owner="a@exempel.se", journey_id=j.id) is None
 
 
 def test_a_drafts_table_from_before_gets_the_new_columns(tmp_path) -> None:

@@ -254,7 +254,12 @@ class EditorState(SessionState):
         token, self._pending, self.pending_at = self._pending, "", ""
         if token:
             try:
-                drafts.drop_draft(data.database(), token, owner=self.user_email)
+                drafts.drop_unsaved(
+                    data.database(),
+                    owner=self.user_email,
+                    journey_id=self.journey_id,
+                    keep=self._token,
+                )
             except sqlite3.Error:
                 log.warning("An old editor draft could not be dropped", exc_info=True)
         return None
