@@ -549,3 +549,15 @@ def test_a_form_key_changes_only_with_what_the_form_shows() -> None:
     assert ed.fingerprint(ed.journey_details(with_actor)) == before
     renamed = ed.apply_journey_form(j, {**vars(ed.journey_details(j)), "title": "Ny titel"})
     assert ed.fingerprint(ed.journey_details(renamed)) != before
+
+
+def test_a_question_form_keeps_its_key_through_edits_elsewhere() -> None:
+    j = _car_journey()
+    rows = ed.finding_rows(j, check_journey(j))
+    before = ed.step_view(j, "forare", rows)
+    moved = editing.add_step(j, "screen", "Annat", after="passagerare")
+    after = ed.step_view(moved, "forare", ed.finding_rows(moved, check_journey(moved)))
+    assert before and after and before.fields[0].key == after.fields[0].key
+    relabelled = editing.update_field(j, "forare", "ska-du-sjalv-kora-bilen", label="Kör du?")
+    changed = ed.step_view(relabelled, "forare", rows)
+    assert changed and changed.fields[0].key != before.fields[0].key

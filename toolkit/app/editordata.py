@@ -355,6 +355,8 @@ class FieldView:
     first: bool = False
     last: bool = False
     dom_id: str = ""
+    key: str = ""
+    """A digest of what the question's form shows: it remounts only when that changes."""
 
 
 @dataclass
@@ -893,7 +895,7 @@ def field_view(
                 )
             )
     options = f.option_values() if f.type in CHOICE_TYPES else None
-    return FieldView(
+    view = FieldView(
         id=f.id,
         type=f.type.value,
         label=f.label,
@@ -907,6 +909,9 @@ def field_view(
         last=index == count - 1,
         dom_id=field_dom_id(f.id),
     )
+    view.key = fingerprint(view.id, view.type, view.label, view.hint, view.options)
+    view.key = fingerprint(view.key, view.required, view.rules)
+    return view
 
 
 def step_view(

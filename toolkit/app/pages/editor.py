@@ -190,6 +190,7 @@ class EditorState(SessionState):
     actors_key: str = ""
     outline_key: str = ""
     step_key: str = ""
+    next_key: str = ""
 
     # --- loading ------------------------------------------------------------------------------
 
@@ -341,6 +342,7 @@ class EditorState(SessionState):
             self.phases,
             self.actors,
         )
+        self.next_key = ed.fingerprint(self.step.id, self.step.default_next, self.next_choices)
         self._builder(journey)
         self.counter += 1
         try:
@@ -1746,7 +1748,7 @@ def _step_id_form() -> rx.Component:
             rx.text(et("change_id_warning"), size="1", color="var(--gray-11)"),
             error_at(S.error, S.error_at, "step_id"),
             on_submit=S.change_step_id,
-            key=S.counter.to_string() + "-step-id",
+            key=S.step_key + "-step-id",
             width="100%",
         ),
         rx.cond(
@@ -1796,7 +1798,7 @@ def _field_id_form(f: rx.Var[ed.FieldView]) -> rx.Component:
                 width="100%",
             ),
             on_submit=S.change_field_id,
-            key=S.counter.to_string() + "-field-id-" + f.id,
+            key=f.key + "-field-id-" + f.id,
             width="100%",
         ),
         class_name="field-id",
@@ -1909,7 +1911,7 @@ def _field_card(f: rx.Var[ed.FieldView]) -> rx.Component:
                 width="100%",
             ),
             on_submit=S.save_field,
-            key=S.counter.to_string() + "-" + f.id,
+            key=f.key + "-" + f.id,
             width="100%",
         ),
         _field_id_form(f),
@@ -2262,7 +2264,7 @@ def _ways() -> rx.Component:
             ),
             error_at(S.error, S.error_at, "next"),
             on_submit=S.set_next,
-            key=S.counter.to_string() + "-next",
+            key=S.next_key + "-next",
             width="100%",
         ),
         _builder("branch", decision=False),
