@@ -562,7 +562,10 @@ def test_details_start_step_id_and_ordered_number_rules_reach_the_prototype(
         page.wait_for_function(
             "() => document.getElementById('branch-value')?.getAttribute('inputmode') === 'decimal'"
         )
-        assert page.locator("#branch-op option:checked").inner_text() == "är större än"
+        page.wait_for_function(  # the builder's label reads as the way it builds
+            "() => document.querySelector('#branch-op option:checked')?.textContent"
+            " === 'är större än'"
+        )
         page.locator("#branch-value").fill(limit)
         page.locator("#branch-goto").select_option(target)
         page.locator("#add-branch").click()

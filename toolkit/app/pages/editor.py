@@ -278,6 +278,8 @@ class EditorState(SessionState):
             return
         revisions = journey_store.list_revisions(db, journey.id)
         self.base_revision = revisions[-1].number if revisions else 0
+        # the publish note starts as the last save note ("Ny resa" of revision 1 is no note)
+        self.last_note = next((r.note for r in reversed(revisions) if r.note and r.number > 1), "")
         self._source = journey_store.get_source(db, journey.id) or ""
         self._token = self._token or drafts.new_token()
         self.dirty = False
