@@ -161,8 +161,10 @@ def create_share_link(
             created_by=created_by,
         )
         try:
-            with db.atomic():
-                db.table("share_links").insert(to_row(link))
+            # BEGIN IMMEDIATE: sqlite-utils reads the table's columns before inserting, and a
+            # deferred transaction that reads first fails at once when another writer is busy
+            row = to_row(link)
+            journey_store.write(db, lambda row=row: db.table("share_links").insert(row))
         except sqlite3.IntegrityError:
             if get_share_link(db, link.code) is None:
                 raise

@@ -46,6 +46,7 @@ def test_concurrent_saves_publishes_and_links_all_succeed_with_unique_numbers(
     shared = prototypes.publish_version(setup, "delad", note="v1", author="anna", now=T0)
     errors: list[BaseException] = []
     links: list[str] = []
+    published = {"delad": 1}
     lock = threading.Lock()
     ready = threading.Barrier(WRITERS)
 
@@ -58,7 +59,15 @@ def test_concurrent_saves_publishes_and_links_all_succeed_with_unique_numbers(
                 for journey_id in ("delad", f"egen-{number}"):
                     text = draft(journey_id, round_ * 100 + number)
                     journey_store.save_journey(db, journey(text), author="anna", now=T0)
-                    prototypes.publish_version(db, journey_id, note="ny", author="anna", now=T0)
+                    try:
+                        prototypes.publish_version(db, journey_id, note="ny", author="anna", now=T0)
+                    except prototypes.NothingToPublish:
+                        # another designer published the shared journey's latest revision
+                        # between this one's save and publish: a fair answer, not an error
+                        assert journey_id == "delad"
+                        continue
+                    with lock:
+                        published[journey_id] = published.get(journey_id, 0) + 1
                 link = prototypes.create_share_link(db, shared.id, created_by="anna", now=T0)
                 prototypes.revoke_share_link(db, link.code, now=T0)
                 with lock:
@@ -77,7 +86,8 @@ def test_concurrent_saves_publishes_and_links_all_succeed_with_unique_numbers(
 
     assert errors == []
     numbers = [v.number for v in prototypes.list_versions(setup, "delad")]
-    assert sorted(numbers) == list(range(1, 1 + 1 + WRITERS * ROUNDS))
+    assert sorted(numbers) == list(range(1, 1 + published["delad"]))
+    assert published["delad"] > WRITERS  # most publishes of the shared journey went through
     for n in range(WRITERS):
         assert len(prototypes.list_versions(setup, f"egen-{n}")) == ROUNDS
         assert len(journey_store.list_revisions(setup, f"egen-{n}")) == ROUNDS
