@@ -43,6 +43,7 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("/api/session/end", "POST"): "ends the caller's own session only",
     ("/api/v1/openapi.json", "GET"): "the public description of the open-data API",
     ("/static", "*"): "CSS and JS",
+    ("/favicon.ico", "GET"): "the site icon browsers ask for on every page",
 }
 """Routes anyone may call, each with why."""
 
