@@ -703,6 +703,7 @@ def test_unsaved_changes_warn_on_leaving_and_survive_a_reload(laptop, server: Se
     page = laptop
     sign_in(page, server)
     _create(page, server, f"Osparat e2e {secrets.token_hex(3)}")
+    page.locator("#revision").filter(has_text="Revision 1").wait_for()  # the journey is loaded
     leaving = "() => { const e = new Event('beforeunload', {cancelable: true}); "
     leaving += "window.dispatchEvent(e); return e.defaultPrevented; }"
     assert page.evaluate(leaving) is False  # nothing unsaved: leave freely
