@@ -754,16 +754,16 @@ class EditorState(SessionState):
     @rx.event
     def set_cond_field(self, value: str):
         """The builder's question changed: offer the comparisons and answers that fit it."""
-        if not self._journey:
-            return
+        if not self._guard():
+            return self.login_redirect()
         self.cond_field, self.cond_value, self.cond_values = value, "", []
         self._builder(self._current())
 
     @rx.event
     def set_cond_op(self, value: str):
         """The builder's comparison changed: show the value control that fits it."""
-        if not self._journey:
-            return
+        if not self._guard():
+            return self.login_redirect()
         self.cond_op = value
         self._builder(self._current())
 
@@ -789,9 +789,11 @@ class EditorState(SessionState):
     @rx.event
     def cancel_edit(self):
         """Leave the builder's edit mode without a change."""
+        if not self._guard():
+            return self.login_redirect()
         self.cond_index, self.cond_value, self.cond_values = -1, "", []
-        if self._journey:
-            self._builder(self._current())
+        self._builder(self._current())
+        return None
 
     @rx.event
     def submit_condition(self, form: Form):
