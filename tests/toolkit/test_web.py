@@ -23,7 +23,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 import prototypes
-from journeys import read_text
+from journeys import read_file, read_text
 from journeys import store as journey_store
 from toolkit import accounts, routes
 from toolkit.db import open_db, set_organisation
@@ -34,6 +34,7 @@ NOW = dt.datetime(2025, 11, 3, 9, 0, tzinfo=dt.UTC)
 PUBLIC = "http://192.168.1.20:3000"
 PASSWORD = "rätt häst batteri"
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "journeys" / "examples"
 JOURNEY = """\
 id: liten-resa
 title: Ansök om en liten sak
@@ -706,3 +707,25 @@ def test_an_unknown_journey_or_version_has_no_flow_diagram(designer: Client, pat
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
     assert "Sidan finns inte" in _text(response)
+
+
+def test_the_preview_banner_follows_the_designers_language(designer: Client) -> None:
+    swedish = designer.get(routes.preview_path("liten-resa", "fordon")).text
+    english = designer.get(routes.preview_path("liten-resa", "fordon") + "?lang=en").text
+    assert "Förhandsvisning" in swedish and "steg 2 av" in swedish
+    assert "Preview" in english and "step 2 of" in english and "latest saved draft" in english
+    assert "Förhandsvisning" not in english
+    # the citizen's content stays in the journey's own language, and links keep the language
+    assert "Ska du själv köra bilen?" in english
+    assert "?lang=en" in english
+
+
+def test_a_one_question_screen_titled_as_its_question_has_it_once_as_the_heading(
+    world: World, designer: Client
+) -> None:
+    parking = read_file(EXAMPLES / "parkeringstillstand.yaml").journey
+    assert parking is not None
+    journey_store.save_journey(world.db(), parking, author="test", now=NOW)
+    page = designer.get(routes.preview_path(parking.id, "ska-du-kora")).text
+    assert page.count("Ska du själv köra bilen?") == 1 + page.count("<title>Ska du själv")
+    assert page.count("<h1") == 1

@@ -554,20 +554,21 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         step_id = str(request.path_params["step_id"])
         version_id = request.query_params.get("version")
         draft_token = request.query_params.get("draft")
+        english = request.query_params.get("lang") == "en"  # the designer's language
         journey: Journey | None = None
         source_label = ""
         if len(journey_id) > MAX_CODE_CHARS:
             journey = None
         elif draft_token:  # the journey editor's unsaved draft (ADR 0009)
             journey = drafts.get_draft(db, draft_token, owner=user.email, journey_id=journey_id)
-            source_label = "ditt osparade utkast"
+            source_label = "your unsaved draft" if english else "ditt osparade utkast"
         elif version_id:
             version = prototypes.get_version(db, version_id[:MAX_CODE_CHARS])
             journey = version.journey() if version and version.journey_id == journey_id else None
             source_label = f"version {version.number}" if version else ""
         else:
             journey = journey_store.get_journey(db, journey_id)
-            source_label = "senaste utkastet"
+            source_label = "latest saved draft" if english else "senaste utkastet"
         if journey is None:
             return not_found(request, f"Det finns ingen resa {_short(journey_id)}.")
         step = journey.step(step_id)
@@ -577,9 +578,9 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
             )
         org = get_organisation(db)
         index = journey.steps.index(step)
-        query = f"?{urlencode({'version': version_id})}" if version_id else ""
-        if draft_token:
-            query = f"?{urlencode({'draft': draft_token})}"
+        kept = {"version": version_id, "draft": draft_token, "lang": "en" if english else None}
+        kept_query = urlencode({k: v for k, v in kept.items() if v})
+        query = f"?{kept_query}" if kept_query else ""
 
         def nav(target: str) -> dict[str, str] | None:
             found = journey.step(target)
@@ -612,6 +613,8 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
             successors=[n for n in (nav(t) for t in successors(step)) if n is not None],
             self_href=routes.preview_path(journey.id, step.id),
             offline_rows=offline_rows,
+            question_heading=citizen.question_is_heading(step),
+            english=english,
             headers=PRIVATE,
         )
 

@@ -361,7 +361,9 @@ class EditorState(SessionState):
         except sqlite3.Error:  # the preview may lag one change behind; editing goes on
             log.warning("The editor's draft for the preview could not be stored", exc_info=True)
         self.preview_src = (
-            routes.preview_draft_path(journey.id, self.selected, self._token) + f"&v={self.counter}"
+            routes.preview_draft_path(journey.id, self.selected, self._token)
+            + f"&v={self.counter}"
+            + ("&lang=en" if lang == "en" else "")
         )
         self.flow_src = ed.flow_draft_src(
             journey.id, self.selected, self._token, self.counter, lang=lang

@@ -99,7 +99,8 @@ class JourneyMapState(SessionState):
         """The citizen rendering of the selected step."""
         if not self.selected.id:
             return "about:blank"
-        return routes.preview_path(self.journey_id, self.selected.id)
+        path = routes.preview_path(self.journey_id, self.selected.id)
+        return path + "?lang=en" if self.lang == "en" else path
 
 
 def detail_dialog() -> rx.Component:
