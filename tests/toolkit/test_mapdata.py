@@ -42,7 +42,7 @@ def test_cards_are_numbered_in_journey_order_and_say_channel_and_ends(parkering)
     _, lanes = build_map(parkering)
     cards = {c.id: c for lane in lanes for cell in lane.cells for c in cell.cards}
     assert cards["start"].number == 1
-    assert cards["start"].pattern == "start"
+    assert cards["start"].pattern == "startsida"  # the screen pattern in words, not its id
     assert cards["ska-du-kora"].branches == 2
     letters = [c for c in cards.values() if c.channel == "letter"]
     assert letters and all(c.channel_label == "Brev" and c.channel_icon == "mail" for c in letters)
@@ -106,3 +106,10 @@ def test_copy_step_choices_name_patterns_in_the_interface_language() -> None:
     assert "check-answers" not in " ".join(swedish.values())
     english = {c.value: c.label for c in step_choices(journey, "en")}
     assert english["kontrollera-svar"].endswith("(screen, check answers)")
+
+
+def test_card_patterns_are_in_the_interface_language(parkering) -> None:
+    _, lanes = build_map(parkering, "en")
+    cards = {c.id: c for lane in lanes for cell in lane.cells for c in cell.cards}
+    assert cards["start"].pattern == "start page"
+    assert {c.pattern for c in cards.values()} >= {"start page", "check answers", "confirmation"}

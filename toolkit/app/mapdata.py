@@ -195,6 +195,13 @@ def build_map(journey: Journey, lang: str = "sv") -> tuple[list[Column], list[La
     return columns, used
 
 
+def _pattern_label(step: ScreenStep | DecisionStep | OfflineStep, lang: str) -> str:
+    """The screen pattern in words ("kontrollera svaren"), or an empty string."""
+    if not isinstance(step, ScreenStep) or not step.pattern:
+        return ""
+    return PATTERN_LABELS[lang].get(step.pattern.value, step.pattern.value)
+
+
 def _card(step: ScreenStep | DecisionStep | OfflineStep, number: int, lang: str) -> Card:
     channel = _channel(step)
     targets = _edges(step)
@@ -207,7 +214,7 @@ def _card(step: ScreenStep | DecisionStep | OfflineStep, number: int, lang: str)
         channel=channel,
         channel_icon=CHANNEL_ICONS.get(channel, "circle"),
         channel_label=CHANNEL_LABELS[lang].get(channel, channel),
-        pattern=step.pattern.value if isinstance(step, ScreenStep) and step.pattern else "",
+        pattern=_pattern_label(step, lang),
         fields=len(step.fields) if isinstance(step, ScreenStep) else 0,
         branches=len(targets) if len(targets) > 1 else 0,
         is_end=is_end(step),
@@ -301,7 +308,7 @@ def step_detail(journey: Journey, step_id: str, lang: str = "sv") -> StepDetail 
         channel_label=CHANNEL_LABELS[lang].get(channel, channel),
         actor=actors.get(journey.actor_of(step), journey.actor_of(step)),
         phase=phases.get(step.phase or "", step.phase or ""),
-        pattern=step.pattern.value if isinstance(step, ScreenStep) and step.pattern else "",
+        pattern=_pattern_label(step, lang),
         body=step.body or "",
         explanation=explanation,
         fields=fields,

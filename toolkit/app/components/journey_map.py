@@ -47,7 +47,7 @@ def step_card(
             ),
             rx.text(card.title, weight="medium", size="3", text_align="left"),
             rx.hstack(
-                rx.cond(card.pattern != "", ui.code(card.pattern, size="1")),
+                rx.cond(card.pattern != "", ui.badge(card.pattern, size="1", variant="outline")),
                 rx.cond(
                     card.fields > 0,
                     rx.text(
@@ -229,7 +229,7 @@ def step_detail_panel(detail: rx.Var[StepDetail], preview_src: rx.Var[str]) -> r
             rx.hstack(
                 ui.badge(detail.kind_label),
                 ui.badge(detail.channel_label, variant="outline"),
-                rx.cond(detail.pattern != "", ui.code(detail.pattern)),
+                rx.cond(detail.pattern != "", ui.badge(detail.pattern, variant="outline")),
                 wrap="wrap",
             ),
             rx.data_list.root(
