@@ -104,6 +104,9 @@ class Settings:
     secret: str | None = None
     """From ``MEDSKAPA_SECRET``; None means "use the one stored in the database"."""
     session_hours: float = DEFAULT_SESSION_HOURS
+    trusted_proxies: str = ""
+    """From ``MEDSKAPA_TRUSTED_PROXIES``: addresses or networks of the reverse proxies whose
+    ``X-Forwarded-For`` names the phone (rate limits count per phone, not per proxy)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -127,7 +130,21 @@ class Settings:
             host=env.get("MEDSKAPA_HOST", "").strip() or DEFAULT_HOST,
             secret=secret,
             session_hours=_hours(env.get("MEDSKAPA_SESSION_HOURS")),
+            trusted_proxies=_proxies(env.get("MEDSKAPA_TRUSTED_PROXIES", "")),
         )
+
+
+def _proxies(raw: str) -> str:
+    from toolkit.web.proxies import parse_networks  # here: toolkit.web imports settings
+
+    try:
+        parse_networks(raw)
+    except ValueError as exc:
+        raise SettingsError(
+            f"MEDSKAPA_TRUSTED_PROXIES: '{exc}' är ingen adress eller nätverk. Ange proxyernas "
+            "adresser med kommatecken emellan, t.ex. 10.0.0.5, 192.168.1.0/24."
+        ) from None
+    return raw.strip()
 
 
 def _port(raw: str | None) -> int:

@@ -48,6 +48,7 @@ from toolkit.accounts import User
 from toolkit.db import DatabaseError, ensure_secret, get_organisation, open_db
 from toolkit.settings import Organisation, Settings, local_zone
 from toolkit.web import citizen, open_api, pages, participant, sheet, try_draft, workshop_qr
+from toolkit.web.proxies import TrustedProxies, parse_networks
 from toolkit.web.ratelimit import JoinGuard
 from toolkit.web.results_download import results_routes
 from toolkit.web.security import SecurityHeaders, nonce_of, security_headers
@@ -722,6 +723,7 @@ def create_api(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         debug=False,
         routes=route_list,
         middleware=[
+            Middleware(TrustedProxies, networks=parse_networks(settings.trusted_proxies)),
             Middleware(SecurityHeaders, own_endpoints=lambda: own, https=ctx.https),
         ],
         exception_handlers={
