@@ -935,6 +935,19 @@ def side_summary(name: str, run: dict[str, Any], pages: dict[str, Any], rss0: fl
     }
 
 
+COMMON_SIDE_KEYS = (
+    "sessions",
+    "p50_ms",
+    "p95_ms",
+    "p99_ms",
+    "errors",
+    "sent",
+    "stored",
+    "lost",
+    "duplicated",
+    "rss_mib",
+)
+
 RATIO_KEYS = (
     "new_sessions_per_s_at_p95_150",
     "new_sessions_peak_per_s",
@@ -1044,6 +1057,9 @@ def main() -> None:
             "arrival_to_question": "Medskapa: welcome, consent, start page, start, question "
             "(5 requests); the kit: start page, question (2 requests)",
         },
+        # the common keys of every result (benchmarks/_common.py) are Medskapa's; the kit's
+        # are under "govuk-prototype-kit", each side's under its own name
+        **{key: last["medskapa"][key] for key in COMMON_SIDE_KEYS},
         "versions": {**kit.versions, "medskapa_commit": _git_commit()},
         "kit_listens_only_on_127_0_0_1": local,
         "up_in_s": {
