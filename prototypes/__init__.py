@@ -59,6 +59,7 @@ from prototypes.versions import (
     list_versions,
     previous_version,
     publish_version,
+    published_journey,
     version_diff,
     version_id,
 )
@@ -108,6 +109,7 @@ __all__ = [
     "previous_version",
     "progress",
     "publish_version",
+    "published_journey",
     "qr_matrix",
     "qr_png",
     "qr_svg",

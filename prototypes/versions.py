@@ -76,6 +76,24 @@ class Version(BaseModel):
         return Journey.model_validate(json.loads(self.journey_json))
 
 
+_JOURNEYS: dict[tuple[str, str], Journey] = {}
+_JOURNEY_CACHE_SIZE = 64
+
+
+def published_journey(version: Version) -> Journey:
+    """The journey of a version, parsed once per process and shared: treat it as read-only.
+    A published version never changes; its creation time tells it apart from a later
+    version with the same id (a journey deleted and made again)."""
+    key = (version.id, version.created_at.isoformat())
+    journey = _JOURNEYS.get(key)
+    if journey is None:
+        journey = version.journey()
+        if len(_JOURNEYS) >= _JOURNEY_CACHE_SIZE:
+            _JOURNEYS.pop(next(iter(_JOURNEYS)))
+        _JOURNEYS[key] = journey
+    return journey
+
+
 def version_id(journey_id: str, number: int) -> str:
     """The id of a journey's version ``number``: ``parkeringstillstand-v3``."""
     return f"{journey_id}-v{number}"

@@ -23,7 +23,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from journeys import Journey, get_journey, list_journeys
-from prototypes import InvalidCode, get_share_link, get_version, normalise_code
+from prototypes import InvalidCode, get_share_link, get_version, normalise_code, published_journey
 from workshops.codes import new_join_code, normalise_join_code
 from workshops.model import ACTIVITY_KINDS, ACTIVITY_TITLES, Activity, Workshop
 from workshops.store import WorkshopError, one, rows, stamp, write
@@ -143,7 +143,7 @@ def workshop_journey(db: Database, workshop: Workshop) -> Journey:
     if workshop.version_id is not None:
         version = get_version(db, workshop.version_id)
         if version is not None:
-            return version.journey()
+            return published_journey(version)  # parsed once per process
     journey = get_journey(db, workshop.journey_id)
     if journey is None:
         raise WorkshopError(

@@ -131,21 +131,9 @@ class Test:
         return translator(self.lang)(key, **values)
 
 
-_JOURNEYS: dict[tuple[str, str], Journey] = {}
-_JOURNEY_CACHE_SIZE = 64
-
-
 def journey_of(version: prototypes.Version) -> Journey:
-    """The journey of a version, parsed once per process (a published version never
-    changes; the creation time tells a version apart from a later one with the same id)."""
-    key = (version.id, version.created_at.isoformat())
-    journey = _JOURNEYS.get(key)
-    if journey is None:
-        journey = version.journey()
-        if len(_JOURNEYS) >= _JOURNEY_CACHE_SIZE:
-            _JOURNEYS.pop(next(iter(_JOURNEYS)))
-        _JOURNEYS[key] = journey
-    return journey
+    """The journey of a version, parsed once per process (:func:`prototypes.published_journey`)."""
+    return prototypes.published_journey(version)
 
 
 def _first(form: Mapping[str, list[str]], key: str) -> str:
