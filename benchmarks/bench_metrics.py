@@ -37,6 +37,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sqlite_utils import Database
+
 from benchmarks._common import percentiles, write_result
 from feedback import (
     AGE_BANDS,
@@ -51,7 +53,7 @@ from feedback import (
 )
 from journeys import FieldType, Journey, ScreenStep, read_text
 from journeys.store import save_journey
-from prototypes import create_share_link, planned_path, publish_version
+from prototypes import ShareLink, Version, create_share_link, planned_path, publish_version
 from toolkit.db import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -251,6 +253,33 @@ def timed(call: Any, repeats: int) -> list[float]:
     return samples
 
 
+def publish_with_links(
+    db: Database,
+) -> tuple[Journey, Version, list[ShareLink], random.Random]:
+    """The parking permit example published once, with three share links (Grupp 1-3), and
+    the seeded random source the links were made with (generation goes on from it)."""
+    source = EXAMPLE.read_text(encoding="utf-8")
+    journey = read_text(source).journey
+    assert journey is not None
+    save_journey(db, journey, source=source, author="bench", now=T0)
+    version = publish_version(db, journey.id, note="bench", author="bench", now=T0)
+    rng = random.Random(SEED)
+    links = [
+        create_share_link(
+            db,
+            version.id,
+            label=f"Grupp {n}",
+            task="Ansök om parkeringstillstånd.",
+            success_step="skickad",
+            created_by="bench",
+            now=T0,
+            rng=rng,
+        )
+        for n in range(1, 4)
+    ]
+    return journey, version, links, rng
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--big", action="store_true", help="ten million events")
@@ -263,25 +292,7 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="medskapa-bench-") as tmp:
         db = open_db(Path(tmp) / "bench.db")
-        source = EXAMPLE.read_text(encoding="utf-8")
-        journey = read_text(source).journey
-        assert journey is not None
-        save_journey(db, journey, source=source, author="bench", now=T0)
-        version = publish_version(db, journey.id, note="bench", author="bench", now=T0)
-        rng = random.Random(SEED)
-        links = [
-            create_share_link(
-                db,
-                version.id,
-                label=f"Grupp {n}",
-                task="Ansök om parkeringstillstånd.",
-                success_step="skickad",
-                created_by="bench",
-                now=T0,
-                rng=rng,
-            )
-            for n in range(1, 4)
-        ]
+        journey, version, links, rng = publish_with_links(db)
 
         started = time.perf_counter()
         generator = Generator(db, journey, version.id, [link.code for link in links])

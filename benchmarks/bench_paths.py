@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import statistics
 import sys
 import tempfile
@@ -29,13 +28,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import write_result
-from benchmarks.bench_metrics import EXAMPLE, SEED, T0, Generator
+from benchmarks.bench_metrics import Generator, publish_with_links
 from feedback import deviations, funnel, metrics, refresh_metrics
 from feedback.deviations import PlannedGraph, find_deviations, visit_row
 from feedback.metrics import Scope, scope
-from journeys import read_text
-from journeys.store import save_journey
-from prototypes import create_share_link, planned_path, publish_version
+from prototypes import planned_path
 from toolkit.db import open_db
 
 REPEATS = 5
@@ -90,25 +87,7 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="medskapa-bench-") as tmp:
         db = open_db(Path(tmp) / "bench.db")
-        source = EXAMPLE.read_text(encoding="utf-8")
-        journey = read_text(source).journey
-        assert journey is not None
-        save_journey(db, journey, source=source, author="bench", now=T0)
-        version = publish_version(db, journey.id, note="bench", author="bench", now=T0)
-        rng = random.Random(SEED)
-        links = [
-            create_share_link(
-                db,
-                version.id,
-                label=f"Grupp {n}",
-                task="Ansök om parkeringstillstånd.",
-                success_step="skickad",
-                created_by="bench",
-                now=T0,
-                rng=rng,
-            )
-            for n in range(1, 4)
-        ]
+        journey, version, links, _rng = publish_with_links(db)
         started = time.perf_counter()
         generator = Generator(db, journey, version.id, [link.code for link in links])
         generator.run(target)
