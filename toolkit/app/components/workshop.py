@@ -14,7 +14,6 @@ import workshops
 from toolkit.app.components import ui
 from toolkit.app.state import tr
 from toolkit.app.workshopdata import (
-    AgendaItem,
     Choice,
     DraftActivity,
     NoteCard,
@@ -287,55 +286,6 @@ def join_panel(
         gap="1.5em",
         align="center",
         wrap="wrap",
-    )
-
-
-def agenda_list(items: rx.Var[list[AgendaItem]], *, on_jump: Handler) -> rx.Component:
-    """The agenda, the current activity marked, each with a button to go to it."""
-    return rx.el.ol(
-        rx.foreach(
-            items,
-            lambda item: rx.el.li(
-                rx.hstack(
-                    rx.vstack(
-                        rx.hstack(
-                            rx.text(item.title, weight="bold"),
-                            rx.cond(
-                                item.current,
-                                ui.badge(tr("run.now"), color_scheme="green", variant="solid"),
-                            ),
-                            align="center",
-                            spacing="2",
-                        ),
-                        rx.text(item.detail, size="2"),
-                        spacing="0",
-                    ),
-                    rx.spacer(),
-                    rx.cond(
-                        item.current,
-                        rx.fragment(),
-                        rx.button(
-                            tr("run.go_to"),
-                            sr_only(": ", item.title),
-                            on_click=on_jump(item.index),
-                            variant="outline",
-                            size="1",
-                            high_contrast=True,
-                        ),
-                    ),
-                    align="center",
-                    width="100%",
-                ),
-                aria_current=rx.cond(item.current, "step", "false"),
-                padding="0.5em",
-                border_left=rx.cond(
-                    item.current, "5px solid var(--green-9)", "5px solid transparent"
-                ),
-                background=rx.cond(item.current, "var(--green-2)", "transparent"),
-            ),
-        ),
-        id="agenda",
-        style={"paddingLeft": "1.5em", "width": "100%", "margin": 0},
     )
 
 
