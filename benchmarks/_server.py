@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -212,21 +213,10 @@ class BenchServer:
         except psutil.NoSuchProcess:
             return []
 
-    def usage(self) -> dict[str, float]:
+    def usage(self) -> dict[str, Any]:
         """Resident memory (MiB, summed over the tree), CPU seconds used so far, and seconds
         its threads spent runnable but waiting for a CPU (other work on the machine)."""
-        rss = cpu = 0.0
-        pids = []
-        for proc in self.processes():
-            try:
-                with proc.oneshot():
-                    rss += proc.memory_info().rss
-                    times = proc.cpu_times()
-                    cpu += times.user + times.system
-                pids.append(proc.pid)
-            except psutil.NoSuchProcess:
-                continue
-        return {"rss_mib": rss / 2**20, "cpu_s": cpu, "run_delays": run_delays(pids)}
+        return tree_usage(self.processes())
 
     def query(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
         """Read the server's sqlite file directly (read-only; fine beside the server: WAL)."""
@@ -235,6 +225,23 @@ class BenchServer:
             return conn.execute(sql, params).fetchall()
         finally:
             conn.close()
+
+
+def tree_usage(processes: Iterable[psutil.Process]) -> dict[str, Any]:
+    """RSS (MiB) and CPU seconds summed over ``processes``, and their threads' run-queue
+    waits (:func:`run_delays`); processes that ended meanwhile are left out."""
+    rss = cpu = 0.0
+    pids = []
+    for proc in processes:
+        try:
+            with proc.oneshot():
+                rss += proc.memory_info().rss
+                times = proc.cpu_times()
+                cpu += times.user + times.system
+            pids.append(proc.pid)
+        except psutil.NoSuchProcess:
+            continue
+    return {"rss_mib": rss / 2**20, "cpu_s": cpu, "run_delays": run_delays(pids)}
 
 
 def run_delays(pids: list[int]) -> dict[tuple[int, int], int]:

@@ -67,7 +67,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import machine, percentiles, write_result
-from benchmarks._server import ROOT, BenchServer, free_port, run_delays
+from benchmarks._server import ROOT, BenchServer, free_port, tree_usage
 from benchmarks.load_citizen import CSRF_RE, Failed, Sampler, Stats, open_loop
 
 PEER = Path(__file__).resolve().parent / "peer"
@@ -466,18 +466,7 @@ class KitServer:
 
     def usage(self) -> dict[str, Any]:
         """The same figures as ``BenchServer.usage``: RSS MiB, CPU seconds, run-queue waits."""
-        rss = cpu = 0.0
-        pids = []
-        for proc in self.processes():
-            try:
-                with proc.oneshot():
-                    rss += proc.memory_info().rss
-                    times = proc.cpu_times()
-                    cpu += times.user + times.system
-                pids.append(proc.pid)
-            except psutil.NoSuchProcess:
-                continue
-        return {"rss_mib": rss / 2**20, "cpu_s": cpu, "run_delays": run_delays(pids)}
+        return tree_usage(self.processes())
 
     def stop(self) -> None:
         process = self.process
