@@ -68,7 +68,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import machine, percentiles, write_result
 from benchmarks._server import ROOT, BenchServer, free_port, tree_usage
-from benchmarks.load_citizen import CSRF_RE, Failed, Sampler, Stats, open_loop
+from benchmarks.load_citizen import CSRF_RE, Failed, Sampler, Stats, keep_cookies, open_loop
 
 PEER = Path(__file__).resolve().parent / "peer"
 KIT_APP = PEER / "kit" / "app"
@@ -132,14 +132,8 @@ class Phone:
             self.stats.errors[f"{page}: {type(exc).__name__}"] += 1
             raise Failed from exc
         self.stats.latencies[page].append((time.perf_counter() - started) * 1000)
-        for header in response.headers.get_list("set-cookie"):
-            name, _, rest = header.partition("=")
-            value = rest.split(";", 1)[0]
-            if "max-age=0" in rest.lower() or not value:
-                self.cookies.pop(name.strip(), None)
-            else:
-                self.cookies[name.strip()] = value
-                self.got_cookie = True
+        if keep_cookies(self.cookies, response):
+            self.got_cookie = True
         if response.status_code not in expect:
             self.stats.errors[f"{page}: HTTP {response.status_code}"] += 1
             raise Failed

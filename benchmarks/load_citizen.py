@@ -120,6 +120,21 @@ class Stats:
         }
 
 
+def keep_cookies(cookies: dict[str, str], response: httpx.Response) -> bool:
+    """Apply a response's Set-Cookie headers to a phone's own cookies, as a browser would
+    (an empty value or max-age=0 deletes); True when one was set."""
+    got = False
+    for header in response.headers.get_list("set-cookie"):
+        name, _, rest = header.partition("=")
+        value = rest.split(";", 1)[0]
+        if "max-age=0" in rest.lower() or not value:
+            cookies.pop(name.strip(), None)
+        else:
+            cookies[name.strip()] = value
+            got = True
+    return got
+
+
 class Failed(Exception):
     """This phone's walk cannot go on (the error is already counted)."""
 
@@ -197,13 +212,7 @@ class Phone:
             self.stats.errors[f"{page}: {type(exc).__name__}"] += 1
             raise Failed from exc
         self.stats.latencies[page].append((time.perf_counter() - started) * 1000)
-        for header in response.headers.get_list("set-cookie"):
-            name, _, rest = header.partition("=")
-            value = rest.split(";", 1)[0]
-            if "max-age=0" in rest.lower() or not value:
-                self.cookies.pop(name.strip(), None)
-            else:
-                self.cookies[name.strip()] = value
+        keep_cookies(self.cookies, response)
         if response.status_code not in expect:
             self.stats.errors[f"{page}: HTTP {response.status_code}"] += 1
             raise Failed
