@@ -107,6 +107,9 @@ class Settings:
     trusted_proxies: str = ""
     """From ``MEDSKAPA_TRUSTED_PROXIES``: addresses or networks of the reverse proxies whose
     ``X-Forwarded-For`` names the phone (rate limits count per phone, not per proxy)."""
+    page_threads: bool = False
+    """From ``MEDSKAPA_PAGE_THREADS``: run the citizen and participant handlers in the thread
+    pool instead of the event loop (ADR 0012), for a disk where a commit is slow."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -131,7 +134,18 @@ class Settings:
             secret=secret,
             session_hours=_hours(env.get("MEDSKAPA_SESSION_HOURS")),
             trusted_proxies=_proxies(env.get("MEDSKAPA_TRUSTED_PROXIES", "")),
+            page_threads=_yes(env.get("MEDSKAPA_PAGE_THREADS", ""), "MEDSKAPA_PAGE_THREADS"),
         )
+
+
+def _yes(raw: str, name: str) -> bool:
+    """An on/off variable: 1/true/yes/ja or 0/false/no/nej (empty is off)."""
+    word = raw.strip().lower()
+    if word in {"", "0", "false", "no", "nej", "off"}:
+        return False
+    if word in {"1", "true", "yes", "ja", "on"}:
+        return True
+    raise SettingsError(f"{name} ska vara 1 (på) eller 0 (av), inte '{raw}'.")
 
 
 def _proxies(raw: str) -> str:

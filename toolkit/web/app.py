@@ -5,8 +5,9 @@ check, sign-in for the designer app, and the designer's downloads.
 ``rx.App(api_transformer=create_api(settings))`` so it answers on the same port, matched
 before Reflex's own routes.
 
-Every endpoint is a plain (sync) function run in Starlette's thread pool, with its own short
-SQLite connection: nothing is shared between threads. Pages for people never show a stack
+The designer endpoints are plain (sync) functions run in Starlette's thread pool, with a
+pooled SQLite connection per thread; the citizen and participant handlers run in the event
+loop (ADR 0012, :mod:`toolkit.web.handlers`). Pages for people never show a stack
 trace: 404, 405 and 500 have calm Swedish pages in the citizen layout; 500s are logged
 with their traceback on the server.
 
@@ -72,8 +73,10 @@ _EXPORTS: dict[str, tuple[str, str]] = {
 }
 
 
+@functools.cache
 def medskapa_version() -> str:
-    """The installed version of the medskapa distribution."""
+    """The installed version of the medskapa distribution (read once: reading the package
+    metadata cost more than the rest of a health check)."""
     try:
         return metadata.version("medskapa")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout

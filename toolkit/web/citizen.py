@@ -33,21 +33,19 @@ Every form carries the per-test CSRF token from the cookie; a missing or wrong t
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hmac
 import logging
 import math
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from sqlite_utils import Database
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
@@ -57,7 +55,7 @@ from journeys import DecisionStep, FieldType, FormField, Journey, OfflineStep, S
 from toolkit import routes
 from toolkit.db import ConnectionPool, get_organisation
 from toolkit.settings import Organisation, Settings, local_zone
-from toolkit.web import pages
+from toolkit.web import handlers, pages
 from toolkit.web import testcookie as tc
 from toolkit.web.citizen_text import (
     AGE_BANDS,
@@ -69,13 +67,12 @@ from toolkit.web.citizen_text import (
     pick,
     translator,
 )
+from toolkit.web.forms import MAX_BODY_BYTES, Stop, TooLarge
 from toolkit.web.ratelimit import JoinGuard, share_code_guard, withdrawal_guard
 from toolkit.web.security import nonce_of
 
 log = logging.getLogger("medskapa.citizen")
 
-MAX_BODY_BYTES = 64 * 1024
-MAX_FORM_FIELDS = 200
 MAX_CODE_CHARS = 64
 MAX_STEP_CHARS = 80
 COOKIE_MAX_AGE = 2 * 24 * 3600
@@ -94,14 +91,6 @@ class Site(Protocol):
     clock: Callable[[], dt.datetime]
 
     def db(self) -> AbstractContextManager[Database]: ...
-
-
-class Stop(Exception):
-    """Stop handling a request and answer with ``response`` (an error page, a redirect)."""
-
-    def __init__(self, response: Response) -> None:
-        super().__init__(response.status_code)
-        self.response = response
 
 
 @dataclass
@@ -197,85 +186,11 @@ def anchor(f: FormField) -> str:
     return f"{f.id}-1" if f.type in CHOICE_FIELDS else f.id
 
 
-async def read_body_form(request: Request) -> dict[str, list[str]]:
-    """The posted form (``application/x-www-form-urlencoded``), at most 64 KB.
+_page = handlers.page(lambda pages_: pages_.db())
+"""A GET endpoint ``fn(self, request, db)`` (see :mod:`toolkit.web.handlers`)."""
 
-    Raises :class:`_TooLarge` or :class:`_Unreadable` for anything else.
-    """
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind != "application/x-www-form-urlencoded":
-        raise _Unreadable
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise _TooLarge
-    body = bytearray()
-    try:
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > MAX_BODY_BYTES:
-                raise _TooLarge
-    except ClientDisconnect as exc:
-        raise _Unreadable from exc
-    try:
-        text = bytes(body).decode("utf-8", errors="replace")
-        return parse_qs(
-            text,
-            keep_blank_values=True,
-            max_num_fields=MAX_FORM_FIELDS,
-            encoding="utf-8",
-            errors="replace",
-        )
-    except ValueError as exc:
-        raise _Unreadable from exc
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class _Unreadable(Exception):
-    pass
-
-
-Handler = Callable[..., Response]
-
-
-def _page(fn: Handler) -> Callable[[Any, Request], Response]:
-    """A GET endpoint: ``fn(self, request, db)`` with the thread's connection, run in the
-    thread pool by Starlette; :class:`Stop` answers with its response."""
-
-    @functools.wraps(fn)
-    def endpoint(self: CitizenPages, request: Request) -> Response:
-        try:
-            with self.db() as db:
-                return fn(self, request, db)
-        except Stop as stop:
-            return stop.response
-
-    return endpoint
-
-
-def _form(fn: Handler) -> Callable[[Any, Request], Awaitable[Response]]:
-    """A POST endpoint: read the form (64 KB at most), then ``fn(self, request, db, form)``
-    in the thread pool; :class:`Stop` answers with its response."""
-
-    @functools.wraps(fn)
-    async def endpoint(self: CitizenPages, request: Request) -> Response:
-        try:
-            form = await read_body_form(request)
-        except (_TooLarge, _Unreadable) as problem:
-            return await run_in_threadpool(self.body_problem, request, problem)
-
-        def work() -> Response:
-            try:
-                with self.db() as db:
-                    return fn(self, request, db, form)
-            except Stop as stop:
-                return stop.response
-
-        return await run_in_threadpool(work)
-
-    return endpoint
+_form = handlers.form(lambda pages_: pages_.db())
+"""A POST endpoint ``fn(self, request, db, form)`` (see :mod:`toolkit.web.handlers`)."""
 
 
 class CitizenPages:
@@ -492,7 +407,7 @@ class CitizenPages:
     def body_problem(self, request: Request, problem: Exception) -> Response:
         org, lang = self.org_of(request)
         _ = translator(lang)
-        too_large = isinstance(problem, _TooLarge)
+        too_large = isinstance(problem, TooLarge)
         if wants_json(request):
             status = 413 if too_large else 400
             key = "large.heading" if too_large else "bad.heading"

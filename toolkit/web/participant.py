@@ -28,7 +28,6 @@ a full window answers 429 before the database is asked.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import hmac
 import logging
@@ -36,13 +35,12 @@ import math
 import secrets
 import threading
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from sqlite_utils import Database
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -53,18 +51,16 @@ from journeys import Journey
 from toolkit import routes
 from toolkit.db import get_organisation
 from toolkit.settings import Organisation
-from toolkit.web import pages, workshop_live
+from toolkit.web import handlers, pages, workshop_live
 from toolkit.web.citizen import (
     LANG_COOKIE,
     Site,
-    Stop,
-    _TooLarge,
     choose_lang,
     journey_of,
-    read_body_form,
     wants_json,
 )
 from toolkit.web.citizen_text import AGE_BANDS, RETENTION_MONTHS, Lang, pick
+from toolkit.web.forms import Stop, TooLarge
 from toolkit.web.ratelimit import JoinGuard
 from toolkit.web.security import nonce_of
 from toolkit.web.workshop_text import kind_labels, translator
@@ -164,41 +160,11 @@ def timer_text(workshop: workshops.Workshop, now: dt.datetime, lang: Lang) -> st
     return _("timer.left", minutes=math.ceil(seconds / 60))
 
 
-def _form(fn: Callable[..., Response]) -> Callable[[Any, Request], Awaitable[Response]]:
-    """A POST endpoint: read the form (64 KB at most), then ``fn(self, request, db, form)``
-    in the thread pool; :class:`Stop` answers with its response."""
+_form = handlers.form(lambda pages_: pages_.site.db())
+"""A POST endpoint ``fn(self, request, db, form)`` (see :mod:`toolkit.web.handlers`)."""
 
-    @functools.wraps(fn)
-    async def endpoint(self: ParticipantPages, request: Request) -> Response:
-        try:
-            form = await read_body_form(request)
-        except Exception as problem:  # _TooLarge or _Unreadable from read_body_form
-            return await run_in_threadpool(self.body_problem, request, problem)
-
-        def work() -> Response:
-            try:
-                with self.site.db() as db:
-                    return fn(self, request, db, form)
-            except Stop as stop:
-                return stop.response
-
-        return await run_in_threadpool(work)
-
-    return endpoint
-
-
-def _page(fn: Callable[..., Response]) -> Callable[[Any, Request], Response]:
-    """A GET endpoint ``fn(self, request, db)`` with a short connection."""
-
-    @functools.wraps(fn)
-    def endpoint(self: ParticipantPages, request: Request) -> Response:
-        try:
-            with self.site.db() as db:
-                return fn(self, request, db)
-        except Stop as stop:
-            return stop.response
-
-    return endpoint
+_page = handlers.page(lambda pages_: pages_.site.db())
+"""A GET endpoint ``fn(self, request, db)`` (see :mod:`toolkit.web.handlers`)."""
 
 
 class ParticipantPages:
@@ -307,7 +273,7 @@ class ParticipantPages:
     def body_problem(self, request: Request, problem: Exception) -> Response:
         visit = self.visit(request)
         _ = visit._
-        too_large = isinstance(problem, _TooLarge)
+        too_large = isinstance(problem, TooLarge)
         if wants_json(request):
             status = 413 if too_large else 400
             key = "large.heading" if too_large else "bad.heading"

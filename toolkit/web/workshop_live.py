@@ -7,10 +7,12 @@ workshop in this process (the participant routes in :mod:`toolkit.web.participan
 facilitator's own buttons) calls :func:`changed` after its commit. The task wakes at once,
 reloads what its tab shows and sends it over the tab's websocket.
 
-Plain Python and asyncio, no Reflex: the routes run in Starlette's thread pool, so a wake-up
-is handed to each waiter's event loop with ``call_soon_threadsafe``. Everything here is per
-process; ``medskapa serve`` runs one backend process (Reflex starts more only with Redis),
-and writes from another process (the CLI) are still seen by the pages' slow poll.
+Plain Python and asyncio, no Reflex: the routes run in the server's event loop (ADR 0012)
+or, with ``MEDSKAPA_PAGE_THREADS=1``, in Starlette's thread pool, so a wake-up is handed to
+each waiter's event loop with ``call_soon_threadsafe``, which is right from either.
+Everything here is per process; ``medskapa serve`` runs one backend process (Reflex starts
+more only with Redis), and writes from another process (the CLI) are still seen by the
+pages' slow poll.
 """
 
 from __future__ import annotations

@@ -1,0 +1,84 @@
+"""How the citizen and participant routes run their handlers (ADR 0012).
+
+A handler is plain synchronous code: ``fn(self, request, db)`` for a page,
+``fn(self, request, db, form)`` for a posted form, with the thread's pooled connection.
+By default it runs right in the server's event loop. Each one takes about a millisecond
+(SQLite is in-process, the pages are small), and handing it to a worker thread cost more
+than the work: the hop, and threads taking the GIL from one another under load (measured
+in ADR 0012). ``MEDSKAPA_PAGE_THREADS=1`` (:attr:`Settings.page_threads`) puts them back in
+Starlette's thread pool, for a deployment whose disk makes a commit slow.
+
+:class:`Stop` raised by a handler answers with its response.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from toolkit.web.forms import Stop, TooLarge, Unreadable, read_body_form
+
+T = TypeVar("T")
+
+Handler = Callable[..., Response]
+DbOf = Callable[[Any], AbstractContextManager[Database]]
+
+
+async def run(pages: Any, work: Callable[..., T], *args: Any) -> T:
+    """``work(*args)`` in the event loop, or in the thread pool when ``pages`` (a page class
+    with a ``site``) is so configured."""
+    if pages.site.settings.page_threads:
+        return await run_in_threadpool(work, *args)
+    return work(*args)
+
+
+def page(db_of: DbOf) -> Callable[[Handler], Callable[[Any, Request], Awaitable[Response]]]:
+    """A GET endpoint: ``fn(self, request, db)`` with the connection ``db_of(self)`` gives."""
+
+    def decorate(fn: Handler) -> Callable[[Any, Request], Awaitable[Response]]:
+        def work(self: Any, request: Request) -> Response:
+            try:
+                with db_of(self) as db:
+                    return fn(self, request, db)
+            except Stop as stop:
+                return stop.response
+
+        @functools.wraps(fn)
+        async def endpoint(self: Any, request: Request) -> Response:
+            return await run(self, work, self, request)
+
+        return endpoint
+
+    return decorate
+
+
+def form(db_of: DbOf) -> Callable[[Handler], Callable[[Any, Request], Awaitable[Response]]]:
+    """A POST endpoint: read the form (64 KB at most), then ``fn(self, request, db, form)``;
+    a body that is too large or not a form goes to ``self.body_problem(request, problem)``."""
+
+    def decorate(fn: Handler) -> Callable[[Any, Request], Awaitable[Response]]:
+        def work(self: Any, request: Request, posted: dict[str, list[str]]) -> Response:
+            try:
+                with db_of(self) as db:
+                    return fn(self, request, db, posted)
+            except Stop as stop:
+                return stop.response
+
+        @functools.wraps(fn)
+        async def endpoint(self: Any, request: Request) -> Response:
+            try:
+                posted = await read_body_form(request)
+            except (TooLarge, Unreadable) as problem:
+                return await run(self, self.body_problem, request, problem)
+            return await run(self, work, self, request, posted)
+
+        return endpoint
+
+    return decorate
