@@ -22,10 +22,10 @@ import os
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -43,6 +43,9 @@ BUSY_TIMEOUT_MS = 5000
 
 TOOLKIT_MIGRATIONS = Migrations("toolkit")
 """The toolkit's own tables (settings, accounts, sessions), applied after the domain's."""
+
+
+T = TypeVar("T")
 
 
 class DatabaseError(Exception):
@@ -204,6 +207,8 @@ class QueuedWriter(sqlite3.Connection):
 
     write_lock: threading.Lock | None = None
     holding: bool = False
+    remembered: tuple[int, dict[Hashable, Any]] | None = None
+    """What :func:`remembered` keeps: the ``data_version`` it was read at, and the values."""
 
     def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
         if self.write_lock is not None and not self.holding and _begins(sql):
@@ -233,6 +238,41 @@ class QueuedWriter(sqlite3.Connection):
         if self.holding and self.write_lock is not None:
             self.holding = False
             self.write_lock.release()
+
+
+REMEMBERED_MAX = 512
+"""Values one connection keeps (:func:`remembered`) before it starts afresh."""
+
+
+def remembered(db: Database, key: Hashable, make: Callable[[], T]) -> T:
+    """``make()``, kept on this connection until any other connection commits a change.
+
+    For what the hot pages read on every request and this connection never writes (the
+    organisation, a share link and its version): ``PRAGMA data_version`` changes when
+    another connection, in this process or another, commits to the file, and then
+    everything kept is forgotten. A connection that is not a pooled :class:`QueuedWriter`
+    keeps nothing. Values are shared: treat them as read-only. Writing what is kept through
+    this same connection would not be seen: do not use it for such data.
+    """
+    conn = db.conn
+    if not isinstance(conn, QueuedWriter):
+        return make()
+    version = int(sqlite3.Connection.execute(conn, "pragma data_version").fetchone()[0])
+    kept = conn.remembered
+    if kept is None or kept[0] != version or len(kept[1]) >= REMEMBERED_MAX:
+        kept = conn.remembered = (version, {})
+    values = kept[1]
+    if key in values:
+        return values[key]  # type: ignore[no-any-return]
+    value = make()
+    values[key] = value
+    return value
+
+
+def forget(db: Database) -> None:
+    """Drop what :func:`remembered` keeps on this connection (after it wrote such data)."""
+    if isinstance(db.conn, QueuedWriter):
+        db.conn.remembered = None
 
 
 def _begins(sql: str) -> bool:
@@ -366,6 +406,7 @@ def set_setting(db: Database, key: str, value: str, *, now: dt.datetime | None =
             "updated_at = excluded.updated_at",
             [key, value, stamp],
         )
+    forget(db)
 
 
 def ensure_secret(db: Database, *, configured: str | None = None) -> str:
@@ -387,7 +428,12 @@ def ensure_secret(db: Database, *, configured: str | None = None) -> str:
 
 
 def get_organisation(db: Database) -> Organisation:
-    """The organisation's name and colour ("" and the default colour until set)."""
+    """The organisation's name and colour ("" and the default colour until set); kept on a
+    pooled connection until the settings change (:func:`remembered`)."""
+    return remembered(db, "organisation", lambda: _read_organisation(db))
+
+
+def _read_organisation(db: Database) -> Organisation:
     name = get_setting(db, ORG_NAME_KEY) or ""
     colour = get_setting(db, ORG_COLOUR_KEY) or DEFAULT_COLOUR
     try:  # stored values were checked; a hand-edited database must not break the pages

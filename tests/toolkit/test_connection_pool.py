@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.db import ConnectionPool, get_setting, open_db, set_setting
+from toolkit.db import (
+    REMEMBERED_MAX,
+    ConnectionPool,
+    get_organisation,
+    get_setting,
+    open_db,
+    remembered,
+    set_organisation,
+    set_setting,
+)
 
 
 @pytest.fixture
@@ -174,4 +183,45 @@ def test_a_failed_begin_leaves_the_queue(path: Path) -> None:
     with pool.connection() as db:
         db.execute("BEGIN IMMEDIATE")
         db.execute("COMMIT")
+    pool.close()
+
+
+def test_remembered_values_last_until_another_connection_commits(path: Path) -> None:
+    """The citizen pages keep the organisation and share links on their connection; a
+    designer renaming the organisation (another connection) shows on the next page."""
+    pool = ConnectionPool(path)
+    calls: list[int] = []
+
+    def make() -> int:
+        calls.append(1)
+        return len(calls)
+
+    with pool.connection() as db:
+        assert remembered(db, "x", make) == 1
+        assert remembered(db, "x", make) == 1  # kept
+        db.execute("insert into app_settings values ('mine', 'v', 't')")  # own write
+        assert remembered(db, "x", make) == 1
+        assert get_organisation(db).name == ""
+    other = open_db(path)
+    set_organisation(other, name="Exempelkommun")
+    with pool.connection() as db:
+        assert remembered(db, "x", make) == 2  # another connection committed: read again
+        assert get_organisation(db).name == "Exempelkommun"
+        set_organisation(db, name="Nyköping exempel")  # through this connection: forgotten
+        assert get_organisation(db).name == "Nyköping exempel"
+    pool.close()
+
+
+def test_a_plain_connection_keeps_nothing_and_the_kept_values_are_bounded(path: Path) -> None:
+    plain = open_db(path)
+    calls: list[str] = []
+    for _ in range(3):
+        remembered(plain, "k", lambda: calls.append("k"))
+    assert calls == ["k", "k", "k"]
+    pool = ConnectionPool(path)
+    with pool.connection() as db:
+        for i in range(REMEMBERED_MAX + 5):
+            remembered(db, i, lambda: None)
+        kept = db.conn.remembered  # type: ignore[attr-defined]
+        assert kept is not None and len(kept[1]) <= REMEMBERED_MAX
     pool.close()

@@ -53,7 +53,7 @@ import feedback
 import prototypes
 from journeys import DecisionStep, FieldType, FormField, Journey, OfflineStep, ScreenStep
 from toolkit import routes
-from toolkit.db import ConnectionPool, get_organisation
+from toolkit.db import ConnectionPool, get_organisation, remembered
 from toolkit.settings import Organisation, Settings, local_zone
 from toolkit.web import handlers, pages
 from toolkit.web import testcookie as tc
@@ -184,6 +184,24 @@ def question_is_heading(step: Any) -> bool:
 def anchor(f: FormField) -> str:
     """The element an error-summary link points at: the first option of a choice field."""
     return f"{f.id}-1" if f.type in CHOICE_FIELDS else f.id
+
+
+def resolve_link(db: Database, code: str, *, now: dt.datetime) -> prototypes.Resolution:
+    """:func:`prototypes.resolve_share_link`, with the link and its version kept on the
+    citizen pages' connection (which never writes either) until another connection
+    commits: a revoked or new link counts from the next request."""
+
+    def lookup() -> tuple[prototypes.ShareLink, prototypes.Version | None] | None:
+        link = prototypes.get_share_link(db, code)
+        if link is None:
+            return None
+        return link, prototypes.get_version(db, link.version_id)
+
+    found = remembered(db, ("share-link", code), lookup)
+    if found is None:
+        return prototypes.Resolution(status="unknown")
+    link, version = found
+    return prototypes.Resolution(status=link.status(now), link=link, version=version)
 
 
 _page = handlers.page(lambda pages_: pages_.db())
@@ -453,7 +471,7 @@ class CitizenPages:
         if len(raw) > MAX_CODE_CHARS:
             self.codes.failed(address, now.timestamp())
             raise unknown()
-        resolution = prototypes.resolve_share_link(db, raw, now=now)
+        resolution = resolve_link(db, raw, now=now)
         link, version = resolution.link, resolution.version
         if resolution.status == "unknown" or link is None or version is None:
             self.codes.failed(address, now.timestamp())
