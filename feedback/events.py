@@ -107,7 +107,11 @@ def parse_event(data: Mapping[str, Any]) -> Event:
         raise FeedbackError(f"Händelsen kan inte sparas: {where}: {reason.rstrip('.')}.") from None
 
 
-def _insert(db: Database, event: Event, session: dict[str, Any]) -> bool:
+def _insert(
+    db: Database, event: Event, session: dict[str, Any], seen: dict[str, dt.datetime]
+) -> bool:
+    """Store one event of a batch; ``seen`` collects each session's latest stored event time
+    (the session is touched once per batch, not once per event)."""
     cursor = db.execute(
         "insert or ignore into events (id, session_id, version_id, journey_id, share_code, "
         "kind, step_id, field_id, detail, at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -135,7 +139,9 @@ def _insert(db: Database, event: Event, session: dict[str, Any]) -> bool:
     elif event.kind != "abandoned" and session["outcome"] == "abandoned":
         reopen_if_abandoned(db, session)
         session["outcome"] = None  # the rest of a batch sees the session open
-    touch_session(db, session["id"], event.at)
+    latest = seen.get(session["id"])
+    if latest is None or event.at > latest:
+        seen[session["id"]] = event.at
     return True
 
 
@@ -168,7 +174,11 @@ def record_events(db: Database, events: Iterable[Event]) -> int:
         for event in batch:
             if event.session_id not in sessions:
                 sessions[event.session_id] = require_session(db, event.session_id)
-        return sum(_insert(db, event, sessions[event.session_id]) for event in batch)
+        seen: dict[str, dt.datetime] = {}
+        stored = sum(_insert(db, event, sessions[event.session_id], seen) for event in batch)
+        for session_id, moment in seen.items():
+            touch_session(db, session_id, moment)
+        return stored
 
     return write(db, work)
 

@@ -79,6 +79,16 @@ def test_a_new_event_moves_last_seen_forward_never_back(db: Database, session) -
     assert get_session(db, session.id).last_seen_at == T0 + 10 * SECOND
 
 
+def test_a_batch_moves_last_seen_to_its_latest_event_whatever_the_order(db, session) -> None:
+    """An outbox sends what it kept, not always in order; a batch of a retry that stored
+    nothing new does not move the session at all."""
+    batch = [event(session, at=T0 + s * SECOND) for s in (30, 50, 40)]
+    assert record_events(db, batch) == 3
+    assert get_session(db, session.id).last_seen_at == T0 + 50 * SECOND
+    assert record_events(db, [*batch[:1], event(session, at=T0 + 45 * SECOND)]) == 1
+    assert get_session(db, session.id).last_seen_at == T0 + 50 * SECOND
+
+
 def test_personal_data_in_a_detail_is_masked(db: Database, session) -> None:
     sent = event(session, "validation_error", detail={"message": "Fel i 19850709-9805"})
     assert sent.detail == {"message": "Fel i [personnummer]"}

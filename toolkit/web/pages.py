@@ -8,6 +8,7 @@ a database, so they can be rendered and checked on their own.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -126,6 +127,9 @@ def environment() -> Environment:
     """The Jinja2 environment: autoescape on, undefined names are errors."""
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
+        # templates are part of the installed package: no stat() of each file per page,
+        # except in development (``medskapa serve --dev``), where edits show at once
+        auto_reload=bool(os.environ.get("MEDSKAPA_DEV")),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
