@@ -64,6 +64,7 @@ from workshops.model import (
     Vote,
     VoteCount,
     VoteOn,
+    VoteOutcome,
     VoteResults,
     Workshop,
     WorkshopReport,
@@ -83,14 +84,25 @@ from workshops.notes import (
 )
 from workshops.participants import (
     JoinError,
+    Presence,
     get_participant,
     join,
     list_participants,
+    presence,
     workshop_to_join,
 )
 from workshops.report import participation, workshop_report
 from workshops.store import MIGRATIONS, WorkshopError, apply_migrations
-from workshops.votes import my_votes, results, unvote, vote, votes_left
+from workshops.votes import (
+    cast_vote,
+    my_votes,
+    results,
+    take_back_vote,
+    unvote,
+    vote,
+    vote_results,
+    votes_left,
+)
 
 __all__ = [
     "ACTIVITY_KINDS",
@@ -114,6 +126,7 @@ __all__ = [
     "NoteView",
     "Participant",
     "Participation",
+    "Presence",
     "QuestionAnswers",
     "State",
     "StepInsight",
@@ -121,6 +134,7 @@ __all__ = [
     "Vote",
     "VoteCount",
     "VoteOn",
+    "VoteOutcome",
     "VoteResults",
     "Workshop",
     "WorkshopError",
@@ -129,6 +143,7 @@ __all__ = [
     "add_note",
     "agenda",
     "apply_migrations",
+    "cast_vote",
     "close_workshop",
     "create_workshop",
     "current_activity",
@@ -156,6 +171,7 @@ __all__ = [
     "notes_by_step",
     "open_workshop",
     "participation",
+    "presence",
     "question_answers",
     "remove_activity",
     "reorder_activities",
@@ -167,11 +183,13 @@ __all__ = [
     "start_timer",
     "step_insights",
     "stop_timer",
+    "take_back_vote",
     "unhide_note",
     "unlock_input",
     "unvote",
     "update_activity",
     "vote",
+    "vote_results",
     "votes_left",
     "workshop_journey",
     "workshop_report",

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from journeys import Journey, get_journey, list_journeys
+from journeys import Journey, content_hash, get_journey, list_journeys
 from prototypes import InvalidCode, get_share_link, get_version, normalise_code, published_journey
 from workshops.codes import new_join_code, normalise_join_code
 from workshops.model import ACTIVITY_KINDS, ACTIVITY_TITLES, Activity, Workshop
@@ -138,17 +138,54 @@ def current_activity(db: Database, workshop_id: str) -> Activity | None:
 # --- the journey ----------------------------------------------------------------------------
 
 
+_JOURNEYS: dict[str, Journey] = {}
+_JOURNEY_CACHE_SIZE = 32
+
+
+def _content_hash(db: Database, workshop: Workshop) -> str | None:
+    """The SHA-256 of the content of the journey the workshop is about, as stored with its
+    version or its current draft revision (None when neither is there)."""
+    if workshop.version_id is not None:
+        found = db.execute(
+            "select content_hash from prototype_versions where id = ?", [workshop.version_id]
+        ).fetchone()
+        if found is not None:
+            return str(found[0])
+    found = db.execute(
+        "select r.content_hash from journeys j join journey_revisions r "
+        "on r.journey_id = j.id and r.number = j.current_revision where j.id = ?",
+        [workshop.journey_id],
+    ).fetchone()
+    return str(found[0]) if found is not None else None
+
+
 def workshop_journey(db: Database, workshop: Workshop) -> Journey:
-    """The journey the workshop is about: its version's, else the journey's current draft."""
+    """The journey the workshop is about: its version's, else the journey's current draft.
+
+    Parsed once per process for each content: versions and revisions store the SHA-256 of
+    their canonical JSON, so one indexed lookup tells whether the journey parsed before is
+    still the one (a draft saved since has another hash). Shared: treat it as read-only.
+    """
+    digest = _content_hash(db, workshop)
+    if digest is not None:
+        cached = _JOURNEYS.get(digest)
+        if cached is not None:
+            return cached
+    journey: Journey | None = None
     if workshop.version_id is not None:
         version = get_version(db, workshop.version_id)
         if version is not None:
-            return published_journey(version)  # parsed once per process
-    journey = get_journey(db, workshop.journey_id)
+            journey, digest = published_journey(version), version.content_hash
     if journey is None:
-        raise WorkshopError(
-            f"Resan '{workshop.journey_id}' som workshoppen handlar om finns inte längre."
-        )
+        journey = get_journey(db, workshop.journey_id)
+        if journey is None:
+            raise WorkshopError(
+                f"Resan '{workshop.journey_id}' som workshoppen handlar om finns inte längre."
+            )
+        digest = content_hash(journey)  # of what was read: a save in between cannot mix them
+    if len(_JOURNEYS) >= _JOURNEY_CACHE_SIZE:
+        _JOURNEYS.pop(next(iter(_JOURNEYS)))
+    _JOURNEYS[digest] = journey
     return journey
 
 

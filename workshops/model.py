@@ -188,6 +188,13 @@ class Vote(BaseModel):
     created_at: dt.datetime
 
 
+class VoteOutcome(BaseModel):
+    """What one tap on a vote did, and the votes the participant has left after it."""
+
+    stored: bool = Field(description="True when a vote was stored (or taken back).")
+    votes_left: int = Field(description="Left in the current vote; 0 when none is going on.")
+
+
 class VoteCount(BaseModel):
     """How many votes one note or step got."""
 

@@ -24,7 +24,7 @@ from feedback import AGE_BANDS, mask_personal_data
 from workshops.codes import hash_token, new_token, normalise_join_code
 from workshops.facilitation import get_activity, new_id, workshop_from_row
 from workshops.model import Activity, Joined, Participant, Workshop
-from workshops.store import WorkshopError, one, rows, stamp, write
+from workshops.store import VOTES_OF_VOTER, WorkshopError, one, rows, stamp, write
 
 MAX_NICKNAME_LENGTH = 30
 ID_ATTEMPTS = 5
@@ -197,6 +197,108 @@ def list_participants(db: Database, workshop_id: str) -> list[Participant]:
     return [_participant(row) for row in found]
 
 
+# --- where a participant is now -------------------------------------------------------------
+
+
+_WORKSHOP_COLUMNS = (
+    "id, journey_id, version_id, title, date, join_code, state, facilitator, allow_under_13, "
+    "current_activity_id, input_locked, results_revealed, timer_ends_at, created_at, "
+    "opened_at, closed_at"
+)
+_ACTIVITY_COLUMNS = (
+    "id, workshop_id, position, kind, title, prompt, votes_per_person, vote_on, share_code, "
+    "question, created_at"
+)
+_PARTICIPANT_COLUMNS = (
+    "id, workshop_id, number, nickname, age_band, consent_at, joined_at, last_seen_at"
+)
+
+
+def _prefixed(alias: str, columns: str) -> str:
+    return ", ".join(f"{alias}.{c}" for c in columns.split(", "))
+
+
+_PRESENCE_SQL = (
+    f"select {_prefixed('p', _PARTICIPANT_COLUMNS)}, {_prefixed('w', _WORKSHOP_COLUMNS)}, "
+    f"{_prefixed('a', _ACTIVITY_COLUMNS)}, w.notes_revision, "
+    f"{VOTES_OF_VOTER.format(activity='a.id', participant='p.id')} "
+    "from workshop_participants p join workshops w on w.id = p.workshop_id "
+    "left join workshop_activities a on a.id = w.current_activity_id "
+    "where p.token_hash = ?"
+)
+
+
+_P = _PARTICIPANT_COLUMNS.split(", ")
+_W = _WORKSHOP_COLUMNS.split(", ")
+_A = _ACTIVITY_COLUMNS.split(", ")
+
+
+def _time(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value is not None else None
+
+
+@dataclass(frozen=True)
+class Presence:
+    """A participant, their workshop and its current activity, read in one query.
+
+    ``votes_used`` counts the participant's votes in the current activity;
+    ``notes_revision`` moves whenever a note of the workshop is added, changed or removed.
+    """
+
+    participant: Participant
+    workshop: Workshop
+    activity: Activity | None
+    votes_used: int
+    notes_revision: int
+
+    @property
+    def votes_left(self) -> int:
+        """Votes left in the current vote (0 when no vote is going on)."""
+        if self.activity is None or self.activity.kind != "vote":
+            return 0
+        return max(0, (self.activity.votes_per_person or 0) - self.votes_used)
+
+
+def presence(db: Database, token: object) -> Presence | None:
+    """Where the participant with this token is now, or None for an unknown token.
+
+    One indexed query instead of one per table, for what every request of a participant
+    asks; the models are made from the stored rows without validating them again (they
+    were validated when written and the tables' checks hold them).
+    """
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    row = db.execute(_PRESENCE_SQL, [hash_token(token)]).fetchone()
+    if row is None:
+        return None
+    at = len(_P) + len(_W)
+    p = dict(zip(_P, row[: len(_P)], strict=True))
+    w = dict(zip(_W, row[len(_P) : at], strict=True))
+    a = dict(zip(_A, row[at : at + len(_A)], strict=True))
+    notes_revision, votes_used = row[at + len(_A) :]
+    for key in ("consent_at", "joined_at", "last_seen_at"):
+        p[key] = dt.datetime.fromisoformat(p[key])
+    participant = Participant.model_construct(**p)
+    activity = None
+    if a["id"] is not None:
+        a["created_at"] = dt.datetime.fromisoformat(a["created_at"])
+        activity = Activity.model_construct(**a)
+    w["date"] = dt.date.fromisoformat(w["date"])
+    for key in ("timer_ends_at", "created_at", "opened_at", "closed_at"):
+        w[key] = _time(w[key])
+    for key in ("allow_under_13", "input_locked", "results_revealed"):
+        w[key] = bool(w[key])
+    w["current_index"] = activity.position if activity is not None else None
+    workshop = Workshop.model_construct(**w)
+    return Presence(
+        participant=participant,
+        workshop=workshop,
+        activity=activity,
+        votes_used=int(votes_used),
+        notes_revision=int(notes_revision),
+    )
+
+
 # --- acting as a participant ----------------------------------------------------------------
 
 
@@ -228,6 +330,15 @@ def acting(db: Database, participant: dict[str, Any], *, doing: str) -> Acting:
     if row is None:
         raise WorkshopError(GONE_MESSAGE)
     workshop = workshop_from_row(db, row)
+    activity = get_activity(db, workshop.current_activity_id or "")
+    check_takes_input(workshop, activity, doing=doing)
+    assert activity is not None
+    return Acting(participant=participant, workshop=workshop, activity=activity)
+
+
+def check_takes_input(workshop: Workshop, activity: Activity | None, *, doing: str) -> None:
+    """:class:`WorkshopError` unless the workshop is open, not paused and at an activity
+    (``doing`` as in :func:`acting`)."""
     if workshop.state != "open":
         raise WorkshopError(
             f"Workshoppen är avslutad, så det går inte att {doing} längre. Tack för att du var med!"
@@ -237,13 +348,23 @@ def acting(db: Database, participant: dict[str, Any], *, doing: str) -> Acting:
             f"Workshopledaren har pausat just nu, så det går inte att {doing}. "
             "Vänta tills pausen är slut och försök igen."
         )
-    activity = get_activity(db, workshop.current_activity_id or "")
     if activity is None:
         raise WorkshopError(
             f"Workshoppen har inte börjat än, så det går inte att {doing}. Vänta tills "
             "workshopledaren startar första aktiviteten."
         )
-    return Acting(participant=participant, workshop=workshop, activity=activity)
+
+
+SEEN_PRECISION = dt.timedelta(minutes=1)
+"""How exactly ``last_seen_at`` is kept by a vote: a tap within a minute of the last one
+leaves the participant's row alone, so a vote writes one table, not two."""
+
+
+def touch_seen(db: Database, here: Presence, now: dt.datetime) -> None:
+    """:func:`touch`, unless ``last_seen_at`` is within :data:`SEEN_PRECISION` of ``now``."""
+    moment = now if now.tzinfo is not None else now.replace(tzinfo=dt.UTC)
+    if abs(moment - here.participant.last_seen_at) >= SEEN_PRECISION:
+        touch(db, here.participant.id, now)
 
 
 def touch(db: Database, participant_id: str, now: dt.datetime) -> None:

@@ -9,7 +9,9 @@ Tables::
                            prototype_versions, null: the journey's current draft), title,
                            date, join_code (unique), state (draft|open|closed), facilitator,
                            allow_under_13, current_activity_id, input_locked,
-                           results_revealed, timer_ends_at, created_at, opened_at, closed_at
+                           results_revealed, timer_ends_at, created_at, opened_at, closed_at,
+                           notes_revision (m002: moved by triggers whenever a note of the
+                           workshop is added, changed or removed)
     workshop_activities    id (pk), workshop_id (fk, cascade), position, kind
                            (walk|notes|vote|test|question), title, prompt,
                            votes_per_person, vote_on (notes|steps), share_code, question,
@@ -24,7 +26,8 @@ Tables::
     workshop_votes         id (pk, client-made uuid), workshop_id, activity_id,
                            participant_id, note_id or step_id (exactly one), created_at;
                            one vote per voter and target in an activity; a trigger refuses
-                           a vote over the activity's votes_per_person
+                           a vote over the activity's votes_per_person (counted through
+                           the partial indexes since m002)
     step_insights          source + source_id (pk), journey_id, step_id, kind, text, votes,
                            created_at; index (journey_id, step_id). What the designer's heat
                            view reads next to the test metrics; workshops write source
@@ -206,6 +209,59 @@ def m001_create_workshops(db: Database) -> None:
         """
     )
     db.execute("create index step_insights_journey_step on step_insights (journey_id, step_id)")
+
+
+VOTES_OF_VOTER = (
+    "(select count(*) from workshop_votes where activity_id = {activity} "
+    "and participant_id = {participant} and note_id is not null) + "
+    "(select count(*) from workshop_votes where activity_id = {activity} "
+    "and participant_id = {participant} and step_id is not null)"
+)
+"""SQL for the votes of one voter in one activity, for ``str.format`` with the two column
+expressions. A vote has exactly one of note and step, so this counts each vote once, and
+each half is a search in the unique partial index on (activity, participant, note or step)
+that every vote is in anyway; a plain ``where activity_id = ? and participant_id = ?``
+cannot use a partial index and read every vote stored."""
+
+
+@MIGRATIONS()
+def m002_vote_counts_and_notes_revision(db: Database) -> None:
+    """What the participant pages ask on every request, without reading whole tables (#7).
+
+    The vote limit trigger counts a voter's votes through the partial indexes
+    (:data:`VOTES_OF_VOTER`) instead of reading every vote stored. And
+    ``workshops.notes_revision`` moves, by triggers, with every insert, change and removal
+    of a note, so a phone's poll can tell that the notes changed from the workshop's own
+    row, whoever changed them (this process, another one, the CLI).
+    """
+    message = VOTE_LIMIT_MESSAGE.replace("'", "''")
+    count = VOTES_OF_VOTER.format(activity="new.activity_id", participant="new.participant_id")
+    db.execute("drop trigger workshop_votes_limit")
+    db.execute(
+        f"""
+        create trigger workshop_votes_limit
+        before insert on workshop_votes
+        when ({count}) >= (
+            select coalesce(votes_per_person, 0) from workshop_activities
+            where id = new.activity_id
+        )
+        begin
+            select raise(abort, '{message}');
+        end
+        """
+    )
+    db.execute("alter table workshops add column notes_revision integer not null default 0")
+    for event, row in (("insert", "new"), ("update", "new"), ("delete", "old")):
+        db.execute(
+            f"""
+            create trigger workshop_notes_revision_{event}
+            after {event} on workshop_notes
+            begin
+                update workshops set notes_revision = notes_revision + 1
+                where id = {row}.workshop_id;
+            end
+            """
+        )
 
 
 def apply_migrations(db: Database) -> None:

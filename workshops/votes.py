@@ -27,9 +27,24 @@ from workshops.facilitation import (
     require_workshop,
     workshop_journey,
 )
-from workshops.model import Activity, Audience, Vote, VoteCount, VoteResults, Workshop
+from workshops.model import (
+    Activity,
+    Audience,
+    Vote,
+    VoteCount,
+    VoteOutcome,
+    VoteResults,
+    Workshop,
+)
 from workshops.notes import ordered_steps
-from workshops.participants import Acting, acting, require_participant, touch
+from workshops.participants import (
+    GONE_MESSAGE,
+    Presence,
+    check_takes_input,
+    presence,
+    require_participant,
+    touch_seen,
+)
 from workshops.store import WorkshopError, canonical_uuid, one, rows, stamp, write
 
 
@@ -38,14 +53,24 @@ def _target(note_id: str | None, step_id: str | None) -> None:
         raise WorkshopError("Välj en lapp eller ett steg att rösta på.")
 
 
-def _voting(db: Database, participant: dict[str, Any], *, doing: str) -> Acting:
-    now_doing = acting(db, participant, doing=doing)
-    if now_doing.activity.kind != "vote":
+def _voter(db: Database, participant_token: str) -> Presence:
+    """The participant, read inside the write; :class:`WorkshopError` for an unknown one."""
+    here = presence(db, participant_token)
+    if here is None:
+        raise WorkshopError(GONE_MESSAGE)
+    return here
+
+
+def _check_voting(here: Presence, *, doing: str) -> Activity:
+    check_takes_input(here.workshop, here.activity, doing=doing)
+    activity = here.activity
+    assert activity is not None
+    if activity.kind != "vote":
         raise WorkshopError(
-            f"Just nu pågår ”{now_doing.activity.title}”, och då går det inte att {doing}. "
+            f"Just nu pågår ”{activity.title}”, och då går det inte att {doing}. "
             "Vänta till röstningen."
         )
-    return now_doing
+    return activity
 
 
 def _final_note(db: Database, workshop_id: str, note_id: str) -> dict[str, Any]:
@@ -69,17 +94,18 @@ def _final_note(db: Database, workshop_id: str, note_id: str) -> dict[str, Any]:
 
 
 def _check_target(
-    db: Database, now_doing: Acting, note_id: str | None, step_id: str | None
+    db: Database, here: Presence, note_id: str | None, step_id: str | None
 ) -> tuple[str | None, str | None]:
     """``(note id, step id)`` as stored, after checking they fit the vote."""
-    activity = now_doing.activity
+    activity = here.activity
+    assert activity is not None
     if activity.vote_on == "notes":
         if note_id is None:
             raise WorkshopError("I den här röstningen röstar ni på lappar. Välj en lapp.")
-        return _final_note(db, now_doing.workshop.id, note_id)["id"], None
+        return _final_note(db, here.workshop.id, note_id)["id"], None
     if step_id is None:
         raise WorkshopError("I den här röstningen röstar ni på steg i resan. Välj ett steg.")
-    return None, check_step(workshop_journey(db, now_doing.workshop), step_id, what="rösten")
+    return None, check_step(workshop_journey(db, here.workshop), step_id, what="rösten")
 
 
 def _already(
@@ -111,24 +137,34 @@ def vote(
     no votes left, the current activity is not a vote, input is locked, the workshop is not
     open, or the note or step cannot be voted on.
     """
+    return cast_vote(db, participant_token, id=id, note_id=note_id, step_id=step_id, now=now).stored
+
+
+def cast_vote(
+    db: Database,
+    participant_token: str,
+    *,
+    id: str,
+    note_id: str | None = None,
+    step_id: str | None = None,
+    now: dt.datetime,
+) -> VoteOutcome:
+    """:func:`vote`, and how many votes the participant has left after it, as counted
+    under the same write lock (0 when no vote is going on)."""
     vote_id = canonical_uuid(id, what="Röstens id")
     _target(note_id, step_id)
 
-    def work() -> bool:
-        participant = require_participant(db, participant_token)
+    def work() -> VoteOutcome:
+        here = _voter(db, participant_token)
         if one(db, "select id from workshop_votes where id = ?", [vote_id]) is not None:
-            return False
-        now_doing = _voting(db, participant, doing="rösta")
-        activity = now_doing.activity
-        note, step = _check_target(db, now_doing, note_id, step_id)
-        if _already(db, activity.id, participant["id"], note, step) is not None:
-            return False
-        used = db.execute(
-            "select count(*) from workshop_votes where activity_id = ? and participant_id = ?",
-            [activity.id, participant["id"]],
-        ).fetchone()[0]
+            return VoteOutcome(stored=False, votes_left=here.votes_left)
+        activity = _check_voting(here, doing="rösta")
+        note, step = _check_target(db, here, note_id, step_id)
+        voter = here.participant.id
+        if _already(db, activity.id, voter, note, step) is not None:
+            return VoteOutcome(stored=False, votes_left=here.votes_left)
         limit = activity.votes_per_person or 0
-        if used >= limit:
+        if here.votes_used >= limit:
             raise WorkshopError(
                 f"Du har använt alla dina {limit} röster. Ta bort en röst om du vill rösta på "
                 "något annat."
@@ -136,18 +172,10 @@ def vote(
         db.execute(
             "insert into workshop_votes (id, workshop_id, activity_id, participant_id, "
             "note_id, step_id, created_at) values (?, ?, ?, ?, ?, ?, ?)",
-            [
-                vote_id,
-                now_doing.workshop.id,
-                activity.id,
-                participant["id"],
-                note,
-                step,
-                stamp(now),
-            ],
+            [vote_id, here.workshop.id, activity.id, voter, note, step, stamp(now)],
         )
-        touch(db, participant["id"], now)
-        return True
+        touch_seen(db, here, now)
+        return VoteOutcome(stored=True, votes_left=max(0, limit - here.votes_used - 1))
 
     return write(db, work)
 
@@ -166,28 +194,42 @@ def unvote(
     :class:`WorkshopError` when the current activity is not a vote, input is locked or the
     workshop is not open.
     """
+    return take_back_vote(db, participant_token, note_id=note_id, step_id=step_id, now=now).stored
+
+
+def take_back_vote(
+    db: Database,
+    participant_token: str,
+    *,
+    note_id: str | None = None,
+    step_id: str | None = None,
+    now: dt.datetime,
+) -> VoteOutcome:
+    """:func:`unvote` (``stored``: a vote was taken back), and the votes left after it."""
     _target(note_id, step_id)
 
-    def work() -> bool:
-        participant = require_participant(db, participant_token)
-        now_doing = _voting(db, participant, doing="ändra dina röster")
+    def work() -> VoteOutcome:
+        here = _voter(db, participant_token)
+        activity = _check_voting(here, doing="ändra dina röster")
         note = note_id
         if note_id is not None:
             found = one(
                 db,
                 "select coalesce(merged_into, id) as id from workshop_notes "
                 "where id = ? and workshop_id = ?",
-                [note_id, now_doing.workshop.id],
+                [note_id, here.workshop.id],
             )
             note = found["id"] if found else note_id
         column, value = ("note_id", note) if note is not None else ("step_id", step_id)
         cursor = db.execute(
             f"delete from workshop_votes where activity_id = ? and participant_id = ? "
             f"and {column} = ?",
-            [now_doing.activity.id, participant["id"], value],
+            [activity.id, here.participant.id, value],
         )
-        touch(db, participant["id"], now)
-        return cursor.rowcount > 0
+        touch_seen(db, here, now)
+        removed = cursor.rowcount
+        left = (activity.votes_per_person or 0) - here.votes_used + removed
+        return VoteOutcome(stored=removed > 0, votes_left=max(0, left))
 
     return write(db, work)
 
@@ -213,15 +255,10 @@ def my_votes(db: Database, participant_token: str) -> list[Vote]:
 
 def votes_left(db: Database, participant_token: str) -> int:
     """How many votes the participant has left in the current vote (0 when none is on)."""
-    participant = require_participant(db, participant_token)
-    activity = current_activity(db, participant["workshop_id"])
-    if activity is None or activity.kind != "vote":
-        return 0
-    used = db.execute(
-        "select count(*) from workshop_votes where activity_id = ? and participant_id = ?",
-        [activity.id, participant["id"]],
-    ).fetchone()[0]
-    return max(0, (activity.votes_per_person or 0) - used)
+    here = presence(db, participant_token)
+    if here is None:
+        raise WorkshopError(GONE_MESSAGE)
+    return here.votes_left
 
 
 # --- results --------------------------------------------------------------------------------

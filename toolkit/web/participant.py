@@ -123,12 +123,24 @@ class Visit:
 
 @dataclass
 class Seat:
-    """A participant in their workshop, as one request sees them."""
+    """A participant in their workshop, as one request sees them (read in one query:
+    :func:`workshops.presence`)."""
 
     visit: Visit
     token: str
-    participant: workshops.Participant
-    workshop: workshops.Workshop
+    here: workshops.Presence
+
+    @property
+    def participant(self) -> workshops.Participant:
+        return self.here.participant
+
+    @property
+    def workshop(self) -> workshops.Workshop:
+        return self.here.workshop
+
+    @property
+    def activity(self) -> workshops.Activity | None:
+        return self.here.activity
 
     @property
     def code(self) -> str:
@@ -432,19 +444,17 @@ class ParticipantPages:
         token = visit.request.cookies.get(PARTICIPANT_COOKIE)
         if not token or len(token) > 100:
             return None
-        participant = workshops.get_participant(db, token)
-        if participant is None:
+        here = workshops.presence(db, token)
+        if here is None:
             return None
-        workshop = workshops.get_workshop(db, participant.workshop_id)
-        if workshop is None:
-            return None
-        try:
-            code = workshops.normalise_join_code(typed)
-        except ValueError:
-            return None
-        if code != workshop.join_code:
-            return None
-        return Seat(visit=visit, token=token, participant=participant, workshop=workshop)
+        if typed != here.workshop.join_code:  # as typed (k7m-pq2): compare it as stored
+            try:
+                code = workshops.normalise_join_code(typed)
+            except ValueError:
+                return None
+            if code != here.workshop.join_code:
+                return None
+        return Seat(visit=visit, token=token, here=here)
 
     def journey(self, db: Database, workshop: workshops.Workshop) -> Journey:
         if workshop.version_id is not None:
@@ -662,27 +672,26 @@ class ParticipantPages:
     def refusal(self, seat: Seat, db: Database, doing: str, exc: Exception) -> tuple[int, str]:
         """Why the domain refused, as a status and a message in the page's language."""
         _ = seat.visit._
-        workshop = workshops.get_workshop(db, seat.workshop.id)
-        if workshop is None or workshop.state != "open":
+        here = workshops.presence(db, seat.token)
+        if here is None or here.workshop.state != "open":
             return 410, _("closed.heading") + ". " + _("closed.body")
-        if workshop.input_locked:
+        if here.workshop.input_locked:
             return 409, _("paused")
-        activity = workshops.current_activity(db, workshop.id)
+        activity = here.activity
         if activity is None:
             return 409, _("not_started")
         if doing == "note" and not activity.takes_notes:
             return 409, _("note.not_now", title=activity.title)
         if doing in ("vote", "unvote") and activity.kind != "vote":
             return 409, _("vote.not_now", title=activity.title)
-        if doing == "vote" and workshops.votes_left(db, seat.token) == 0:
+        if doing == "vote" and here.votes_left == 0:
             return 409, _("vote.limit", n=activity.votes_per_person or 0)
         return 422, str(exc)
 
     def refresh(self, seat: Seat, db: Database) -> Seat:
         """The seat with the workshop as it is now (after a refused write)."""
-        workshop = workshops.get_workshop(db, seat.workshop.id) or seat.workshop
-        return Seat(visit=seat.visit, token=seat.token, participant=seat.participant,
-                    workshop=workshop)  # fmt: skip
+        here = workshops.presence(db, seat.token) or seat.here
+        return Seat(visit=seat.visit, token=seat.token, here=here)
 
     def answer_refused(
         self, seat: Seat, db: Database, status: int, message: str, note: NoteForm | None = None
@@ -778,23 +787,23 @@ class ParticipantPages:
             return self.answer_refused(seat, db, 400, _("bad.heading") + ". " + _("bad.body"))
         try:
             if doing == "vote":
-                stored = workshops.vote(
+                outcome = workshops.cast_vote(
                     db, seat.token, id=vote_id, note_id=note_id, step_id=step_id,
                     now=seat.visit.now,
                 )  # fmt: skip
             else:
-                stored = workshops.unvote(
+                outcome = workshops.take_back_vote(
                     db, seat.token, note_id=note_id, step_id=step_id, now=seat.visit.now
                 )
         except workshops.WorkshopError as exc:
             status, message = self.refusal(seat, db, doing, exc)
             return self.answer_refused(seat, db, status, message)
-        if stored:
+        if outcome.stored:
             workshop_live.changed(seat.workshop.id)
         if wants_json(request):
-            left = workshops.votes_left(db, seat.token)
             return JSONResponse(
-                {"ok": True, "stored": stored, "votes_left": left}, headers=NO_STORE
+                {"ok": True, "stored": outcome.stored, "votes_left": outcome.votes_left},
+                headers=NO_STORE,
             )
         anchor = f"#v-{note_id or step_id}"
         return RedirectResponse(routes.workshop_path(seat.code) + anchor, 303, headers=NO_STORE)
@@ -804,8 +813,8 @@ class ParticipantPages:
     def snapshot(self, seat: Seat, db: Database) -> dict[str, Any]:
         """What the page shows in a few values, and a version that changes with them."""
         workshop = seat.workshop
-        activity = workshops.current_activity(db, workshop.id)
-        left = workshops.votes_left(db, seat.token) if activity and activity.kind == "vote" else 0
+        activity = seat.activity
+        left = seat.here.votes_left
         parts: list[object] = [
             workshop.state,
             activity.id if activity else "",
@@ -816,14 +825,8 @@ class ParticipantPages:
         ]
         if activity is not None:  # the facilitator may reword the activity while it runs
             parts += [activity.title, activity.prompt or "", activity.question or ""]
-        if activity is not None and activity.kind == "vote":
-            parts.append(
-                ",".join(
-                    n.id
-                    for n in workshops.list_notes(db, workshop.id)
-                    if not n.hidden and n.merged_into is None
-                )
-            )
+        if activity is not None and activity.kind == "vote":  # what can be voted on
+            parts.append(seat.here.notes_revision)
         if workshop.results_revealed:
             parts.append(workshops.participation(db, workshop.id).votes)
         digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:16]
