@@ -44,7 +44,6 @@ import datetime as dt
 import gzip
 import hashlib
 import html
-import http.cookiejar
 import json
 import os
 import random
@@ -55,17 +54,18 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks import _http
 from benchmarks._common import machine, percentiles, write_result
 from benchmarks._server import ROOT, BenchServer, free_port, tree_usage
 from benchmarks.load_citizen import CSRF_RE, Failed, Sampler, Stats, keep_cookies, open_loop
@@ -106,7 +106,7 @@ class Phone:
     """One phone: its own cookies (names are enough: both sites set path-scoped cookies
     only under the paths a phone uses), the CSRF token of the last page, a pooled client."""
 
-    def __init__(self, client: httpx.AsyncClient, stats: Stats, cookies: dict[str, str]) -> None:
+    def __init__(self, client: _http.Client, stats: Stats, cookies: dict[str, str]) -> None:
         self.client = client
         self.stats = stats
         self.cookies = dict(cookies)
@@ -121,14 +121,14 @@ class Phone:
         *,
         data: dict[str, str] | None = None,
         expect: tuple[int, ...] = (200,),
-    ) -> httpx.Response:
+    ) -> _http.Response:
         headers = {"Accept": "text/html", "Accept-Encoding": "gzip"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         started = time.perf_counter()
         try:
             response = await self.client.request(method, path, data=data, headers=headers)
-        except httpx.HTTPError as exc:
+        except _http.HTTPError as exc:
             self.stats.errors[f"{page}: {type(exc).__name__}"] += 1
             raise Failed from exc
         self.stats.latencies[page].append((time.perf_counter() - started) * 1000)
@@ -145,33 +145,14 @@ class Phone:
 
 
 @asynccontextmanager
-async def clients(base_url: str, *, shards: int = 8, connections: int = 400) -> AsyncIterator[Any]:
-    """Several pooled clients (each pool polls its connections on every request, so one
-    very large pool costs the load generator's CPU) whose cookie jars accept nothing (each
-    phone keeps its own cookies); idle connections are dropped after 2 s, before either
-    server's keep-alive ends (node: 5 s)."""
-    per = max(1, connections // shards)
-
-    def no_jar() -> http.cookiejar.CookieJar:
-        return http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-
-    async with AsyncExitStack() as stack:
-        made = [
-            await stack.enter_async_context(
-                httpx.AsyncClient(
-                    base_url=base_url,
-                    cookies=no_jar(),
-                    follow_redirects=False,
-                    limits=httpx.Limits(
-                        max_connections=per, max_keepalive_connections=per, keepalive_expiry=2.0
-                    ),
-                    timeout=httpx.Timeout(REQUEST_TIMEOUT_S, pool=None),
-                )
-            )
-            for _ in range(shards)
-        ]
-        turn = iter(range(10**9))
-        yield lambda: made[next(turn) % len(made)]
+async def clients(base_url: str, *, connections: int = 400) -> AsyncIterator[Any]:
+    """One keep-alive pool (``benchmarks/_http.py``) that keeps no cookies (each phone keeps
+    its own); yields a function that hands it out. Idle connections are dropped after 2 s,
+    before either server's keep-alive ends (node: 5 s)."""
+    async with _http.Client(
+        base_url, max_connections=connections, timeout=REQUEST_TIMEOUT_S, keepalive_expiry=2.0
+    ) as client:
+        yield lambda: client
 
 
 # --- the two sites -------------------------------------------------------------------------
@@ -417,10 +398,9 @@ class KitServer:
                     f"{self.log.read_text(errors='replace')[-3000:]}"
                 )
             try:
-                answer = httpx.get(self.url + "/manage-prototype/password", timeout=2)
-                if answer.status_code == 200:
-                    return time.monotonic() - started
-            except httpx.HTTPError:
+                with urllib.request.urlopen(self.url + "/manage-prototype/password", timeout=2):
+                    return time.monotonic() - started  # urlopen raises on anything but 2xx
+            except OSError:
                 pass
             time.sleep(0.2)
         raise KitError(f"the kit did not answer within {KIT_START_TIMEOUT_S} s")
@@ -1002,7 +982,7 @@ def main() -> None:
             sites: list[Site] = [med_site, kit_site]
             idle = {s.name: round(s.usage()["rss_mib"], 1) for s in sites}
             deadline = started_at + args.minutes * 60
-            result = asyncio.run(run_all(sites, plan, deadline=deadline))
+            result = _http.run(run_all(sites, plan, deadline=deadline))
             kit_log = kit.log.read_text(errors="replace")[-1500:]
     finally:
         kit.stop()

@@ -20,7 +20,6 @@ Writes ``benchmarks/results/kill9.json``.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import random
 import sys
@@ -28,12 +27,12 @@ import tempfile
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks import _http
 from benchmarks._common import percentiles, write_result
 from benchmarks._server import BenchServer
 from benchmarks.load_citizen import (
@@ -54,8 +53,7 @@ PATIENCE_S = 120.0
 async def burst(
     server: BenchServer, *, sessions: int, rate: float, events: int, kill_after: float, seed: int
 ) -> dict[str, Any]:
-    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=64))
-    async with clients(server.url, shards=4, connections=200) as client:
+    async with clients(server.url, connections=200) as client:
         phones = await ready_phones(client, server, sessions, to_summary=False, seed=seed)
         mine = {str(r[0]) for r in server.query("select id from test_sessions")}
         rng = random.Random(seed)
@@ -137,7 +135,7 @@ def main() -> None:
             flush=True,
         )
         load0 = os.getloadavg()[0]
-        result = asyncio.run(
+        result = _http.run(
             burst(
                 server,
                 sessions=args.sessions,

@@ -2,8 +2,8 @@
 
 Starts its own server on a free port of 127.0.0.1 (``benchmarks/_server.py``: ``medskapa
 demo`` on a temporary database, a share link, ``medskapa serve``), then measures, in one
-run, with open-loop arrivals at a fixed rate (asyncio + httpx; every loop is bounded in
-count and in time):
+run, with open-loop arrivals at a fixed rate (asyncio on uvloop with the small keep-alive
+client of ``benchmarks/_http.py``; every loop is bounded in count and in time):
 
 a) new-session burst: N phones open ``/t/<code>`` and post consent;
 b) concurrent sessions walking the parkeringstillstånd happy path with think time, a GET
@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import html
-import http.cookiejar
 import os
 import random
 import re
@@ -38,23 +37,16 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks import _http
 from benchmarks._common import percentiles, write_result
 from benchmarks._server import BenchServer, WaitMeter, cpu_pressure_s, run_delays
-
-# httpcore tries ``import sniffio`` on every request; it is not installed here, and a failed
-# import searches the whole sys.path each time (~15 % of the client's CPU). None in
-# sys.modules makes the import fail at once; httpcore then assumes asyncio, which it is.
-sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 TASK = "Du kör inte själv men behöver parkera nära entrén. Ansök om parkeringstillstånd."
 SUCCESS_STEP = "skickad"
@@ -70,7 +62,6 @@ TARGETS = {
 }
 REQUEST_TIMEOUT_S = 30.0
 MAX_CONNECTIONS = 600
-CLIENT_SHARDS = 8
 
 CSRF_RE = re.compile(r'name="csrf" value="([^"]+)"')
 SUMMARY_RE = re.compile(
@@ -102,6 +93,8 @@ class Stats:
     stale_checks: int = 0
     stale: int = 0
     stale_examples: list[str] = field(default_factory=list)
+    sent: int = 0
+    """Requests sent (answered or not): what the generator's CPU time is divided by."""
 
     def all_ms(self) -> list[float]:
         return [ms for samples in self.latencies.values() for ms in samples]
@@ -120,7 +113,7 @@ class Stats:
         }
 
 
-def keep_cookies(cookies: dict[str, str], response: httpx.Response) -> bool:
+def keep_cookies(cookies: dict[str, str], response: _http.Response) -> bool:
     """Apply a response's Set-Cookie headers to a phone's own cookies, as a browser would
     (an empty value or max-age=0 deletes); True when one was set."""
     got = False
@@ -139,52 +132,25 @@ class Failed(Exception):
     """This phone's walk cannot go on (the error is already counted)."""
 
 
-class Clients:
-    """Several HTTP clients, handed to phones in turn. httpcore looks at every pooled
-    connection on every request (a poll each), so one pool of 600 connections would spend
-    the load generator's CPU on bookkeeping; eight pools of 75 keep as many connections."""
-
-    def __init__(self, clients: list[httpx.AsyncClient]) -> None:
-        self.clients = clients
-        self.turn = 0
-
-    def pick(self) -> httpx.AsyncClient:
-        self.turn += 1
-        return self.clients[self.turn % len(self.clients)]
-
-
-Client = Clients | httpx.AsyncClient
+Client = _http.Client
 
 
 @asynccontextmanager
-async def clients(base_url: str, *, shards: int, connections: int) -> AsyncIterator[Clients]:
-    """``shards`` clients with ``connections`` connections in all; no cookie jar (each phone
-    keeps its own cookies) and no pool timeout: a request cancelled while waiting for a
-    pooled connection can leave a slot taken for good (encode/httpcore#1093)."""
-    per = max(1, connections // shards)
-    async with AsyncExitStack() as stack:
-        made = []
-        for _ in range(shards):
-            jar = http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-            made.append(
-                await stack.enter_async_context(
-                    httpx.AsyncClient(
-                        base_url=base_url,
-                        cookies=jar,
-                        follow_redirects=False,
-                        limits=httpx.Limits(max_connections=per, max_keepalive_connections=per),
-                        timeout=httpx.Timeout(REQUEST_TIMEOUT_S, pool=None),
-                    )
-                )
-            )
-        yield Clients(made)
+async def clients(base_url: str, *, connections: int) -> AsyncIterator[Client]:
+    """One pool of ``connections`` keep-alive connections shared by all phones
+    (``benchmarks/_http.py``: a few hundredths of a millisecond of CPU per request where
+    httpx took one to two). It keeps no cookies: each phone keeps its own."""
+    async with _http.Client(
+        base_url, max_connections=connections, timeout=REQUEST_TIMEOUT_S
+    ) as client:
+        yield client
 
 
 class Phone:
     """One citizen's phone: its own cookies, a connection pool shared with other phones."""
 
     def __init__(self, client: Client, code: str, stats: Stats) -> None:
-        self.client = client.pick() if isinstance(client, Clients) else client
+        self.client = client
         self.base = f"/t/{code}"
         self.stats = stats
         self.cookies: dict[str, str] = {}
@@ -199,16 +165,17 @@ class Phone:
         data: dict[str, Any] | None = None,
         expect: Iterable[int] = (200,),
         json_answer: bool = False,
-    ) -> httpx.Response:
+    ) -> _http.Response:
         headers = {"Accept": "application/json" if json_answer else "text/html"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.stats.sent += 1
         started = time.perf_counter()
         try:
             response = await self.client.request(
                 method, self.base + path, data=data, headers=headers
             )
-        except httpx.HTTPError as exc:
+        except _http.HTTPError as exc:
             self.stats.errors[f"{page}: {type(exc).__name__}"] += 1
             raise Failed from exc
         self.stats.latencies[page].append((time.perf_counter() - started) * 1000)
@@ -221,7 +188,7 @@ class Phone:
             self.csrf = found.group(1)
         return response
 
-    async def get(self, path: str, page: str) -> httpx.Response:
+    async def get(self, path: str, page: str) -> _http.Response:
         return await self.request("GET", path, page)
 
     async def post(self, path: str, page: str, data: dict[str, Any], *, to: str) -> str:
@@ -386,6 +353,8 @@ class Sampler:
         self.client_wait = WaitMeter(run_delays([os.getpid()]))
         self.pressure0 = cpu_pressure_s()
         self.own0 = _own_cpu()
+        self.generator0 = time.process_time()
+        self.generator_cpu_s = 0.0
         self.wall0 = time.monotonic()
         self.load0 = os.getloadavg()[0]
         self.task = asyncio.create_task(self._run())
@@ -394,6 +363,7 @@ class Sampler:
     async def __aexit__(self, *exc: object) -> None:
         assert self.task is not None
         self.task.cancel()
+        self.generator_cpu_s = time.process_time() - self.generator0
         last = self._sample()
         wall = max(time.monotonic() - self.wall0, 1e-9)
         self.server_cpu_pct = round((last["cpu_s"] - self.cpu0) / wall * 100, 1)
@@ -423,6 +393,26 @@ class Sampler:
             "load_before": round(self.load0, 2),
             "load_after": round(self.load1, 2),
         }
+
+
+def generator_cpu(sampler: Sampler, requests: int) -> dict[str, Any]:
+    """The load generator's own CPU time (this process, every thread) while ``sampler``
+    ran, and per request sent: what simulating the phones cost, apart from the server."""
+    return {
+        "generator_requests": requests,
+        "generator_cpu_s": round(sampler.generator_cpu_s, 3),
+        "generator_cpu_ms_per_request": round(sampler.generator_cpu_s * 1000 / max(1, requests), 3),
+    }
+
+
+def generator_total(rows: Iterable[dict[str, Any]]) -> float | None:
+    """CPU ms per request of the load generator over several scenario runs."""
+    cpu = requests = 0.0
+    for row in rows:
+        if "generator_cpu_s" in row:
+            cpu += row["generator_cpu_s"]
+            requests += row["generator_requests"]
+    return round(cpu * 1000 / requests, 3) if requests else None
 
 
 def _own_cpu() -> float:
@@ -499,6 +489,7 @@ async def new_sessions(
         "errors": sum(stats.errors.values()) + unfinished,
         "error_kinds": dict(stats.errors.most_common(10)),
         **sampler.figures(),
+        **generator_cpu(sampler, stats.sent),
     }
 
 
@@ -540,6 +531,7 @@ async def concurrent_walks(
         "stale_answers": stats.stale,
         "stale_examples": stats.stale_examples,
         **sampler.figures(),
+        **generator_cpu(sampler, stats.sent),
     }
 
 
@@ -631,6 +623,7 @@ async def submits(
         "stale_answers": stats.stale,
         "stale_examples": stats.stale_examples,
         **sampler.figures(),
+        **generator_cpu(sampler, stats.sent),
     }
 
 
@@ -813,6 +806,7 @@ async def feedback_burst(
         "errors": sum(sent.stats.errors.values()) + sent.unfinished,
         "error_kinds": dict(sent.stats.errors.most_common(10)),
         **sampler.figures(),
+        **generator_cpu(sampler, sent.stats.sent),
     }
 
 
@@ -861,9 +855,7 @@ def quick(plan: Plan) -> Plan:
 
 
 async def scenarios(server: BenchServer, plan: Plan) -> dict[str, Any]:
-    # new connections resolve 127.0.0.1 in the default executor: give it room
-    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=64))
-    async with clients(server.url, shards=CLIENT_SHARDS, connections=MAX_CONNECTIONS) as client:
+    async with clients(server.url, connections=MAX_CONNECTIONS) as client:
         print("warm-up …", flush=True)
         await new_sessions(client, server, phones=50, rate=100)
         await concurrent_walks(
@@ -990,7 +982,7 @@ def main() -> None:
         server.prepare(task=TASK, success_step=SUCCESS_STEP)
         started_in = server.start()
         print(f"server up on {server.url} in {started_in:.1f} s, link /t/{server.code}")
-        result = asyncio.run(scenarios(server, plan))
+        result = _http.run(scenarios(server, plan))
         log_tail = server.log.read_text(errors="replace")[-2000:]
     walks, news, subs, fbs = (
         result["walks"],
@@ -1035,6 +1027,10 @@ def main() -> None:
             ),
             default=0,
         ),
+        "generator_cpu_ms_per_request": generator_total(r for rs in result.values() for r in rs),
+        "generator_cpu_ms_per_request_by_scenario": {
+            scenario: generator_total(rows) for scenario, rows in result.items()
+        },
         "scenarios": result,
     }
     if payload["errors"]:
@@ -1048,7 +1044,8 @@ def main() -> None:
         f"{payload['new_sessions_per_s']:.0f}/s (≥ 500); submits {payload['submits_per_s']:.0f}/s "
         f"(≥ 1000); feedback {payload['feedback_stored_per_s']:.0f}/s (≥ 1000), lost "
         f"{payload['lost']}, duplicated {payload['duplicated']}; RSS {payload['rss_mib']:.0f} MiB "
-        f"(≤ 512); stale answers {payload['stale_answers']} of {payload['stale_checks']} checks"
+        f"(≤ 512); stale answers {payload['stale_answers']} of {payload['stale_checks']} checks; "
+        f"load generator {payload['generator_cpu_ms_per_request']} ms CPU per request"
     )
     print(f"wrote {path}")
 

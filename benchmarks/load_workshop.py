@@ -2,8 +2,8 @@
 
 Starts its own server on a free port of 127.0.0.1 (``benchmarks/_server.py``), makes a
 workshop about the parkeringstillstånd version with one dot vote on the journey's steps
-(``votes_per_person`` = N) and opens it at that vote. Then, with asyncio + httpx, every
-loop bounded in count and time:
+(``votes_per_person`` = N) and opens it at that vote. Then, with asyncio on uvloop and the
+small keep-alive client of ``benchmarks/_http.py``, every loop bounded in count and time:
 
 1. **Join.** P participants open ``/w/<code>``, post the join form (nickname, age band,
    consent) at a fixed arrival rate (open loop), and load the vote page.
@@ -45,23 +45,27 @@ import threading
 import time
 import uuid
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import workshops
+from benchmarks import _http
 from benchmarks._common import percentiles, write_result
 from benchmarks._server import BenchServer
-from benchmarks.load_citizen import Clients, Failed, Sampler, clients, open_loop
+from benchmarks.load_citizen import (
+    Client,
+    Failed,
+    Sampler,
+    clients,
+    generator_cpu,
+    generator_total,
+    open_loop,
+)
 from toolkit import accounts
 from toolkit.db import open_db
-
-sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]  # see load_citizen.py
 
 JOURNEY = "parkeringstillstand"
 FACILITATOR = "ledare@exempel.se"
@@ -86,6 +90,8 @@ class Tally:
 
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: Counter[str] = field(default_factory=Counter)
+    sent: int = 0
+    """Requests sent (answered or not): what the generator's CPU time is divided by."""
 
     def add(self, page: str, ms: float) -> None:
         self.latencies.setdefault(page, []).append(ms)
@@ -103,8 +109,8 @@ class Tally:
 class Participant:
     """One phone in the room: its own cookies, a connection pool shared with others."""
 
-    def __init__(self, pool: Clients, code: str, n: int) -> None:
-        self.client: httpx.AsyncClient = pool.pick()
+    def __init__(self, pool: Client, code: str, n: int) -> None:
+        self.client = pool
         self.base = f"/w/{code}"
         self.n = n
         self.cookies: dict[str, str] = {}
@@ -121,16 +127,17 @@ class Participant:
         data: dict[str, str] | None = None,
         json_answer: bool = False,
         expect: tuple[int, ...] = (200,),
-    ) -> httpx.Response:
+    ) -> _http.Response:
         headers = {"Accept": "application/json" if json_answer else "text/html"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        tally.sent += 1
         started = time.perf_counter()
         try:
             response = await self.client.request(
                 method, self.base + path, data=data, headers=headers
             )
-        except httpx.HTTPError as exc:
+        except _http.HTTPError as exc:
             tally.errors[f"{page}: {type(exc).__name__}"] += 1
             raise Failed from exc
         tally.add(page, (time.perf_counter() - started) * 1000)
@@ -410,7 +417,7 @@ def participant_ids(server: BenchServer, workshop_id: str) -> dict[str, str]:
 
 async def one_run(
     server: BenchServer,
-    pool: Clients,
+    pool: Client,
     version: str,
     *,
     label: str,
@@ -494,6 +501,7 @@ async def one_run(
             "errors": join_errors,
             "error_kinds": dict(joining.errors.most_common(10)),
             **join_sampler.figures(),
+            **generator_cpu(join_sampler, joining.sent),
         },
         "taps": len(taps),
         "requests": len(votes_ms),
@@ -537,15 +545,15 @@ async def one_run(
         "projector_delay_p95_ms": percentiles(delays)["p95_ms"],
         "projector_delay_max_ms": round(max(delays), 1) if delays else None,
         **sampler.figures(),
+        **generator_cpu(sampler, tally.sent),
     }
 
 
 async def scenarios(
     server: BenchServer, version: str, *, participants: int, runs: int, browser: bool
 ) -> dict[str, Any]:
-    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=64))
     facilitator: Facilitator | None = None
-    async with clients(server.url, shards=8, connections=MAX_CONNECTIONS) as pool:
+    async with clients(server.url, connections=MAX_CONNECTIONS) as pool:
         if browser:
             facilitator = Facilitator(server)
             warm_id, _code, _ = make_workshop(server, version, "start")
@@ -588,7 +596,8 @@ def summary(run: dict[str, Any], n: int) -> str:
         f"{run['refused_at_limit']}; projector delay p50 {pr['delay']['p50_ms']:.0f} p95 "
         f"{pr['delay']['p95_ms']:.0f} max {pr['max_ms']} ms, from the tap p50 "
         f"{pr['from_tap']['p50_ms']:.0f} p95 {pr['from_tap']['p95_ms']:.0f} ms ({pr['how']}); RSS "
-        f"{run['rss_mib']:.0f} MiB"
+        f"{run['rss_mib']:.0f} MiB; load generator {run['generator_cpu_ms_per_request']} "
+        f"(burst), {j['generator_cpu_ms_per_request']} (join) ms CPU per request"
     )
 
 
@@ -610,7 +619,7 @@ def main() -> None:
         add_facilitator(server)
         started = server.start()
         print(f"server up on {server.url} in {started:.1f} s")
-        result = asyncio.run(
+        result = _http.run(
             scenarios(
                 server,
                 server.version,
@@ -644,6 +653,8 @@ def main() -> None:
         "projector_delay_max_ms": max(
             (r["projector_delay_max_ms"] or 0.0 for r in out), default=None
         ),
+        # the load generator's CPU per request over the runs' joins and vote bursts
+        "generator_cpu_ms_per_request": generator_total([*out, *(r["join"] for r in out)]),
         "load_average_before": [round(x, 2) for x in load0],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "runs": out,
