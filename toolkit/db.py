@@ -17,6 +17,7 @@ The toolkit's own tables::
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import secrets
@@ -279,6 +280,157 @@ def _begins(sql: str) -> bool:
     return sql.lstrip()[:5].upper() == "BEGIN"
 
 
+class SyncFailed(sqlite3.OperationalError):
+    """The write-ahead log could not be written to disk ("disk I/O error"): what was just
+    committed is not known to be safe, so it is not acknowledged (the caller answers 503
+    and the phone's outbox sends it again)."""
+
+
+class GroupSync:
+    """Makes committed transactions durable in groups: one ``fsync`` of the write-ahead log
+    for every commit that happened before it started (ADR 0013).
+
+    Pooled connections run with ``synchronous=NORMAL``: a commit writes its pages to the
+    log without waiting for the disk. Before a request that wrote is answered, it takes a
+    ticket here (:meth:`ask`, after its commit) and waits until an ``fsync`` that began after
+    the ticket was handed out has finished: what was acknowledged is on disk, exactly as with
+    ``synchronous=FULL``, but a hundred requests in the same millisecond share one ``fsync``
+    and the event loop never waits for the disk. One daemon thread per database file (and
+    per process) does the syncing.
+    """
+
+    FAILURES_KEPT = 32
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._cond = threading.Condition()
+        self._asked = 0
+        self._done = 0
+        self._failed: list[tuple[int, int, str]] = []  # (first ticket, last ticket, error)
+        self._waiters: list[tuple[int, asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+        self.syncs = 0
+        """How many times the log was synced (for tests and benchmarks)."""
+
+    def ask(self) -> int:
+        """A ticket for everything this process committed to the file until now."""
+        with self._cond:
+            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+                self._pid = os.getpid()
+                self._thread = threading.Thread(
+                    target=self._run, name=f"medskapa-sync-{self.path.name}", daemon=True
+                )
+                self._thread.start()
+            self._asked += 1
+            self._cond.notify_all()
+            return self._asked
+
+    def wait_blocking(self, ticket: int, timeout: float = BUSY_TIMEOUT_MS / 1000) -> None:
+        """Wait (in a worker thread) until ``ticket`` is on disk; :class:`SyncFailed` if not."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: self._done >= ticket, timeout):
+                raise SyncFailed("disk I/O error: the disk did not answer in time")
+            error = self._error_of(ticket)
+        if error is not None:
+            raise SyncFailed(f"disk I/O error: {error}")
+
+    async def wait(self, ticket: int) -> None:
+        """Wait (in the event loop) until ``ticket`` is on disk; :class:`SyncFailed` if not."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        with self._cond:
+            if self._done >= ticket:
+                error = self._error_of(ticket)
+                if error is not None:
+                    raise SyncFailed(f"disk I/O error: {error}")
+                return
+            self._waiters.append((ticket, loop, future))
+        try:
+            await asyncio.wait_for(future, BUSY_TIMEOUT_MS / 1000)
+        except TimeoutError:
+            raise SyncFailed("disk I/O error: the disk did not answer in time") from None
+
+    def _error_of(self, ticket: int) -> str | None:
+        for first, last, error in self._failed:
+            if first <= ticket <= last:
+                return error
+        return None
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._asked > self._done)
+                first, target = self._done + 1, self._asked
+            error: str | None = None
+            try:
+                self._fsync()
+            except OSError as exc:
+                error = exc.strerror or str(exc)
+            with self._cond:
+                self.syncs += 1
+                self._done = target
+                if error is not None:
+                    self._failed = [
+                        *self._failed[-self.FAILURES_KEPT + 1 :],
+                        (first, target, error),
+                    ]
+                ready = [w for w in self._waiters if w[0] <= target]
+                self._waiters = [w for w in self._waiters if w[0] > target]
+                self._cond.notify_all()
+            for _ticket, loop, future in ready:
+                with suppress(RuntimeError):  # that loop has closed (shutting down)
+                    loop.call_soon_threadsafe(_settle, future, error)
+
+    def _fsync(self) -> None:
+        """``fsync`` the log as it is now (opened afresh: a checkpoint may have replaced it),
+        or the database file when there is no log."""
+        wal = Path(f"{self.path}-wal")
+        target = wal if wal.exists() else self.path
+        try:
+            fd = os.open(target, os.O_RDONLY)
+        except FileNotFoundError:
+            return
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _settle(future: asyncio.Future[None], error: str | None) -> None:
+    if future.done():
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(SyncFailed(f"disk I/O error: {error}"))
+
+
+_PENDING = threading.local()
+"""Tickets of writes made in this thread's event loop that are not yet acknowledged."""
+
+
+def take_pending() -> list[tuple[GroupSync, int]]:
+    """The tickets the event loop's handler must wait for (and forget them here)."""
+    items: list[tuple[GroupSync, int]] = getattr(_PENDING, "items", None) or []
+    _PENDING.items = []
+    return items
+
+
+async def wait_durable(pending: list[tuple[GroupSync, int]]) -> None:
+    """Wait until the writes behind ``pending`` (from :func:`take_pending`) are on disk."""
+    for sync, ticket in pending:
+        await sync.wait(ticket)
+
+
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 class ConnectionPool:
     """One open connection per thread to one database file, reused from request to request.
 
@@ -293,6 +445,11 @@ class ConnectionPool:
     ends, a transaction left open is rolled back, and a connection that failed with an
     SQLite error is closed, so the next request starts clean. The pool's connections are
     :class:`QueuedWriter` connections: their writes queue in this process instead of polling.
+
+    Commits are made durable in groups (:class:`GroupSync`, ADR 0013): when the outermost
+    use that wrote ends in a worker thread, it waits there until its commit is on disk; in
+    the event loop it leaves a ticket that the request's handler awaits before answering
+    (:func:`take_pending`, :func:`wait_durable`, as :mod:`toolkit.web.handlers` does).
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -300,6 +457,7 @@ class ConnectionPool:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open: list[sqlite3.Connection] = []
+        self.sync = GroupSync(path) if str(path) != ":memory:" else None
 
     @contextmanager
     def connection(self) -> Iterator[Database]:
@@ -308,9 +466,13 @@ class ConnectionPool:
         db: Database | None = getattr(local, "db", None)
         if db is None or getattr(local, "pid", None) != os.getpid():
             db = open_db(self.path, migrate=False, queued_writes=True)
+            if self.sync is not None:
+                db.execute("PRAGMA synchronous = NORMAL")  # made durable by GroupSync
             local.db, local.pid, local.depth = db, os.getpid(), 0
             with self._lock:
                 self._open.append(db.conn)
+        if local.depth == 0:
+            local.changes = db.conn.total_changes
         local.depth += 1
         failed = False
         try:
@@ -321,7 +483,19 @@ class ConnectionPool:
         finally:
             local.depth -= 1
             if local.depth == 0:
+                wrote = db.conn.total_changes != local.changes
                 self._release(db, failed=failed)
+                if wrote and self.sync is not None:
+                    self._durable(self.sync.ask())
+
+    def _durable(self, ticket: int) -> None:
+        assert self.sync is not None
+        if _in_event_loop():  # the handler awaits it before answering
+            if getattr(_PENDING, "items", None) is None:
+                _PENDING.items = []
+            _PENDING.items.append((self.sync, ticket))
+        else:
+            self.sync.wait_blocking(ticket)
 
     def _release(self, db: Database, *, failed: bool) -> None:
         try:

@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from toolkit.db import take_pending, wait_durable
 from toolkit.web.forms import Stop, TooLarge, Unreadable, read_body_form
 
 T = TypeVar("T")
@@ -33,10 +34,16 @@ DbOf = Callable[[Any], AbstractContextManager[Database]]
 
 async def run(pages: Any, work: Callable[..., T], *args: Any) -> T:
     """``work(*args)`` in the event loop, or in the thread pool when ``pages`` (a page class
-    with a ``site``) is so configured."""
+    with a ``site``) is so configured; the answer waits until what ``work`` committed is on
+    disk (:class:`toolkit.db.GroupSync`, ADR 0013)."""
     if pages.site.settings.page_threads:
-        return await run_in_threadpool(work, *args)
-    return work(*args)
+        return await run_in_threadpool(work, *args)  # the worker thread waited for the disk
+    try:
+        answer = work(*args)
+    finally:
+        pending = take_pending()
+    await wait_durable(pending)
+    return answer
 
 
 def page(db_of: DbOf) -> Callable[[Handler], Callable[[Any, Request], Awaitable[Response]]]:
