@@ -118,6 +118,15 @@ def agenda(db: Database, workshop_id: str) -> list[Activity]:
     return [_activity(row) for row in found]
 
 
+def agenda_ids(db: Database, workshop_id: str) -> list[str]:
+    """The ids of the workshop's activities in agenda order (as :func:`agenda`)."""
+    found = db.execute(
+        "select id from workshop_activities where workshop_id = ? order by position, created_at",
+        [workshop_id],
+    ).fetchall()
+    return [activity_id for (activity_id,) in found]
+
+
 def get_activity(db: Database, activity_id: str) -> Activity | None:
     """The activity with this id, or None."""
     row = one(db, "select * from workshop_activities where id = ?", [activity_id])
@@ -300,6 +309,9 @@ def create_workshop(
             "facilitator": email,
             "allow_under_13": int(allow_under_13),
             "created_at": stamp(now),
+            # where the notes' revision starts: a workshop made again with the same id
+            # (a seeded rng) does not meet what was kept for the old one (notes.kept)
+            "notes_revision": secrets.randbits(40),
         }
         try:
             write(db, lambda row=row: db.table("workshops").insert(row))

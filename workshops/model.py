@@ -72,6 +72,9 @@ class Workshop(BaseModel):
     created_at: dt.datetime
     opened_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None
+    notes_revision: int = Field(
+        default=0, description="Moves whenever a note of the workshop is added, changed or removed."
+    )
 
     def seconds_left(self, now: dt.datetime) -> int | None:
         """Whole seconds until the timer ends (0 once it has), or None without a timer."""

@@ -35,7 +35,7 @@ from workshops.model import (
     Workshop,
 )
 from workshops.participants import acting, require_participant, touch
-from workshops.store import WorkshopError, canonical_uuid, one, rows, stamp, write
+from workshops.store import WorkshopError, canonical_uuid, kept, one, rows, stamp, write
 
 MAX_NOTE_LENGTH = 500
 
@@ -145,6 +145,16 @@ def list_notes(db: Database, workshop_id: str) -> list[Note]:
     return [_note(row) for row in found]
 
 
+def notes_of_participant(db: Database, participant_id: str) -> list[Note]:
+    """One participant's notes as stored, hidden and merged ones too, oldest first."""
+    found = rows(
+        db,
+        "select * from workshop_notes where participant_id = ? order by created_at, rowid",
+        [participant_id],
+    )
+    return [_note(row) for row in found]
+
+
 def ordered_steps(journey: Journey) -> list[tuple[str, str, str | None, str | None]]:
     """``(step id, title, phase id, phase title)`` in journey order: phases in the order
     the journey lists them (steps without a known phase last), steps in file order within."""
@@ -195,8 +205,8 @@ def note_views(
         [workshop.id],
     )
     votes = note_votes(db, workshop.id) if with_votes else Counter()
-    return [
-        NoteView(
+    return [  # stored rows, checked when written: made without validating them again
+        NoteView.model_construct(
             id=row["id"],
             step_id=row["step_id"],
             activity_id=row["activity_id"],
@@ -206,7 +216,7 @@ def note_views(
             nickname=row["nickname"],
             votes=votes[row["id"]] if with_votes else None,
             hidden=bool(row["hidden"]),
-            created_at=row["created_at"],
+            created_at=dt.datetime.fromisoformat(row["created_at"]),
         )
         for row in found
     ]
@@ -219,8 +229,29 @@ def _most_voted_first(notes: list[NoteView]) -> list[NoteView]:
 def steps_with_notes(
     db: Database, workshop: Workshop, *, include_hidden: bool, with_votes: bool
 ) -> list[StepNotes]:
-    """Every step in journey order with its notes, then steps no longer in the journey."""
+    """Every step in journey order with its notes, then steps no longer in the journey.
+
+    Without votes and hidden notes (what participants see before the results are revealed)
+    it depends only on the notes and the journey, so it is kept on the connection until
+    ``workshop.notes_revision`` moves or the journey is another: a vote page drawn for each
+    of 300 phones reads the notes once. Shared: treat it as read-only.
+    """
     journey = workshop_journey(db, workshop)
+    if include_hidden or with_votes:
+        return _steps_with_notes(db, workshop, journey, include_hidden, with_votes)
+    made_for, steps = kept(
+        db,
+        ("steps", workshop.id, workshop.created_at, workshop.notes_revision, id(journey)),
+        lambda: (journey, _steps_with_notes(db, workshop, journey, False, False)),
+    )
+    if made_for is not journey:  # another journey at the same address: make it again
+        steps = _steps_with_notes(db, workshop, journey, False, False)
+    return steps
+
+
+def _steps_with_notes(
+    db: Database, workshop: Workshop, journey: Journey, include_hidden: bool, with_votes: bool
+) -> list[StepNotes]:
     by_step: dict[str, list[NoteView]] = {}
     for note in note_views(db, workshop, include_hidden=include_hidden, with_votes=with_votes):
         if note.step_id is not None:
@@ -229,11 +260,12 @@ def steps_with_notes(
     result = []
     for step_id, title, phase, phase_title in ordered_steps(journey):
         result.append(
-            StepNotes(
+            StepNotes.model_construct(
                 step_id=step_id,
                 title=title,
                 phase=phase,
                 phase_title=phase_title,
+                in_journey=True,
                 notes=_most_voted_first(by_step.pop(step_id, [])),
                 step_votes=on_steps[step_id] if with_votes else None,
             )
@@ -249,6 +281,19 @@ def steps_with_notes(
             )
         )
     return result
+
+
+def notes_on_steps(
+    db: Database, workshop: Workshop, *, audience: Audience = "participant"
+) -> list[StepNotes]:
+    """:func:`notes_by_step` for a workshop already read."""
+    facilitator = audience == "facilitator"
+    return steps_with_notes(
+        db,
+        workshop,
+        include_hidden=facilitator,
+        with_votes=facilitator or workshop.results_revealed,
+    )
 
 
 def notes_by_step(

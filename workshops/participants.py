@@ -159,7 +159,11 @@ def join(
                 "joined_at": moment,
                 "last_seen_at": moment,
             }
-            db.table("workshop_participants").insert(row)
+            db.execute(
+                f"insert into workshop_participants ({', '.join(row)}) "
+                f"values ({', '.join('?' for _ in row)})",
+                list(row.values()),
+            )
             return row
 
         try:
@@ -203,7 +207,7 @@ def list_participants(db: Database, workshop_id: str) -> list[Participant]:
 _WORKSHOP_COLUMNS = (
     "id, journey_id, version_id, title, date, join_code, state, facilitator, allow_under_13, "
     "current_activity_id, input_locked, results_revealed, timer_ends_at, created_at, "
-    "opened_at, closed_at"
+    "opened_at, closed_at, notes_revision"
 )
 _ACTIVITY_COLUMNS = (
     "id, workshop_id, position, kind, title, prompt, votes_per_person, vote_on, share_code, "
@@ -220,7 +224,7 @@ def _prefixed(alias: str, columns: str) -> str:
 
 _PRESENCE_SQL = (
     f"select {_prefixed('p', _PARTICIPANT_COLUMNS)}, {_prefixed('w', _WORKSHOP_COLUMNS)}, "
-    f"{_prefixed('a', _ACTIVITY_COLUMNS)}, w.notes_revision, "
+    f"{_prefixed('a', _ACTIVITY_COLUMNS)}, "
     f"{VOTES_OF_VOTER.format(activity='a.id', participant='p.id')} "
     "from workshop_participants p join workshops w on w.id = p.workshop_id "
     "left join workshop_activities a on a.id = w.current_activity_id "
@@ -272,31 +276,57 @@ def presence(db: Database, token: object) -> Presence | None:
     if row is None:
         return None
     at = len(_P) + len(_W)
-    p = dict(zip(_P, row[: len(_P)], strict=True))
-    w = dict(zip(_W, row[len(_P) : at], strict=True))
-    a = dict(zip(_A, row[at : at + len(_A)], strict=True))
-    notes_revision, votes_used = row[at + len(_A) :]
+    p, w, a = row[: len(_P)], row[len(_P) : at], row[at : at + len(_A)]
+    activity = _made(_activity_of, a) if a[0] is not None else None
+    workshop = _made(_workshop_of, (*w, activity.position if activity is not None else None))
+    return Presence(
+        participant=_made(_participant_of, p),
+        workshop=workshop,
+        activity=activity,
+        votes_used=int(row[-1]),
+        notes_revision=workshop.notes_revision,
+    )
+
+
+def _participant_of(values: tuple[Any, ...]) -> Participant:
+    p = dict(zip(_P, values, strict=True))
     for key in ("consent_at", "joined_at", "last_seen_at"):
         p[key] = dt.datetime.fromisoformat(p[key])
-    participant = Participant.model_construct(**p)
-    activity = None
-    if a["id"] is not None:
-        a["created_at"] = dt.datetime.fromisoformat(a["created_at"])
-        activity = Activity.model_construct(**a)
+    return Participant.model_construct(**p)
+
+
+def _activity_of(values: tuple[Any, ...]) -> Activity:
+    a = dict(zip(_A, values, strict=True))
+    a["created_at"] = dt.datetime.fromisoformat(a["created_at"])
+    return Activity.model_construct(**a)
+
+
+def _workshop_of(values: tuple[Any, ...]) -> Workshop:
+    w = dict(zip([*_W, "current_index"], values, strict=True))
     w["date"] = dt.date.fromisoformat(w["date"])
     for key in ("timer_ends_at", "created_at", "opened_at", "closed_at"):
         w[key] = _time(w[key])
     for key in ("allow_under_13", "input_locked", "results_revealed"):
         w[key] = bool(w[key])
-    w["current_index"] = activity.position if activity is not None else None
-    workshop = Workshop.model_construct(**w)
-    return Presence(
-        participant=participant,
-        workshop=workshop,
-        activity=activity,
-        votes_used=int(votes_used),
-        notes_revision=int(notes_revision),
-    )
+    return Workshop.model_construct(**w)
+
+
+_MADE: dict[tuple[Any, ...], Any] = {}
+_MADE_MAX = 4096
+
+
+def _made(make: Any, values: tuple[Any, ...]) -> Any:
+    """``make(values)``, made once per process for the same stored values: the row of a
+    workshop and its activity change a few times an hour, a participant's about once a
+    minute (:data:`SEEN_PRECISION`), so most requests find their models already made.
+    Keyed by every stored value, so it is never out of date; shared, so read-only."""
+    key = (make, *values)
+    found = _MADE.get(key)
+    if found is None:
+        if len(_MADE) >= _MADE_MAX:
+            _MADE.clear()
+        found = _MADE[key] = make(values)
+    return found
 
 
 # --- acting as a participant ----------------------------------------------------------------

@@ -253,6 +253,18 @@ def my_votes(db: Database, participant_token: str) -> list[Vote]:
     return [_vote(row) for row in found]
 
 
+def my_vote_targets(db: Database, participant_id: str, activity_id: str) -> set[str]:
+    """The notes and steps a participant has a vote on in one vote activity (their ids)."""
+    found = db.execute(
+        "select note_id from workshop_votes "
+        "where activity_id = ? and participant_id = ? and note_id is not null "
+        "union all select step_id from workshop_votes "
+        "where activity_id = ? and participant_id = ? and step_id is not null",
+        [activity_id, participant_id, activity_id, participant_id],
+    ).fetchall()
+    return {target for (target,) in found}
+
+
 def votes_left(db: Database, participant_token: str) -> int:
     """How many votes the participant has left in the current vote (0 when none is on)."""
     here = presence(db, participant_token)

@@ -45,9 +45,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-import prototypes
 import workshops
-from journeys import Journey
 from toolkit import routes
 from toolkit.db import get_organisation
 from toolkit.settings import Organisation
@@ -56,7 +54,6 @@ from toolkit.web.citizen import (
     LANG_COOKIE,
     Site,
     choose_lang,
-    journey_of,
     wants_json,
 )
 from toolkit.web.citizen_text import AGE_BANDS, RETENTION_MONTHS, Lang, pick
@@ -159,6 +156,42 @@ class NoteForm:
     @property
     def field_errors(self) -> dict[str, str]:
         return {target.split("-")[0]: text for target, text in self.errors}
+
+
+@dataclass(slots=True)
+class VoteItem:
+    """One note or step on the vote page, with its own form id."""
+
+    field: str
+    id: str
+    key: str
+    text: str
+    mine: bool
+    form_id: str
+    kind: str | None = None
+    kind_label: str = ""
+    by: str = ""
+
+
+@dataclass(slots=True)
+class VoteGroup:
+    """A heading of the vote page (a phase, or a step for notes) and what is under it."""
+
+    title: str
+    entries: list[VoteItem] = field(default_factory=list)
+
+
+def _new_ids(count: int) -> list[str]:
+    """``count`` fresh random UUIDs (version 4) as text, as :func:`_new_id` makes one, made
+    in one go: a vote page has a form, with its own id, for every note or step."""
+    raw = bytearray(secrets.token_bytes(16 * count))
+    made = []
+    for at in range(0, 16 * count, 16):
+        raw[at + 6] = (raw[at + 6] & 0x0F) | 0x40  # version 4
+        raw[at + 8] = (raw[at + 8] & 0x3F) | 0x80  # the RFC 4122 variant
+        h = raw[at : at + 16].hex()
+        made.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    return made
 
 
 def timer_text(workshop: workshops.Workshop, now: dt.datetime, lang: Lang) -> str | None:
@@ -456,13 +489,6 @@ class ParticipantPages:
                 return None
         return Seat(visit=visit, token=token, here=here)
 
-    def journey(self, db: Database, workshop: workshops.Workshop) -> Journey:
-        if workshop.version_id is not None:
-            version = prototypes.get_version(db, workshop.version_id)
-            if version is not None:
-                return journey_of(version)
-        return workshops.workshop_journey(db, workshop)
-
     def join_page(
         self,
         visit: Visit,
@@ -476,7 +502,7 @@ class ParticipantPages:
         status: int = 200,
     ) -> Response:
         _ = visit._
-        journey = self.journey(db, workshop)
+        journey = workshops.workshop_journey(db, workshop)
         token, fresh = self.form_token(visit.request)
         found = errors or []
         path = routes.workshop_path(workshop.join_code)
@@ -862,19 +888,17 @@ class ParticipantPages:
         visit = seat.visit
         _ = visit._
         workshop = seat.workshop
-        journey = self.journey(db, workshop)
+        journey = workshops.workshop_journey(db, workshop)
         labels = kind_labels(visit.lang)
-        activities = workshops.agenda(db, workshop.id)
-        activity = next((a for a in activities if a.id == workshop.current_activity_id), None)
-        steps = workshops.notes_by_step(db, workshop.id, audience="participant")
+        activity = seat.activity
+        order = workshops.agenda_ids(db, workshop.id) if activity else []
+        steps = workshops.notes_on_steps(db, workshop, audience="participant")
         titles = {s.step_id: s.title for s in steps}
         note = note or NoteForm()
         context: dict[str, Any] = {
             "activity": activity,
-            "position": _(
-                "activity.position", n=activities.index(activity) + 1, total=len(activities)
-            )
-            if activity
+            "position": _("activity.position", n=order.index(activity.id) + 1, total=len(order))
+            if activity and activity.id in order
             else "",
             "timer": timer_text(workshop, visit.now, visit.lang),
             "locked": workshop.input_locked,
@@ -904,9 +928,8 @@ class ParticipantPages:
                     "step": titles.get(n.step_id or "", n.step_id or ""),
                     "text": n.text,
                 }
-                for n in workshops.list_notes(db, workshop.id)
-                if n.participant_id == seat.participant.id
-                and not n.hidden
+                for n in workshops.notes_of_participant(db, seat.participant.id)
+                if not n.hidden
                 and n.merged_into is None
                 and (activity.kind != "question" or n.activity_id == activity.id)
             ]
@@ -923,7 +946,12 @@ class ParticipantPages:
             assert activity is not None
             context.update(self.vote_context(seat, db, activity, steps, labels))
         results = None
-        if voting or workshop.results_revealed:
+        if voting:
+            assert activity is not None
+            results = workshops.vote_results(
+                db, workshop, activity, journey, visible=workshop.results_revealed
+            )
+        elif workshop.results_revealed:
             try:
                 results = workshops.results(db, workshop.id, audience="participant")
             except workshops.WorkshopError:  # no vote in the agenda
@@ -959,52 +987,49 @@ class ParticipantPages:
         labels: dict[str, str],
     ) -> dict[str, Any]:
         _ = seat.visit._
-        left = workshops.votes_left(db, seat.token)
-        mine = {v.note_id or v.step_id for v in workshops.my_votes(db, seat.token)}
-        groups: list[dict[str, Any]] = []
+        left = seat.here.votes_left
+        mine = workshops.my_vote_targets(db, seat.participant.id, activity.id)
+        groups: list[VoteGroup] = []
         if activity.vote_on == "steps":
-            for s in steps:
-                if not s.in_journey:
-                    continue
+            shown = [s for s in steps if s.in_journey]
+            ids = iter(_new_ids(len(shown)))
+            for s in shown:
                 title = s.phase_title or _("note.step.other")
-                if not groups or groups[-1]["title"] != title:
-                    groups.append({"title": title, "items": []})
-                groups[-1]["items"].append(
-                    {
-                        "field": "step_id",
-                        "id": s.step_id,
-                        "key": f"s-{s.step_id}",
-                        "text": s.title,
-                        "kind": None,
-                        "nickname": None,
-                        "votes": s.step_votes,
-                        "mine": s.step_id in mine,
-                        "form_id": _new_id(),
-                    }
+                if not groups or groups[-1].title != title:
+                    groups.append(VoteGroup(title))
+                groups[-1].entries.append(
+                    VoteItem(
+                        field="step_id",
+                        id=s.step_id,
+                        key=f"s-{s.step_id}",
+                        text=s.title,
+                        mine=s.step_id in mine,
+                        form_id=next(ids),
+                    )
                 )
         else:
+            ids = iter(_new_ids(sum(len(s.notes) for s in steps)))
             for s in steps:
                 if not s.notes:
                     continue
                 groups.append(
-                    {
-                        "title": s.title,
-                        "items": [
-                            {
-                                "field": "note_id",
-                                "id": n.id,
-                                "key": f"n-{n.id}",
-                                "text": n.text,
-                                "kind": n.kind,
-                                "kind_label": labels[n.kind],
-                                "nickname": n.nickname,
-                                "votes": n.votes,
-                                "mine": n.id in mine,
-                                "form_id": _new_id(),
-                            }
+                    VoteGroup(
+                        s.title,
+                        [
+                            VoteItem(
+                                field="note_id",
+                                id=n.id,
+                                key=f"n-{n.id}",
+                                text=n.text,
+                                kind=n.kind,
+                                kind_label=labels[n.kind],
+                                by=_("by", nickname=n.nickname),
+                                mine=n.id in mine,
+                                form_id=next(ids),
+                            )
                             for n in s.notes
                         ],
-                    }
+                    )
                 )
         if left == 0:
             left_text = _("vote.left.none")
