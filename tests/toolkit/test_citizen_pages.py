@@ -332,6 +332,57 @@ def test_the_welcome_page_says_who_asks_what_is_tested_and_what_is_stored(
     assert state is not None and state.session_id is None  # only a CSRF token so far
 
 
+def test_a_class_scanning_at_once_gets_one_page_each_with_its_own_token_and_nonce(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first-visit welcome page is rendered once and kept; every phone still gets its
+    own form token and CSP nonce, each token works for that phone only, and a change the
+    designer makes (another connection) shows on the next visit."""
+    rendered: list[str] = []
+    real_render = pages.render
+
+    def counting(name: str, **kwargs: Any) -> str:
+        rendered.append(name)
+        return real_render(name, **kwargs)
+
+    monkeypatch.setattr(pages, "render", counting)
+    app = world.api()  # one server: the phones share what it keeps
+    phones = [Client(app) for _ in range(3)]
+    try:
+        pages_ = [p.get(routes.citizen_path(world.code)) for p in phones]
+        tokens = [csrf_of(r) for r in pages_]
+        nonces = [r.headers["content-security-policy"].split("'nonce-")[1][:22] for r in pages_]
+        assert len(set(tokens)) == 3 and len(set(nonces)) == 3
+        assert "msCsrfMark" not in pages_[0].text and "msNonceMark" not in pages_[0].text
+        for page, nonce in zip(pages_, nonces, strict=True):
+            assert f'nonce="{nonce}' in page.text
+        triples = zip(pages_, tokens, nonces, strict=True)
+        same = {r.text.replace(t, "T").replace(n, "N") for r, t, n in triples}
+        assert len(same) == 1  # the same page apart from the token and the nonce
+        assert rendered.count("citizen/welcome.html") == 1  # rendered once for all three
+        origin = {"origin": "http://testserver"}
+        form = {"age": "30-49", "consent": "ja"}
+        stolen = phones[1].post(
+            routes.citizen_start_path(world.code), data={**form, "csrf": tokens[0]}, headers=origin
+        )
+        assert stolen.status_code == 400  # another phone's token is refused
+        for phone, token in zip(phones, tokens, strict=True):
+            done = phone.post(
+                routes.citizen_start_path(world.code), data={**form, "csrf": token}, headers=origin
+            )
+            assert done.status_code == 303
+        assert world.count("test_sessions") == 3
+        set_organisation(world.db(), name="Nyköpings exempelkommun")
+        fresh = Client(app)
+        try:
+            assert "Nyköpings exempelkommun" in fresh.get(routes.citizen_path(world.code)).text
+        finally:
+            fresh.close()
+    finally:
+        for phone in phones:
+            phone.close()
+
+
 def test_consent_and_age_are_required_and_named_in_an_error_summary(
     world: World, client: Client
 ) -> None:

@@ -186,6 +186,11 @@ def anchor(f: FormField) -> str:
     return f"{f.id}-1" if f.type in CHOICE_FIELDS else f.id
 
 
+_CSRF_MARK = "msCsrfMark0d4e1f"
+_NONCE_MARK = "msNonceMark8b2c7a"
+"""Stand-ins written into a kept first-visit welcome page, replaced per request."""
+
+
 def resolve_link(db: Database, code: str, *, now: dt.datetime) -> prototypes.Resolution:
     """:func:`prototypes.resolve_share_link`, with the link and its version kept on the
     citizen pages' connection (which never writes either) until another connection
@@ -291,10 +296,12 @@ class CitizenPages:
         feedback_anchor: bool = False,
         lang_chosen: bool = False,
         journey_content: bool = False,
+        nonce: str | None = None,
         **context: Any,
     ) -> HTMLResponse:
         """A page. ``journey_content``: the page is mostly the journey's own words (a step),
-        so the language switch is offered only towards a language that content has."""
+        so the language switch is offered only towards a language that content has.
+        ``nonce``: the CSP nonce to write (the request's own by default)."""
         _ = translator(lang)
         other: Lang = "sv" if lang == "en" else "en"
         written = content_languages(test.journey) if test else frozenset[Lang]()
@@ -316,7 +323,7 @@ class CitizenPages:
         html = pages.render(
             template,
             org=org,
-            nonce=nonce_of(request.scope),
+            nonce=nonce if nonce is not None else nonce_of(request.scope),
             org_name=org_name,
             lang=lang,
             _=_,
@@ -599,6 +606,7 @@ class CitizenPages:
         age: str = "",
         consent: bool = False,
         status: int = 200,
+        nonce: str | None = None,
     ) -> Response:
         _ = test._
         journey = test.journey
@@ -625,7 +633,31 @@ class CitizenPages:
             consent=consent,
             errors=[(target, text) for target, text in found],
             field_errors={key.split("-")[0]: text for key, text in found},
+            nonce=nonce,
         )
+
+    def first_welcome(self, test: Test, db: Database) -> Response:
+        """The welcome page of a tester without a session: the same for everyone who scans
+        the code but for the form's token and the page's nonce, so it is rendered once per
+        link, language and day, and kept (with the link) until another connection commits.
+        A whole class scanning the QR code at once costs one render."""
+        state = tc.TestState(code=test.code)
+        key = ("first-welcome", test.code, test.lang, test.today)
+
+        def render() -> bytes:
+            marked = tc.TestState(code=test.code, csrf=_CSRF_MARK)
+            page = self.welcome_page(test, marked, nonce=_NONCE_MARK)
+            return bytes(page.body)
+
+        body = remembered(db, key, render).decode("utf-8")
+        html = body.replace(_CSRF_MARK, state.csrf).replace(
+            _NONCE_MARK, nonce_of(test.request.scope)
+        )
+        response = HTMLResponse(html, headers=NO_STORE)
+        self.set_state(response, test, state)
+        if test.lang_chosen:
+            self.set_lang(response, test.lang)
+        return response
 
     @_page
     def welcome(self, request: Request, db: Database) -> Response:
@@ -641,7 +673,7 @@ class CitizenPages:
             return self.welcome_page(
                 test, state, resume=routes.citizen_step_path(test.code, current)
             )
-        return self.welcome_page(test, tc.TestState(code=test.code))
+        return self.first_welcome(test, db)
 
     @_form
     def start(self, request: Request, db: Database, form: dict[str, list[str]]) -> Response:
