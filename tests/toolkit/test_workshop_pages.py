@@ -698,6 +698,45 @@ def test_the_state_says_what_the_page_shows_and_its_version_follows_the_facilita
     assert phone.state()["votes_left"] == 1 and phone.state()["version"] != state["version"]
 
 
+def test_during_a_vote_the_version_follows_the_notes_but_not_other_peoples_votes(
+    world: World, client: TestClient
+) -> None:
+    """A note hidden, unhidden or given another kind by the facilitator (another
+    connection) reloads the vote page with the change; someone else's vote does not."""
+    phone, (a, b, _c) = notes_to_vote_on(world, client)
+    c2, other = other_phone(world, "Maja")
+    before = phone.state()["version"]
+    assert other.vote(note_id=a, json=True).status_code == 200
+    assert phone.state()["version"] == before
+    assert "Svårt att logga in" in text_of(phone.page())
+    workshops.hide_note(world.db(), world.id, a, now=NOW)
+    hidden = phone.state()["version"]
+    assert hidden != before
+    assert "Svårt att logga in" not in text_of(phone.page())
+    workshops.unhide_note(world.db(), world.id, a, now=NOW)
+    assert phone.state()["version"] not in (before, hidden)
+    assert "Svårt att logga in" in text_of(phone.page())
+    shown = phone.state()["version"]
+    workshops.set_note_kind(world.db(), world.id, b, "question", now=NOW)
+    assert phone.state()["version"] != shown
+    page = phone.page().text
+    assert re.search(r'ws-kind--question">[^<]*</strong> <span[^>]*>Ta fotot med mobilen', page)
+    c2.close()
+
+
+def test_every_vote_button_has_a_form_id_of_its_own(world: World, client: TestClient) -> None:
+    """A form's id makes a double tap one vote, so no two forms on the page share one."""
+    phone = joined(world, client)
+    world.go("vote", "steps")
+    page = phone.page().text
+    ids = re.findall(r'name="id" value="([^"]+)"', page)
+    steps = re.findall(r'name="step_id" value="([^"]+)"', page)
+    assert len(ids) == len(steps) > 10
+    assert len(set(ids)) == len(ids)
+    assert all(uuid.UUID(i).version == 4 and str(uuid.UUID(i)) == i for i in ids)
+    assert set(ids).isdisjoint(re.findall(r'name="id" value="([^"]+)"', phone.page().text))
+
+
 def test_the_state_without_a_participant_is_a_401(world: World, client: TestClient) -> None:
     world.open()
     response = client.get(routes.workshop_state_path(world.code))
