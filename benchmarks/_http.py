@@ -26,6 +26,13 @@ of httpx's API they call: ``request(method, url, data=..., headers=...)``, ``get
   :class:`ReadTimeout` is raised. Every error is an :class:`HTTPError`.
 
 :func:`run` runs a coroutine on uvloop's event loop (a dependency) as the benchmarks do.
+
+Why hand-written (``benchmarks/bench_http_client.py``, ms of the generator's CPU per
+request against a fixed-answer server, November 2026): this Protocol 0.03-0.04 on uvloop
+(0.03-0.06 on plain asyncio); the same client over asyncio streams 0.04-0.055; aiohttp 3.14
+0.12-0.17 (and a dependency); httpx 1.3-1.7. Against ``medskapa serve``
+(``cpu_per_request.py``, CSRF and cookie handling included) 0.04-0.17 ms per request where
+httpx took 0.8-2.2.
 """
 
 from __future__ import annotations
