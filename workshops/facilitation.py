@@ -26,7 +26,7 @@ from journeys import Journey, content_hash, get_journey, list_journeys
 from prototypes import InvalidCode, get_share_link, get_version, normalise_code, published_journey
 from workshops.codes import new_join_code, normalise_join_code
 from workshops.model import ACTIVITY_KINDS, ACTIVITY_TITLES, Activity, Workshop
-from workshops.store import WorkshopError, one, rows, stamp, write
+from workshops.store import WorkshopError, kept, one, rows, stamp, write
 
 DEFAULT_VOTES_PER_PERSON = 3
 MAX_VOTES_PER_PERSON = 20
@@ -173,8 +173,17 @@ def workshop_journey(db: Database, workshop: Workshop) -> Journey:
 
     Parsed once per process for each content: versions and revisions store the SHA-256 of
     their canonical JSON, so one indexed lookup tells whether the journey parsed before is
-    still the one (a draft saved since has another hash). Shared: treat it as read-only.
+    still the one (a draft saved since has another hash). A workshop's version never
+    changes, nor does a published version, so that journey is also kept on the connection
+    (:func:`workshops.store.kept`) without any lookup. Shared: treat it as read-only.
     """
+    if workshop.version_id is not None:
+        key = ("journey", workshop.id, workshop.created_at, workshop.version_id)
+        return kept(db, key, lambda: _journey(db, workshop))
+    return _journey(db, workshop)
+
+
+def _journey(db: Database, workshop: Workshop) -> Journey:
     digest = _content_hash(db, workshop)
     if digest is not None:
         cached = _JOURNEYS.get(digest)

@@ -314,6 +314,31 @@ def test_the_join_page_says_what_is_stored_and_asks_age_and_consent(
     assert page.headers["set-cookie"].startswith(f"{FORM_COOKIE}=")
 
 
+def test_the_join_page_drawn_once_is_still_each_phones_own(
+    world: World, client: TestClient
+) -> None:
+    """The join page is drawn once per workshop and filled in per phone: each phone gets
+    its own form id and its own CSRF token (escaped), and a new title shows at once."""
+    world.open()
+    first = client.get(routes.workshop_path(world.code))
+    c2 = TestClient(world.api(), follow_redirects=False)
+    c2.cookies.set(FORM_COOKIE, 'x"><script>alert(1)</script>aaaa', path=routes.WORKSHOP_ENTRY)
+    second = c2.get(routes.workshop_path(world.code))
+    assert first.status_code == second.status_code == 200
+    assert field(first, "id") != field(second, "id")
+    assert field(first, "csrf") == client.cookies.get(FORM_COOKIE)
+    assert "<script>alert(1)" not in second.text
+    assert field(second, "csrf") == "x&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;aaaa"
+    nonce = re.search(r'<style nonce="([^"]+)"', first.text)
+    assert nonce and nonce.group(1) in first.headers["content-security-policy"]
+    assert nonce.group(1) not in second.text
+    db = world.db()
+    db.execute("update workshops set title = 'Workshop med ungdomsrådet' where id = ?", [world.id])
+    db.conn.commit()
+    assert "Workshop med ungdomsrådet" in text_of(client.get(routes.workshop_path(world.code)))
+    c2.close()
+
+
 def test_joining_needs_age_and_consent_and_names_both_in_an_error_summary(
     world: World, client: TestClient
 ) -> None:

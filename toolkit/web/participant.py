@@ -35,11 +35,12 @@ import math
 import secrets
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from markupsafe import escape
 from sqlite_utils import Database
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -78,6 +79,12 @@ JOIN_MEMORY_SECONDS = 600
 
 NO_STORE = {"Cache-Control": "no-store"}
 
+MARK = "ms" + secrets.token_hex(10)
+"""Stands in a kept page for what each request fills in (:meth:`ParticipantPages.kept_html`):
+random per process, so no text a page shows can contain it by chance or on purpose."""
+
+KEPT_PAGES = 256
+
 
 def _first(form: Mapping[str, list[str]], key: str) -> str:
     values = form.get(key) or [""]
@@ -102,16 +109,28 @@ def _short(text: str, limit: int = 30) -> str:
 
 @dataclass
 class Visit:
-    """One request from a phone: its language, organisation and the time."""
+    """One request from a phone: its language, the time, and the organisation (read when a
+    page is drawn: a JSON answer does not need it)."""
 
     request: Request
     lang: Lang
     lang_chosen: bool
-    org: Organisation
     now: dt.datetime
+    db: Database | None = None
+    known_org: Organisation | None = None
 
     def _(self, key: str, **values: object) -> str:
         return translator(self.lang)(key, **values)
+
+    @property
+    def org(self) -> Organisation:
+        if self.known_org is None:
+            try:
+                found = get_organisation(self.db) if self.db is not None else Organisation()
+            except Exception:  # an error page must render even when the database is the error
+                found = Organisation()
+            self.known_org = found
+        return self.known_org
 
     @property
     def address(self) -> str:
@@ -222,16 +241,13 @@ class ParticipantPages:
         self.guard = guard or JoinGuard()
         self.joins: dict[str, tuple[float, str]] = {}
         self.joins_lock = threading.Lock()
+        self.pages: dict[tuple[Any, ...], str] = {}
 
     # --- small helpers --------------------------------------------------------------------
 
     def visit(self, request: Request, db: Database | None = None) -> Visit:
         lang, chosen = choose_lang(request)
-        try:
-            org = get_organisation(db) if db is not None else Organisation()
-        except Exception:  # an error page must render even when the database is the error
-            org = Organisation()
-        return Visit(request=request, lang=lang, lang_chosen=chosen, org=org, now=self.site.clock())
+        return Visit(request=request, lang=lang, lang_chosen=chosen, now=self.site.clock(), db=db)
 
     def csrf_for(self, token: str) -> str:
         """A participant's CSRF token: tied to their token, unknown to other sites."""
@@ -267,12 +283,28 @@ class ParticipantPages:
         headers: dict[str, str] | None = None,
         **context: Any,
     ) -> HTMLResponse:
+        html = self.html(visit, template, here=here, seat=seat, **context)
+        response = HTMLResponse(html, status_code=status, headers={**NO_STORE, **(headers or {})})
+        if visit.lang_chosen:
+            self.set_cookie(response, LANG_COOKIE, visit.lang, "/w", max_age=365 * 24 * 3600)
+        return response
+
+    def html(
+        self,
+        visit: Visit,
+        template: str,
+        *,
+        here: str,
+        seat: Seat | None = None,
+        nonce: str | None = None,
+        **context: Any,
+    ) -> str:
         _ = translator(visit.lang)
         other = "sv" if visit.lang == "en" else "en"
-        html = pages.render(
+        return pages.render(
             template,
             org=visit.org,
-            nonce=nonce_of(visit.request.scope),
+            nonce=nonce or nonce_of(visit.request.scope),
             org_name=visit.org.name or "Medskapa",
             lang=visit.lang,
             _=_,
@@ -282,10 +314,24 @@ class ParticipantPages:
             seat=seat,
             **context,
         )
-        response = HTMLResponse(html, status_code=status, headers={**NO_STORE, **(headers or {})})
-        if visit.lang_chosen:
-            self.set_cookie(response, LANG_COOKIE, visit.lang, "/w", max_age=365 * 24 * 3600)
-        return response
+
+    def kept_html(
+        self, key: tuple[Any, ...], visit: Visit, draw: Callable[[str, str], str], **fill: str
+    ) -> str:
+        """A page drawn once for ``key`` and then filled in per request: ``draw(nonce, mark)``
+        draws it with ``mark + name`` in place of each value of ``fill`` (the form's CSRF
+        token and id) and ``nonce`` for the CSP nonce; each is put in escaped, as the template
+        would. ``key`` must name everything else the page shows.
+        """
+        html = self.pages.get(key)
+        if html is None:
+            if len(self.pages) >= KEPT_PAGES:
+                self.pages.clear()
+            html = self.pages[key] = draw(f"{MARK}nonce", MARK)
+        html = html.replace(f"{MARK}nonce", escape(nonce_of(visit.request.scope)))
+        for name, value in fill.items():  # escaped as the template would (a cookie's value)
+            html = html.replace(MARK + name, escape(value))
+        return html
 
     def message(
         self,
@@ -501,36 +547,55 @@ class ParticipantPages:
         errors: list[tuple[str, str]] | None = None,
         status: int = 200,
     ) -> Response:
-        _ = visit._
         journey = workshops.workshop_journey(db, workshop)
         token, fresh = self.form_token(visit.request)
         found = errors or []
         path = routes.workshop_path(workshop.join_code)
-        response = self.render(
-            visit,
-            "workshop/join.html",
-            status=status,
-            here=path,
-            title=workshop.title,
-            workshop_title=workshop.title,
-            journey_title=journey.title,
-            content_lang=journey.language,
-            date=self.date_text(workshop.date, visit.lang),
-            action=routes.workshop_join_path(workshop.join_code),
-            csrf=token,
-            id=_new_id(),
-            retention_months=RETENTION_MONTHS,
-            age_options=[
-                (value, pick((sv, en), visit.lang))
-                for value, sv, en in AGE_BANDS
-                if value != "under-13" or workshop.allow_under_13
-            ],
-            nickname=nickname[:200],
-            age=age,
-            consent=consent,
-            errors=found,
-            field_errors={key.split("-")[0]: text for key, text in found},
-        )
+
+        def draw(nonce: str | None, csrf: str, form_id: str) -> str:
+            return self.html(
+                visit,
+                "workshop/join.html",
+                here=path,
+                nonce=nonce,
+                title=workshop.title,
+                workshop_title=workshop.title,
+                journey_title=journey.title,
+                content_lang=journey.language,
+                date=self.date_text(workshop.date, visit.lang),
+                action=routes.workshop_join_path(workshop.join_code),
+                csrf=csrf,
+                id=form_id,
+                retention_months=RETENTION_MONTHS,
+                age_options=[
+                    (value, pick((sv, en), visit.lang))
+                    for value, sv, en in AGE_BANDS
+                    if value != "under-13" or workshop.allow_under_13
+                ],
+                nickname=nickname[:200],
+                age=age,
+                consent=consent,
+                errors=found,
+                field_errors={key.split("-")[0]: text for key, text in found},
+            )
+
+        if nickname or age or consent or found:  # the form again, as it was sent
+            html = draw(None, token, _new_id())
+        else:  # the same for everyone who opens it: drawn once, filled in per phone
+            org = visit.org
+            key = ("join", visit.lang, org.name, org.colour, workshop.id, workshop.title)
+            key += (workshop.date, workshop.join_code, workshop.allow_under_13)
+            key += (journey.title, journey.language)
+            html = self.kept_html(
+                key,
+                visit,
+                lambda nonce, mark: draw(nonce, mark + "csrf", mark + "id"),
+                csrf=token,
+                id=_new_id(),
+            )
+        response = HTMLResponse(html, status_code=status, headers=NO_STORE)
+        if visit.lang_chosen:
+            self.set_cookie(response, LANG_COOKIE, visit.lang, "/w", max_age=365 * 24 * 3600)
         if fresh:
             self.set_cookie(response, FORM_COOKIE, token, routes.WORKSHOP_ENTRY)
         return response

@@ -311,9 +311,15 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+_TRANSLATORS: dict[str, Callable[..., str]] = {}
+
+
 def translator(lang: Lang) -> Callable[..., str]:
     """``_(key, **values)`` in ``lang``: the string formatted with ``values``."""
-    return table_translator(STRINGS, lang)
+    found = _TRANSLATORS.get(lang)
+    if found is None:
+        found = _TRANSLATORS[lang] = table_translator(STRINGS, lang)
+    return found
 
 
 def kind_labels(lang: Lang) -> dict[str, str]:
