@@ -294,62 +294,99 @@ class GroupSync:
     log without waiting for the disk. Before a request that wrote is answered, it takes a
     ticket here (:meth:`ask`, after its commit) and waits until an ``fsync`` that began after
     the ticket was handed out has finished: what was acknowledged is on disk, exactly as with
-    ``synchronous=FULL``, but a hundred requests in the same millisecond share one ``fsync``
-    and the event loop never waits for the disk. One daemon thread per database file (and
-    per process) does the syncing.
+    ``synchronous=FULL``. In the event loop (:meth:`wait`) the ``fsync`` runs once after the
+    handlers that are ready now, so a burst of requests shares one; a worker thread
+    (:meth:`wait_blocking`) syncs for itself.
     """
 
     FAILURES_KEPT = 32
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._cond = threading.Condition()
+        self._lock = threading.Lock()
         self._asked = 0
         self._done = 0
         self._failed: list[tuple[int, int, str]] = []  # (first ticket, last ticket, error)
         self._waiters: list[tuple[int, asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
-        self._thread: threading.Thread | None = None
-        self._pid = 0
+        self._scheduled_on: asyncio.AbstractEventLoop | None = None
         self.syncs = 0
         """How many times the log was synced (for tests and benchmarks)."""
 
     def ask(self) -> int:
         """A ticket for everything this process committed to the file until now."""
-        with self._cond:
-            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
-                self._pid = os.getpid()
-                self._thread = threading.Thread(
-                    target=self._run, name=f"medskapa-sync-{self.path.name}", daemon=True
-                )
-                self._thread.start()
+        with self._lock:
             self._asked += 1
-            self._cond.notify_all()
             return self._asked
 
-    def wait_blocking(self, ticket: int, timeout: float = BUSY_TIMEOUT_MS / 1000) -> None:
-        """Wait (in a worker thread) until ``ticket`` is on disk; :class:`SyncFailed` if not."""
-        with self._cond:
-            if not self._cond.wait_for(lambda: self._done >= ticket, timeout):
-                raise SyncFailed("disk I/O error: the disk did not answer in time")
+    def wait_blocking(self, ticket: int) -> None:
+        """Make ``ticket`` durable from a worker thread; :class:`SyncFailed` if it is not."""
+        with self._lock:
+            done = self._done >= ticket
+        if not done:
+            self._sync()
+        self._raise_if_failed(ticket)
+
+    async def wait(self, ticket: int) -> None:
+        """Wait in the event loop until ``ticket`` is on disk; :class:`SyncFailed` if not."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            done = self._done >= ticket
+            if not done:
+                future: asyncio.Future[None] = loop.create_future()
+                self._waiters.append((ticket, loop, future))
+                scheduled = self._scheduled_on
+                if scheduled is None or scheduled.is_closed() or scheduled is not loop:
+                    self._scheduled_on = loop
+                    loop.call_soon(self._flush)
+        if done:
+            self._raise_if_failed(ticket)
+            return
+        await future
+
+    def _flush(self) -> None:
+        """In the event loop, after the handlers that were ready: one ``fsync`` for all."""
+        with self._lock:
+            self._scheduled_on = None
+        self._sync()
+        with self._lock:
+            ready = [w for w in self._waiters if w[0] <= self._done]
+            self._waiters = [w for w in self._waiters if w[0] > self._done]
+            errors = {id(w): self._error_of(w[0]) for w in ready}
+            if self._waiters and self._scheduled_on is None:  # asked while syncing
+                loop = asyncio.get_running_loop()
+                self._scheduled_on = loop
+                loop.call_soon(self._flush)
+        current = asyncio.get_running_loop()
+        for waiter in ready:
+            _ticket, loop, future = waiter
+            if loop is current:
+                _settle(future, errors[id(waiter)])
+            else:
+                with suppress(RuntimeError):  # that loop has closed
+                    loop.call_soon_threadsafe(_settle, future, errors[id(waiter)])
+
+    def _sync(self) -> None:
+        with self._lock:
+            first, target = self._done + 1, self._asked
+        if target < first:
+            return
+        error: str | None = None
+        try:
+            self._fsync()
+        except OSError as exc:
+            error = exc.strerror or str(exc)
+        with self._lock:
+            self.syncs += 1
+            self._done = max(self._done, target)
+            if error is not None:
+                kept = self._failed[-self.FAILURES_KEPT + 1 :]
+                self._failed = [*kept, (first, target, error)]
+
+    def _raise_if_failed(self, ticket: int) -> None:
+        with self._lock:
             error = self._error_of(ticket)
         if error is not None:
             raise SyncFailed(f"disk I/O error: {error}")
-
-    async def wait(self, ticket: int) -> None:
-        """Wait (in the event loop) until ``ticket`` is on disk; :class:`SyncFailed` if not."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
-        with self._cond:
-            if self._done >= ticket:
-                error = self._error_of(ticket)
-                if error is not None:
-                    raise SyncFailed(f"disk I/O error: {error}")
-                return
-            self._waiters.append((ticket, loop, future))
-        try:
-            await asyncio.wait_for(future, BUSY_TIMEOUT_MS / 1000)
-        except TimeoutError:
-            raise SyncFailed("disk I/O error: the disk did not answer in time") from None
 
     def _error_of(self, ticket: int) -> str | None:
         for first, last, error in self._failed:
@@ -357,40 +394,17 @@ class GroupSync:
                 return error
         return None
 
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                self._cond.wait_for(lambda: self._asked > self._done)
-                first, target = self._done + 1, self._asked
-            error: str | None = None
-            try:
-                self._fsync()
-            except OSError as exc:
-                error = exc.strerror or str(exc)
-            with self._cond:
-                self.syncs += 1
-                self._done = target
-                if error is not None:
-                    self._failed = [
-                        *self._failed[-self.FAILURES_KEPT + 1 :],
-                        (first, target, error),
-                    ]
-                ready = [w for w in self._waiters if w[0] <= target]
-                self._waiters = [w for w in self._waiters if w[0] > target]
-                self._cond.notify_all()
-            for _ticket, loop, future in ready:
-                with suppress(RuntimeError):  # that loop has closed (shutting down)
-                    loop.call_soon_threadsafe(_settle, future, error)
-
     def _fsync(self) -> None:
         """``fsync`` the log as it is now (opened afresh: a checkpoint may have replaced it),
         or the database file when there is no log."""
-        wal = Path(f"{self.path}-wal")
-        target = wal if wal.exists() else self.path
+        wal = f"{self.path}-wal"
         try:
-            fd = os.open(target, os.O_RDONLY)
+            fd = os.open(wal, os.O_RDONLY)
         except FileNotFoundError:
-            return
+            try:
+                fd = os.open(self.path, os.O_RDONLY)
+            except FileNotFoundError:
+                return
         try:
             os.fsync(fd)
         finally:
