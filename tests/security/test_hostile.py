@@ -182,7 +182,9 @@ def test_random_answers_never_give_a_500_and_are_always_escaped(
     page = tester.client.get(response.headers.get("location", url))
     assert_calm(page, repr(answers))
     for value in answers.values():
-        if "<" in value and value.strip():
+        # a value that could open a tag and is too long to be on the page by chance
+        # (a lone "<" is part of every page)
+        if "<" in value and len(value.strip()) >= 6:
             assert value not in page.text
 
 
