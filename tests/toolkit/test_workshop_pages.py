@@ -749,6 +749,36 @@ def test_during_a_vote_the_version_follows_the_notes_but_not_other_peoples_votes
     c2.close()
 
 
+def test_the_vote_page_drawn_once_is_still_each_phones_own(
+    world: World, client: TestClient
+) -> None:
+    """Everyone who has not voted yet gets the same vote page, drawn once and filled in per
+    phone: their own nickname (escaped), CSRF token and form ids; once they vote, or the
+    facilitator changes something, they see that."""
+    phone = joined(world, client, "Kalle")
+    world.go("vote", "steps")
+    c2, other = other_phone(world, "<b>Maja</b>")
+    mine, theirs = phone.page(), other.page()
+    assert "Du är med som Kalle" in text_of(mine) and "Maja" not in text_of(mine)
+    assert "&lt;b&gt;Maja&lt;/b&gt;" in theirs.text and "<b>Maja" not in theirs.text
+    assert field(mine, "csrf") != field(theirs, "csrf")
+    assert set(re.findall(r'name="id" value="([^"]+)"', mine.text)).isdisjoint(
+        re.findall(r'name="id" value="([^"]+)"', theirs.text)
+    )
+
+    def same(page: httpx.Response) -> str:
+        text = re.sub(r'name="id" value="[^"]+"', "", page.text)
+        return re.sub(r'nonce="[^"]+"', "", text)
+
+    assert same(phone.page()) == same(mine)
+    assert phone.vote(step_id="logga-in", json=True).json()["votes_left"] == 1
+    assert "Din röst" in text_of(phone.page()) and "Din röst" not in text_of(other.page())
+    assert "data-ws-vote" in other.page().text
+    workshops.lock_input(world.db(), world.id)  # no vote buttons while paused
+    assert "data-ws-vote" not in other.page().text
+    c2.close()
+
+
 def test_every_vote_button_has_a_form_id_of_its_own(world: World, client: TestClient) -> None:
     """A form's id makes a double tap one vote, so no two forms on the page share one."""
     phone = joined(world, client)

@@ -27,11 +27,13 @@ a full window answers 429 before the database is asked.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
 import logging
 import math
+import re
 import secrets
 import threading
 import uuid
@@ -47,6 +49,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Route
 
 import workshops
+from journeys import Journey
 from toolkit import routes
 from toolkit.db import get_organisation
 from toolkit.settings import Organisation
@@ -82,6 +85,9 @@ NO_STORE = {"Cache-Control": "no-store"}
 MARK = "ms" + secrets.token_hex(10)
 """Stands in a kept page for what each request fills in (:meth:`ParticipantPages.kept_html`):
 random per process, so no text a page shows can contain it by chance or on purpose."""
+
+_MARKED = re.compile(f"{MARK}(nonce|csrf|nick|id[0-9]+)")
+"""Splits a kept page into its text and the names of what each request fills in."""
 
 KEPT_PAGES = 256
 
@@ -200,6 +206,10 @@ class VoteGroup:
     entries: list[VoteItem] = field(default_factory=list)
 
 
+IdMaker = Callable[[int], list[str]]
+"""Makes ``n`` form ids (:func:`_new_ids`, or stand-ins for a kept page)."""
+
+
 def _new_ids(count: int) -> list[str]:
     """``count`` fresh random UUIDs (version 4) as text, as :func:`_new_id` makes one, made
     in one go: a vote page has a form, with its own id, for every note or step."""
@@ -316,22 +326,37 @@ class ParticipantPages:
         )
 
     def kept_html(
-        self, key: tuple[Any, ...], visit: Visit, draw: Callable[[str, str], str], **fill: str
+        self,
+        key: tuple[Any, ...],
+        visit: Visit,
+        draw: Callable[[str, str], str],
+        *,
+        keep: object = None,
+        **fill: str,
     ) -> str:
-        """A page drawn once for ``key`` and then filled in per request: ``draw(nonce, mark)``
-        draws it with ``mark + name`` in place of each value of ``fill`` (the form's CSRF
-        token and id) and ``nonce`` for the CSP nonce; each is put in escaped, as the template
-        would. ``key`` must name everything else the page shows.
+        """A page drawn once for ``key`` and then filled in per request.
+
+        ``draw(nonce, mark)`` draws it with ``mark + "nonce"`` for the CSP nonce,
+        ``mark + name`` for each value of ``fill`` (the CSRF token, the nickname), and
+        ``mark + "id0"``, ``mark + "id1"`` ... for form ids: each request gets the nonce of
+        its response, its own values and fresh ids, all escaped as the template would. ``key``
+        must name everything else the page shows; ``keep`` is what it was drawn from that
+        ``key`` names only by ``id()`` (it is kept alive with the page, and checked).
         """
-        html = self.pages.get(key)
-        if html is None:
+        kept = self.pages.get(key)
+        if kept is None or kept[1] is not keep:
             if len(self.pages) >= KEPT_PAGES:
                 self.pages.clear()
-            html = self.pages[key] = draw(f"{MARK}nonce", MARK)
-        html = html.replace(f"{MARK}nonce", escape(nonce_of(visit.request.scope)))
-        for name, value in fill.items():  # escaped as the template would (a cookie's value)
-            html = html.replace(MARK + name, escape(value))
-        return html
+            parts = _MARKED.split(draw(f"{MARK}nonce", MARK))
+            kept = self.pages[key] = (parts, keep)
+        parts = kept[0]
+        values = {"nonce": nonce_of(visit.request.scope), **fill}
+        wanted = [name for name in parts[1::2] if name.startswith("id")]
+        values.update(zip(wanted, _new_ids(len(wanted)), strict=True))
+        out = parts[:]
+        for at in range(1, len(out), 2):
+            out[at] = escape(values[out[at]])
+        return "".join(out)
 
     def message(
         self,
@@ -589,9 +614,8 @@ class ParticipantPages:
             html = self.kept_html(
                 key,
                 visit,
-                lambda nonce, mark: draw(nonce, mark + "csrf", mark + "id"),
+                lambda nonce, mark: draw(nonce, mark + "csrf", mark + "id0"),
                 csrf=token,
-                id=_new_id(),
             )
         response = HTMLResponse(html, status_code=status, headers=NO_STORE)
         if visit.lang_chosen:
@@ -951,24 +975,89 @@ class ParticipantPages:
         status: int = 200,
     ) -> Response:
         visit = seat.visit
-        _ = visit._
         workshop = seat.workshop
         journey = workshops.workshop_journey(db, workshop)
-        labels = kind_labels(visit.lang)
         activity = seat.activity
         order = workshops.agenda_ids(db, workshop.id) if activity else []
+        position = (
+            visit._("activity.position", n=order.index(activity.id) + 1, total=len(order))
+            if activity and activity.id in order
+            else ""
+        )
+        note = note or NoteForm()
+        voting = activity is not None and activity.kind == "vote"
+        voted = (
+            workshops.my_vote_targets(db, seat.participant.id, activity.id)
+            if voting and activity is not None
+            else set()
+        )
+        snapshot = self.snapshot(seat, db)
+
+        def draw(nonce: str | None, csrf: str, who: Seat, new_ids: IdMaker) -> str:
+            return self.activity_html(
+                who, db, journey, note, thanks, position, voted, snapshot["version"],
+                nonce=nonce, csrf=csrf, new_ids=new_ids,
+            )  # fmt: skip
+
+        if voting and not voted and not workshop.results_revealed and not note.errors:
+            # What everyone who has not voted yet sees (all who just joined): drawn once per
+            # version of the page, then filled in per phone.
+            assert activity is not None
+            org = visit.org
+            key = ("vote", workshop.id, workshop.created_at, workshop.join_code, position)
+            key += (snapshot["version"], snapshot["timer"], visit.lang, org.name, org.colour)
+            key += (workshop.title, activity.vote_on, activity.votes_per_person, thanks)
+            key += (id(journey),)
+
+            def marked(nonce: str, mark: str) -> str:
+                stand_in = dataclasses.replace(
+                    seat.here,
+                    participant=seat.participant.model_copy(update={"nickname": mark + "nick"}),
+                )
+                who = Seat(visit=visit, token=seat.token, here=stand_in)
+                return draw(nonce, mark + "csrf", who, lambda n: [f"{mark}id{i}" for i in range(n)])
+
+            html = self.kept_html(
+                key, visit, marked, keep=journey, csrf=self.csrf_for(seat.token),
+                nick=seat.participant.nickname,
+            )  # fmt: skip
+        else:
+            html = draw(None, self.csrf_for(seat.token), seat, _new_ids)
+        response = HTMLResponse(html, status_code=status, headers=NO_STORE)
+        if visit.lang_chosen:
+            self.set_cookie(response, LANG_COOKIE, visit.lang, "/w", max_age=365 * 24 * 3600)
+        return response
+
+    def activity_html(
+        self,
+        seat: Seat,
+        db: Database,
+        journey: Journey,
+        note: NoteForm,
+        thanks: bool,
+        position: str,
+        voted: set[str],
+        version: str,
+        *,
+        nonce: str | None,
+        csrf: str,
+        new_ids: IdMaker,
+    ) -> str:
+        """The page of the current activity (see :meth:`activity_page`)."""
+        visit = seat.visit
+        _ = visit._
+        workshop = seat.workshop
+        labels = kind_labels(visit.lang)
+        activity = seat.activity
         steps = workshops.notes_on_steps(db, workshop, audience="participant")
         titles = {s.step_id: s.title for s in steps}
-        note = note or NoteForm()
         context: dict[str, Any] = {
             "activity": activity,
-            "position": _("activity.position", n=order.index(activity.id) + 1, total=len(order))
-            if activity and activity.id in order
-            else "",
+            "position": position,
             "timer": timer_text(workshop, visit.now, visit.lang),
             "locked": workshop.input_locked,
             "content_lang": journey.language,
-            "csrf": self.csrf_for(seat.token),
+            "csrf": csrf,
             "errors": note.errors,
             "field_errors": note.field_errors,
             "thanks": thanks,
@@ -1000,7 +1089,7 @@ class ParticipantPages:
             ]
             context.update(
                 note_action=routes.workshop_note_path(seat.code),
-                note_id=_new_id(),
+                note_id=new_ids(1)[0],
                 note=note,
                 step_groups=groups,
                 kinds=list(labels.items()),
@@ -1009,7 +1098,7 @@ class ParticipantPages:
         voting = activity is not None and activity.kind == "vote"
         if voting:
             assert activity is not None
-            context.update(self.vote_context(seat, db, activity, steps, labels))
+            context.update(self.vote_context(seat, activity, steps, labels, voted, new_ids))
         results = None
         if voting:
             assert activity is not None
@@ -1024,19 +1113,18 @@ class ParticipantPages:
             if results is not None and not voting and not results.visible:
                 results = None
         context["results"] = self.results_context(results, titles, labels, visit.lang)
-        snapshot = self.snapshot(seat, db)
-        return self.render(
+        return self.html(
             visit,
             "workshop/activity.html",
-            status=status,
             here=routes.workshop_path(seat.code),
             seat=seat,
+            nonce=nonce,
             title=activity.title if activity else _("activity.none.heading"),
             workshop_title=workshop.title,
             takes_notes=takes_notes,
             voting=voting,
             state_url=routes.workshop_state_path(seat.code),
-            version=snapshot["version"],
+            version=version,
             page_href=routes.workshop_path(seat.code),
             max_note=workshops.MAX_NOTE_LENGTH,
             poll=True,
@@ -1046,18 +1134,18 @@ class ParticipantPages:
     def vote_context(
         self,
         seat: Seat,
-        db: Database,
         activity: workshops.Activity,
         steps: list[workshops.StepNotes],
         labels: dict[str, str],
+        mine: set[str],
+        new_ids: IdMaker,
     ) -> dict[str, Any]:
         _ = seat.visit._
         left = seat.here.votes_left
-        mine = workshops.my_vote_targets(db, seat.participant.id, activity.id)
         groups: list[VoteGroup] = []
         if activity.vote_on == "steps":
             shown = [s for s in steps if s.in_journey]
-            ids = iter(_new_ids(len(shown)))
+            ids = iter(new_ids(len(shown)))
             for s in shown:
                 title = s.phase_title or _("note.step.other")
                 if not groups or groups[-1].title != title:
@@ -1073,7 +1161,7 @@ class ParticipantPages:
                     )
                 )
         else:
-            ids = iter(_new_ids(sum(len(s.notes) for s in steps)))
+            ids = iter(new_ids(sum(len(s.notes) for s in steps)))
             for s in steps:
                 if not s.notes:
                     continue
