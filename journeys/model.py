@@ -18,7 +18,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, WithJsonSchema
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 """Ids are stable slugs: lower-case a–z, digits and single hyphens (``kontrollera-svar``)."""
@@ -341,6 +341,7 @@ class Journey(_Model):
     actors: list[Actor] | None = None
     start: Slug | None = Field(default=None, description="The first step; default the first.")
     steps: list[Step] = Field(min_length=1)
+    _step_index: tuple[list[Step], int, dict[str, Step]] | None = PrivateAttr(default=None)
 
     def all_actors(self) -> list[Actor]:
         """The declared actors, or the default three (invånare, kommunen, system)."""
@@ -355,8 +356,19 @@ class Journey(_Model):
         return self.steps[0]
 
     def step(self, step_id: str) -> ScreenStep | DecisionStep | OfflineStep | None:
-        """The step with this id, or None."""
-        return next((s for s in self.steps if s.id == step_id), None)
+        """The step with this id, or None (first wins on duplicates).
+
+        Looked up in an index built once per list of steps: the prototype's navigation asks
+        for steps by id dozens of times per page. A journey given new steps (a copy with
+        ``steps=...``, or a list of another length) builds it again."""
+        steps = self.steps
+        kept = self._step_index
+        if kept is None or kept[0] is not steps or kept[1] != len(steps):
+            index: dict[str, ScreenStep | DecisionStep | OfflineStep] = {}
+            for step in steps:
+                index.setdefault(step.id, step)
+            kept = self._step_index = (steps, len(steps), index)
+        return kept[2].get(step_id)
 
     def fields(self) -> dict[str, tuple[ScreenStep, FormField]]:
         """Every field by id, with the screen that asks it (first wins on duplicates)."""

@@ -21,6 +21,7 @@ chosen option values, and a file field the placeholder :data:`FILE_PLACEHOLDER`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import random
 import re
@@ -398,10 +399,27 @@ def holds(condition: Any, answers: Mapping[str, Any]) -> bool:
     if condition is None:
         return True
     try:
-        cond, _problems = parse_condition(condition)
+        cond = _parsed(condition)
         return cond is not None and evaluate(cond, answers)
     except (TypeError, ValueError, ArithmeticError, RecursionError):
         return False
+
+
+_PARSED: dict[str, Any] = {}
+_PARSED_MAX = 4096
+
+
+def _parsed(condition: Any) -> Any:
+    """The parsed tree of a written condition (None when it does not parse), kept by its
+    JSON text: a page asks the same few conditions again and again."""
+    key = json.dumps(condition, sort_keys=True, ensure_ascii=False, default=repr)
+    if key in _PARSED:
+        return _PARSED[key]
+    cond, _problems = parse_condition(condition)
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.clear()
+    _PARSED[key] = cond
+    return cond
 
 
 def next_step(journey: Journey, step_id: str, answers: Mapping[str, Any]) -> str | None:
