@@ -185,6 +185,19 @@ def participant_row(db: Database, token: object) -> dict[str, Any] | None:
     return one(db, "select * from workshop_participants where token_hash = ?", [hash_token(token)])
 
 
+def joined_workshop(db: Database, token: object) -> tuple[str, str] | None:
+    """The id and join code of the workshop the participant with this token joined, or
+    None: a check of who posts that is cheaper than :func:`presence`."""
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    found = db.execute(
+        "select w.id, w.join_code from workshop_participants p "
+        "join workshops w on w.id = p.workshop_id where p.token_hash = ?",
+        [hash_token(token)],
+    ).fetchone()
+    return (str(found[0]), str(found[1])) if found is not None else None
+
+
 def get_participant(db: Database, token: str) -> Participant | None:
     """The participant with this token, or None (unknown token, or the workshop erased)."""
     row = participant_row(db, token)

@@ -223,6 +223,16 @@ def _new_ids(count: int) -> list[str]:
     return made
 
 
+def same_code(typed: str, code: str) -> bool:
+    """True when ``typed`` (as in the address: k7m-pq2) is the stored join code ``code``."""
+    if typed == code:
+        return True
+    try:
+        return workshops.normalise_join_code(typed) == code
+    except ValueError:
+        return False
+
+
 def timer_text(workshop: workshops.Workshop, now: dt.datetime, lang: Lang) -> str | None:
     """'5 min kvar' (rounded up), 'Tiden är ute' at zero, None without a timer."""
     seconds = workshop.seconds_left(now)
@@ -545,20 +555,16 @@ class ParticipantPages:
 
     def seat_of(self, visit: Visit, db: Database, typed: str) -> Seat | None:
         """The participant whose cookie this request carries, in the workshop with this code."""
-        token = visit.request.cookies.get(PARTICIPANT_COOKIE)
-        if not token or len(token) > 100:
+        token = self.token_of(visit.request)
+        here = workshops.presence(db, token) if token else None
+        if here is None or not same_code(typed, here.workshop.join_code):
             return None
-        here = workshops.presence(db, token)
-        if here is None:
-            return None
-        if typed != here.workshop.join_code:  # as typed (k7m-pq2): compare it as stored
-            try:
-                code = workshops.normalise_join_code(typed)
-            except ValueError:
-                return None
-            if code != here.workshop.join_code:
-                return None
         return Seat(visit=visit, token=token, here=here)
+
+    def token_of(self, request: Request) -> str:
+        """The participant token the request's cookie carries ('' when none could be)."""
+        token = request.cookies.get(PARTICIPANT_COOKIE) or ""
+        return token if len(token) <= 100 else ""
 
     def join_page(
         self,
@@ -768,21 +774,28 @@ class ParticipantPages:
         visit = self.visit(request, db)
         seat = self.seat_of(visit, db, typed)
         if seat is None:
-            if wants_json(request):
-                raise Stop(
-                    JSONResponse(
-                        {"ok": False, "gone": True, "error": visit._("not_open.heading")},
-                        401,
-                        headers=NO_STORE,
-                    )
-                )
-            raise Stop(RedirectResponse(routes.workshop_path(typed), 303, headers=NO_STORE))
+            raise Stop(self.not_seated(visit, typed))
         return seat
 
+    def not_seated(self, visit: Visit, typed: str) -> Response:
+        """The answer to a post from someone who is not (or no longer) in this workshop."""
+        if wants_json(visit.request):
+            return JSONResponse(
+                {"ok": False, "gone": True, "error": visit._("not_open.heading")},
+                401,
+                headers=NO_STORE,
+            )
+        return RedirectResponse(routes.workshop_path(typed), 303, headers=NO_STORE)
+
     def check_csrf(self, seat: Seat, form: Mapping[str, list[str]]) -> None:
+        self.check_token_csrf(seat.visit, seat.token, seat.code, form)
+
+    def check_token_csrf(
+        self, visit: Visit, token: str, code: str, form: Mapping[str, list[str]]
+    ) -> None:
         sent = _first(form, "csrf")
-        if not sent or not hmac.compare_digest(sent, self.csrf_for(seat.token)):
-            raise Stop(self.refuse_csrf(seat.visit, routes.workshop_path(seat.code)))
+        if not sent or not hmac.compare_digest(sent, self.csrf_for(token)):
+            raise Stop(self.refuse_csrf(visit, routes.workshop_path(code)))
 
     def refusal(self, seat: Seat, db: Database, doing: str, exc: Exception) -> tuple[int, str]:
         """Why the domain refused, as a status and a message in the page's language."""
@@ -893,35 +906,45 @@ class ParticipantPages:
     def change_vote(
         self, request: Request, db: Database, form: Mapping[str, list[str]], *, doing: str
     ) -> Response:
-        seat = self.require_seat(request, db)
-        self.check_csrf(seat, form)
-        _ = seat.visit._
+        # The busiest post of all (a room voting at once): who posts is checked with one
+        # small lookup, and the vote reads the participant, the workshop and the activity
+        # under its own write lock; the whole seat is read only to explain a refusal.
+        typed = str(request.path_params.get("code", ""))
+        visit = self.visit(request, db)
+        token = self.token_of(request)
+        place = workshops.joined_workshop(db, token) if token else None
+        if place is None or not same_code(typed, place[1]):
+            return self.not_seated(visit, typed)
+        workshop_id, code = place
+        self.check_token_csrf(visit, token, code, form)
         note_id, step_id = self.vote_target(form)
         vote_id = _first(form, "id")
         if (note_id is None) == (step_id is None) or not _is_uuid(vote_id):
+            seat = self.require_seat(request, db)
+            _ = visit._
             return self.answer_refused(seat, db, 400, _("bad.heading") + ". " + _("bad.body"))
         try:
             if doing == "vote":
                 outcome = workshops.cast_vote(
-                    db, seat.token, id=vote_id, note_id=note_id, step_id=step_id,
-                    now=seat.visit.now,
-                )  # fmt: skip
+                    db, token, id=vote_id, note_id=note_id, step_id=step_id, now=visit.now
+                )
             else:
                 outcome = workshops.take_back_vote(
-                    db, seat.token, note_id=note_id, step_id=step_id, now=seat.visit.now
+                    db, token, note_id=note_id, step_id=step_id, now=visit.now
                 )
         except workshops.WorkshopError as exc:
+            seat = self.require_seat(request, db)
             status, message = self.refusal(seat, db, doing, exc)
             return self.answer_refused(seat, db, status, message)
         if outcome.stored:
-            workshop_live.changed(seat.workshop.id)
+            workshop_live.changed(workshop_id)
         if wants_json(request):
             return JSONResponse(
                 {"ok": True, "stored": outcome.stored, "votes_left": outcome.votes_left},
                 headers=NO_STORE,
             )
         anchor = f"#v-{note_id or step_id}"
-        return RedirectResponse(routes.workshop_path(seat.code) + anchor, 303, headers=NO_STORE)
+        return RedirectResponse(routes.workshop_path(code) + anchor, 303, headers=NO_STORE)
 
     # --- the page of the current activity ---------------------------------------------------
 
