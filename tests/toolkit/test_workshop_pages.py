@@ -779,6 +779,25 @@ def test_the_vote_page_drawn_once_is_still_each_phones_own(
     c2.close()
 
 
+def test_a_vote_posted_to_another_workshops_address_is_not_taken(
+    world: World, client: TestClient
+) -> None:
+    """The participant cookie is for its own workshop: a post to another workshop's address
+    (with a valid CSRF token for this participant) stores nothing."""
+    phone = joined(world, client)
+    world.go("vote", "steps")
+    other = world.make("Workshop med ungdomsrådet")
+    workshops.open_workshop(world.db(), other.id, now=NOW)
+    workshops.set_current_activity(world.db(), other.id, 3)
+    data = {"csrf": phone.csrf(), "id": uid(), "step_id": "logga-in"}
+    here = {"Accept": "application/json"}
+    wrong = client.post(routes.workshop_vote_path(other.join_code), data=data, headers=here)
+    assert wrong.status_code == 401 and wrong.json()["gone"] is True
+    assert world.count("workshop_votes") == 0
+    right = client.post(routes.workshop_vote_path(world.code), data=data, headers=here)
+    assert right.json() == {"ok": True, "stored": True, "votes_left": 1}
+
+
 def test_every_vote_button_has_a_form_id_of_its_own(world: World, client: TestClient) -> None:
     """A form's id makes a double tap one vote, so no two forms on the page share one."""
     phone = joined(world, client)
