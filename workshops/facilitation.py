@@ -319,7 +319,7 @@ def create_workshop(
             "allow_under_13": int(allow_under_13),
             "created_at": stamp(now),
             # where the notes' revision starts: a workshop made again with the same id
-            # (a seeded rng) does not meet what was kept for the old one (notes.kept)
+            # (a seeded rng) does not meet what a connection kept for the old one
             "notes_revision": secrets.randbits(40),
         }
         try:

@@ -239,14 +239,14 @@ def steps_with_notes(
     journey = workshop_journey(db, workshop)
     if include_hidden or with_votes:
         return _steps_with_notes(db, workshop, journey, include_hidden, with_votes)
-    made_for, steps = kept(
-        db,
-        ("steps", workshop.id, workshop.created_at, workshop.notes_revision, id(journey)),
-        lambda: (journey, _steps_with_notes(db, workshop, journey, False, False)),
-    )
-    if made_for is not journey:  # another journey at the same address: make it again
+    # one slot per workshop, holding the latest only: a busy notes activity moves the
+    # revision with every note, and old lists are never asked for again
+    slot: list[Any] = kept(db, ("steps", workshop.id, workshop.created_at), lambda: [None])
+    made = slot[0]
+    if made is None or made[0] != workshop.notes_revision or made[1] is not journey:
         steps = _steps_with_notes(db, workshop, journey, False, False)
-    return steps
+        slot[0] = made = (workshop.notes_revision, journey, steps)
+    return made[2]  # type: ignore[no-any-return]
 
 
 def _steps_with_notes(

@@ -261,7 +261,8 @@ class ParticipantPages:
         self.guard = guard or JoinGuard()
         self.joins: dict[str, tuple[float, str]] = {}
         self.joins_lock = threading.Lock()
-        self.pages: dict[tuple[Any, ...], str] = {}
+        self.pages: dict[tuple[Any, ...], tuple[list[str], object]] = {}
+        """Pages drawn once (:meth:`kept_html`): split at what each request fills in."""
 
     # --- small helpers --------------------------------------------------------------------
 
