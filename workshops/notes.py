@@ -34,7 +34,7 @@ from workshops.model import (
     StepNotes,
     Workshop,
 )
-from workshops.participants import acting, require_participant, touch
+from workshops.participants import GONE_MESSAGE, check_takes_input, presence, touch_seen
 from workshops.store import WorkshopError, canonical_uuid, kept, one, rows, stamp, write
 
 MAX_NOTE_LENGTH = 500
@@ -79,11 +79,14 @@ def add_note(
     masked_text, masked = mask_personal_data(written)
 
     def work() -> bool:
-        participant = require_participant(db, participant_token)
+        here = presence(db, participant_token)
+        if here is None:
+            raise WorkshopError(GONE_MESSAGE)
         if one(db, "select id from workshop_notes where id = ?", [note_id]) is not None:
             return False
-        now_doing = acting(db, participant, doing="lägga till lappar")
-        activity = now_doing.activity
+        check_takes_input(here.workshop, here.activity, doing="lägga till lappar")
+        activity = here.activity
+        assert activity is not None
         if not activity.takes_notes:
             raise WorkshopError(
                 f"Just nu pågår ”{activity.title}”, och då går det inte att lägga till lappar. "
@@ -91,7 +94,7 @@ def add_note(
             )
         step = None
         if step_id is not None or activity.kind != "question":
-            step = check_step(workshop_journey(db, now_doing.workshop), step_id)
+            step = check_step(workshop_journey(db, here.workshop), step_id)
         moment = stamp(now)
         db.execute(
             "insert or ignore into workshop_notes (id, workshop_id, activity_id, participant_id, "
@@ -99,9 +102,9 @@ def add_note(
             "values (?, ?, ?, ?, ?, ?, ?, ?, 0, null, ?, ?)",
             [
                 note_id,
-                now_doing.workshop.id,
+                here.workshop.id,
                 activity.id,
-                participant["id"],
+                here.participant.id,
                 step,
                 note_kind,
                 masked_text,
@@ -110,7 +113,7 @@ def add_note(
                 moment,
             ],
         )
-        touch(db, participant["id"], now)
+        touch_seen(db, here, now)
         return True
 
     return write(db, work)

@@ -22,7 +22,7 @@ from sqlite_utils import Database
 
 from feedback import AGE_BANDS, mask_personal_data
 from workshops.codes import hash_token, new_token, normalise_join_code
-from workshops.facilitation import get_activity, new_id, workshop_from_row
+from workshops.facilitation import new_id, workshop_from_row
 from workshops.model import Activity, Joined, Participant, Workshop
 from workshops.store import VOTES_OF_VOTER, WorkshopError, one, rows, stamp, write
 
@@ -345,15 +345,6 @@ def _made(make: Any, values: tuple[Any, ...]) -> Any:
 # --- acting as a participant ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Acting:
-    """A participant about to add something, and the workshop and activity it goes into."""
-
-    participant: dict[str, Any]
-    workshop: Workshop
-    activity: Activity
-
-
 def require_participant(db: Database, token: object) -> dict[str, Any]:
     """The participant's row; :class:`WorkshopError` when the token is unknown."""
     row = participant_row(db, token)
@@ -362,26 +353,10 @@ def require_participant(db: Database, token: object) -> dict[str, Any]:
     return row
 
 
-def acting(db: Database, participant: dict[str, Any], *, doing: str) -> Acting:
-    """Check that the participant's workshop takes input now; call inside the write.
-
-    ``doing`` completes "det går inte att ..." in the messages (``lägga till lappar``).
-    Raises :class:`WorkshopError` when the workshop is not open, input is locked, or no
-    activity has started.
-    """
-    row = one(db, "select * from workshops where id = ?", [participant["workshop_id"]])
-    if row is None:
-        raise WorkshopError(GONE_MESSAGE)
-    workshop = workshop_from_row(db, row)
-    activity = get_activity(db, workshop.current_activity_id or "")
-    check_takes_input(workshop, activity, doing=doing)
-    assert activity is not None
-    return Acting(participant=participant, workshop=workshop, activity=activity)
-
-
 def check_takes_input(workshop: Workshop, activity: Activity | None, *, doing: str) -> None:
-    """:class:`WorkshopError` unless the workshop is open, not paused and at an activity
-    (``doing`` as in :func:`acting`)."""
+    """:class:`WorkshopError` unless the workshop is open, not paused and at an activity;
+    call inside the write. ``doing`` completes "det går inte att ..." in the messages
+    (``lägga till lappar``)."""
     if workshop.state != "open":
         raise WorkshopError(
             f"Workshoppen är avslutad, så det går inte att {doing} längre. Tack för att du var med!"
@@ -399,8 +374,8 @@ def check_takes_input(workshop: Workshop, activity: Activity | None, *, doing: s
 
 
 SEEN_PRECISION = dt.timedelta(minutes=1)
-"""How exactly ``last_seen_at`` is kept by a vote: a tap within a minute of the last one
-leaves the participant's row alone, so a vote writes one table, not two."""
+"""How exactly ``last_seen_at`` is kept by notes and votes: one within a minute of the last
+leaves the participant's row alone, so it writes one table, not two."""
 
 
 def touch_seen(db: Database, here: Presence, now: dt.datetime) -> None:

@@ -840,7 +840,7 @@ class ParticipantPages:
         seat = self.require_seat(request, db)
         self.check_csrf(seat, form)
         _ = seat.visit._
-        activity = workshops.current_activity(db, seat.workshop.id)
+        activity = seat.activity
         question = activity is not None and activity.kind == "question"
         typed = NoteForm(
             step=_first(form, "step").strip()[:100],
