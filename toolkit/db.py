@@ -210,6 +210,8 @@ class QueuedWriter(sqlite3.Connection):
     holding: bool = False
     remembered: tuple[int, dict[Hashable, Any]] | None = None
     """What :func:`remembered` keeps: the ``data_version`` it was read at, and the values."""
+    checked: bool = False
+    """``data_version`` was compared during this use of the connection (one request)."""
 
     def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
         if self.write_lock is not None and not self.holding and _begins(sql):
@@ -251,17 +253,22 @@ def remembered(db: Database, key: Hashable, make: Callable[[], T]) -> T:
     For what the hot pages read on every request and this connection never writes (the
     organisation, a share link and its version): ``PRAGMA data_version`` changes when
     another connection, in this process or another, commits to the file, and then
-    everything kept is forgotten. A connection that is not a pooled :class:`QueuedWriter`
+    everything kept is forgotten; it is looked at once per use of a pooled connection (one
+    request), so a change shows from the next request on. A connection that is not a pooled :class:`QueuedWriter`
     keeps nothing. Values are shared: treat them as read-only. Writing what is kept through
     this same connection would not be seen: do not use it for such data.
     """
     conn = db.conn
     if not isinstance(conn, QueuedWriter):
         return make()
-    version = int(sqlite3.Connection.execute(conn, "pragma data_version").fetchone()[0])
     kept = conn.remembered
-    if kept is None or kept[0] != version or len(kept[1]) >= REMEMBERED_MAX:
-        kept = conn.remembered = (version, {})
+    if kept is None or not conn.checked:  # once per request (use of a pooled connection)
+        version = int(sqlite3.Connection.execute(conn, "pragma data_version").fetchone()[0])
+        conn.checked = True
+        if kept is None or kept[0] != version:
+            kept = conn.remembered = (version, {})
+    if len(kept[1]) >= REMEMBERED_MAX:
+        kept = conn.remembered = (kept[0], {})
     values = kept[1]
     if key in values:
         return values[key]  # type: ignore[no-any-return]
@@ -487,6 +494,8 @@ class ConnectionPool:
                 self._open.append(db.conn)
         if local.depth == 0:
             local.changes = db.conn.total_changes
+            if isinstance(db.conn, QueuedWriter):
+                db.conn.checked = False  # a new request: look for others' commits again
         local.depth += 1
         failed = False
         try:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 
 import reflex as rx
+from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from toolkit import routes
 from toolkit.app import data
@@ -27,7 +29,7 @@ from toolkit.app.pages.workshop_run import WorkshopRunState, workshop_run_page
 from toolkit.app.pages.workshops import WorkshopsState, workshops_page
 from toolkit.db import open_db
 from toolkit.housekeeping import housekeeping_loop
-from toolkit.web import create_api
+from toolkit.web import PagesFirst, create_api
 
 
 class _DropDisconnectedNoise(logging.Filter):
@@ -37,7 +39,19 @@ class _DropDisconnectedNoise(logging.Filter):
 
 logging.getLogger("reflex.app").addFilter(_DropDisconnectedNoise())
 
-app = rx.App(
+
+class MedskapaApp(rx.App):
+    """The Reflex app with our pages in front (:class:`toolkit.web.PagesFirst`)."""
+
+    def __call__(self) -> ASGIApp:
+        """The ASGI app granian serves: Reflex's, with citizen and participant requests
+        sent straight to our Starlette app (``api_transformer``)."""
+        whole = super().__call__()
+        assert isinstance(self.api_transformer, Starlette)
+        return PagesFirst(self.api_transformer, whole)
+
+
+app = MedskapaApp(
     api_transformer=create_api(data.settings()),
     head_components=[
         rx.el.meta(name="robots", content="noindex, nofollow"),

@@ -6,6 +6,6 @@ card sheets, journey exports, step previews). :func:`create_api` builds the Star
 that the Reflex app mounts in front of itself with ``rx.App(api_transformer=...)``.
 """
 
-from toolkit.web.app import create_api, set_session_cookie
+from toolkit.web.app import PagesFirst, create_api, set_session_cookie
 
-__all__ = ["create_api", "set_session_cookie"]
+__all__ = ["PagesFirst", "create_api", "set_session_cookie"]

@@ -253,15 +253,14 @@ class CitizenPages:
         return routes.citizen_step_path(code, step_id, **query)
 
     def set_state(self, response: Response, test: Test, state: tc.TestState) -> None:
-        response.set_cookie(
-            tc.COOKIE,
-            tc.encode(state, self.secret),
-            max_age=COOKIE_MAX_AGE,
-            path=routes.citizen_path(test.code),
-            httponly=True,
-            samesite="lax",
-            secure=self.https,
+        # the header as Starlette's set_cookie writes it, without http.cookies: the value
+        # is base64url and a dot, and the code letters and digits, so nothing needs quoting
+        secure = "; Secure" if self.https else ""
+        header = (
+            f"{tc.COOKIE}={tc.encode(state, self.secret)}; HttpOnly; Max-Age={COOKIE_MAX_AGE}; "
+            f"Path={routes.citizen_path(test.code)}; SameSite=lax{secure}"
         )
+        response.raw_headers.append((b"set-cookie", header.encode("latin-1")))
 
     def set_lang(self, response: Response, lang: Lang) -> None:
         response.set_cookie(

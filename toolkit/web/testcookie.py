@@ -175,7 +175,7 @@ def _mac(secret: str, payload: str) -> str:
 
 def _pack(state: TestState, secret: str) -> str:
     raw = json.dumps(state.to_dict(), ensure_ascii=False, separators=(",", ":"))
-    payload = _b64(zlib.compress(raw.encode("utf-8"), 9))
+    payload = _b64(zlib.compress(raw.encode("utf-8"), 6))
     return f"{payload}.{_mac(secret, payload)}"
 
 
