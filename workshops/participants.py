@@ -115,6 +115,7 @@ def join(
     nickname: str | None = None,
     now: dt.datetime,
     rng: random.Random | None = None,
+    workshop: Workshop | None = None,
 ) -> Joined:
     """Join the open workshop with this code, after consent. Returns the participant and
     their token (give it to the phone; only its hash is kept).
@@ -122,8 +123,11 @@ def join(
     Raises :class:`JoinError` for a code that does not let anyone join now, and
     :class:`WorkshopError` without consent, without an age band, under 13 when the workshop
     does not allow it, or for a nickname over 30 characters. Nothing is stored then.
+    ``workshop``: what :func:`workshop_to_join` gave for ``code`` just before (it is not
+    looked up again; that it is still open is checked under the write lock anyway).
     """
-    workshop = workshop_to_join(db, code)
+    if workshop is None or workshop.join_code != code:
+        workshop = workshop_to_join(db, code)
     if age_band not in AGE_BANDS:
         raise WorkshopError("Välj hur gammal du är för att kunna delta.")
     if age_band == "under-13" and not workshop.allow_under_13:

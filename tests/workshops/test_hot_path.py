@@ -19,10 +19,12 @@ from tests.workshops.conftest import FACILITATOR, T0, note, uid
 from toolkit.db import open_db
 from workshops import (
     Activity,
+    JoinError,
     Workshop,
     WorkshopError,
     add_activity,
     cast_vote,
+    close_workshop,
     create_workshop,
     get_participant,
     get_workshop,
@@ -267,3 +269,19 @@ def test_two_connections_tapping_at_once_never_pass_the_limit(
         "select participant_id, count(*) from workshop_votes group by participant_id"
     ).fetchall()
     assert sorted(n for _, n in per_voter) == [2] * 6
+
+
+def test_joining_with_the_workshop_looked_up_before_still_checks_it_is_open(
+    db: Database, workshop: Workshop
+) -> None:
+    """The page passes the workshop it found to :func:`join`; closed in between, nobody
+    gets in and nothing is stored."""
+    open_workshop(db, workshop.id, now=T0)
+    found = get_workshop(db, workshop.id)
+    assert found is not None and found.state == "open"
+    joined = join(db, workshop.join_code, age_band="65-79", consent=True, now=T0, workshop=found)
+    assert presence(db, joined.token) is not None
+    close_workshop(db, workshop.id, now=T0)
+    with pytest.raises(JoinError, match="avslutad"):
+        join(db, workshop.join_code, age_band="65-79", consent=True, now=T0, workshop=found)
+    assert db.execute("select count(*) from workshop_participants").fetchone()[0] == 1

@@ -762,6 +762,7 @@ class ParticipantPages:
                 consent=True,
                 nickname=nickname or None,
                 now=now,
+                workshop=workshop,
             )
             self.joins[key] = (clock, joined.token)
         workshop_live.changed(workshop.id)
