@@ -107,26 +107,51 @@ def parse_event(data: Mapping[str, Any]) -> Event:
         raise FeedbackError(f"Händelsen kan inte sparas: {where}: {reason.rstrip('.')}.") from None
 
 
+_EVENT_COLUMNS = (
+    "id, session_id, version_id, journey_id, share_code, kind, step_id, field_id, detail, at"
+)
+_MANY_AT_ONCE = 500
+
+
+def _values(event: Event, session: dict[str, Any]) -> list[Any]:
+    return [
+        event.id,
+        session["id"],
+        session["version_id"],
+        session["journey_id"],
+        session["share_code"],
+        event.kind,
+        event.step_id,
+        event.field_id,
+        json.dumps(event.detail, ensure_ascii=False, separators=(",", ":")),
+        stamp(event.at),
+    ]
+
+
+def _insert_many(db: Database, batch: list[Event], sessions: dict[str, dict[str, Any]]) -> set[str]:
+    """Store a batch in as few statements as possible; the ids that were new (an id
+    already stored is ignored, as by :func:`_insert`)."""
+    new: set[str] = set()
+    for start in range(0, len(batch), _MANY_AT_ONCE):
+        part = batch[start : start + _MANY_AT_ONCE]
+        marks = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(part))
+        values = [v for e in part for v in _values(e, sessions[e.session_id])]
+        cursor = db.execute(
+            f"insert or ignore into events ({_EVENT_COLUMNS}) values {marks} returning id",
+            values,
+        )
+        new.update(row[0] for row in cursor.fetchall())
+    return new
+
+
 def _insert(
     db: Database, event: Event, session: dict[str, Any], seen: dict[str, dt.datetime]
 ) -> bool:
     """Store one event of a batch; ``seen`` collects each session's latest stored event time
     (the session is touched once per batch, not once per event)."""
     cursor = db.execute(
-        "insert or ignore into events (id, session_id, version_id, journey_id, share_code, "
-        "kind, step_id, field_id, detail, at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            event.id,
-            session["id"],
-            session["version_id"],
-            session["journey_id"],
-            session["share_code"],
-            event.kind,
-            event.step_id,
-            event.field_id,
-            json.dumps(event.detail, ensure_ascii=False, separators=(",", ":")),
-            stamp(event.at),
-        ],
+        f"insert or ignore into events ({_EVENT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _values(event, session),
     )
     if cursor.rowcount != 1:
         return False
@@ -175,7 +200,17 @@ def record_events(db: Database, events: Iterable[Event]) -> int:
             if event.session_id not in sessions:
                 sessions[event.session_id] = require_session(db, event.session_id)
         seen: dict[str, dt.datetime] = {}
-        stored = sum(_insert(db, event, sessions[event.session_id], seen) for event in batch)
+        if any(e.kind == "abandoned" for e in batch) or any(
+            s["outcome"] == "abandoned" for s in sessions.values()
+        ):  # a session stops or comes back: one event at a time
+            stored = sum(_insert(db, event, sessions[event.session_id], seen) for event in batch)
+        else:
+            new = _insert_many(db, batch, sessions)
+            for event in batch:
+                latest = seen.get(event.session_id)
+                if event.id in new and (latest is None or event.at > latest):
+                    seen[event.session_id] = event.at
+            stored = len(new)
         for session_id, moment in seen.items():
             touch_session(db, session_id, moment)
         return stored

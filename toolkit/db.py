@@ -254,9 +254,10 @@ def remembered(db: Database, key: Hashable, make: Callable[[], T]) -> T:
     organisation, a share link and its version): ``PRAGMA data_version`` changes when
     another connection, in this process or another, commits to the file, and then
     everything kept is forgotten; it is looked at once per use of a pooled connection (one
-    request), so a change shows from the next request on. A connection that is not a pooled :class:`QueuedWriter`
-    keeps nothing. Values are shared: treat them as read-only. Writing what is kept through
-    this same connection would not be seen: do not use it for such data.
+    request), so a change shows from the next request on. A connection that is not a
+    pooled :class:`QueuedWriter` keeps nothing. Values are shared: treat them as read-only.
+    Writing what is kept through this same connection would not be seen: do not use it
+    for such data.
     """
     conn = db.conn
     if not isinstance(conn, QueuedWriter):

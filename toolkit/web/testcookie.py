@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import json
@@ -168,9 +169,13 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+@functools.lru_cache(maxsize=8)
+def _key(secret: str) -> bytes:
+    return hashlib.sha256(b"medskapa/ms_t/" + secret.encode()).digest()
+
+
 def _mac(secret: str, payload: str) -> str:
-    key = hashlib.sha256(b"medskapa/ms_t/" + secret.encode()).digest()
-    return _b64(hmac.new(key, payload.encode("ascii"), hashlib.sha256).digest())
+    return _b64(hmac.new(_key(secret), payload.encode("ascii"), hashlib.sha256).digest())
 
 
 def _pack(state: TestState, secret: str) -> str:
