@@ -209,8 +209,7 @@ def test_the_confirmation_says_what_goes_from_where_and_that_it_is_final(
     selection = reset_selection(db, share_code=klass.code)
     counts = feedback.ResetCounts(sessions=12, events=340)
     assert feedback.reset_message(selection, counts) == (
-        "12 testsessioner och 340 händelser från länken Klass 9B raderas. "
-        "Det går inte att ångra."
+        "12 testsessioner och 340 händelser från länken Klass 9B raderas. Det går inte att ångra."
     )
     one = feedback.ResetCounts(sessions=1, events=1, ratings=2, comments=1)
     everything = reset_selection(db, version_id=version.id)
