@@ -362,7 +362,8 @@ class Journey(_Model):
         for steps by id dozens of times per page. A journey given new steps (a copy with
         ``steps=...``, or a list of another length) builds it again."""
         steps = self.steps
-        kept = self._step_index
+        private = self.__pydantic_private__  # a plain slot: quicker than self._step_index
+        kept = private.get("_step_index") if private is not None else None
         if kept is None or kept[0] is not steps or kept[1] != len(steps):
             index: dict[str, ScreenStep | DecisionStep | OfflineStep] = {}
             for step in steps:

@@ -21,7 +21,6 @@ chosen option values, and a file field the placeholder :data:`FILE_PLACEHOLDER`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import random
 import re
@@ -405,20 +404,22 @@ def holds(condition: Any, answers: Mapping[str, Any]) -> bool:
         return False
 
 
-_PARSED: dict[str, Any] = {}
+_PARSED: dict[int, tuple[Any, Any]] = {}
 _PARSED_MAX = 4096
 
 
 def _parsed(condition: Any) -> Any:
-    """The parsed tree of a written condition (None when it does not parse), kept by its
-    JSON text: a page asks the same few conditions again and again."""
-    key = json.dumps(condition, sort_keys=True, ensure_ascii=False, default=repr)
-    if key in _PARSED:
-        return _PARSED[key]
+    """The parsed tree of a written condition (None when it does not parse), kept by the
+    condition object's identity: a page asks the same few conditions of a (cached,
+    read-only) journey again and again. The entry holds the object itself, so its id
+    cannot be taken by another object while the entry lives."""
+    kept = _PARSED.get(id(condition))
+    if kept is not None and kept[0] is condition:
+        return kept[1]
     cond, _problems = parse_condition(condition)
     if len(_PARSED) >= _PARSED_MAX:
         _PARSED.clear()
-    _PARSED[key] = cond
+    _PARSED[id(condition)] = (condition, cond)
     return cond
 
 
