@@ -23,6 +23,12 @@ script asks for it (``Accept: application/json``).
 Lookups of a code by someone who has not joined are rate limited per address and in total
 (:mod:`toolkit.web.ratelimit`): failed joins that count as guesses fill the windows, and
 a full window answers 429 before the database is asked.
+
+A room joins and votes at once (#7), so the pages a whole room asks for are cheap: every
+request reads the participant, the workshop and its activity in one query
+(:func:`workshops.presence`); the join page, and the vote page of everyone who has not voted
+yet, are drawn once per version of what they show and then filled in per phone with its own
+CSRF token, nickname, form ids and CSP nonce (:meth:`ParticipantPages.kept_html`).
 """
 
 from __future__ import annotations
