@@ -25,7 +25,7 @@ import math
 import random
 import re
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -459,7 +459,37 @@ def planned_path(
 ) -> list[str]:
     """The steps a citizen passes with these answers, from ``start`` (default: the
     journey's first step) to an end step, stopping before a step would repeat (a loop) and
-    after ``limit`` steps. Conditions on questions not answered yet do not hold."""
+    after ``limit`` steps. Conditions on questions not answered yet do not hold.
+
+    The last few paths are kept (a page asks for the same one more than once: the
+    progress line and check-your-answers); treat the journey as read-only."""
+    try:
+        key: Hashable = (id(journey), start, limit, _frozen(answers))
+        hash(key)
+    except TypeError:  # an answer that is neither text nor a list of texts
+        return _walk_path(journey, answers, start=start, limit=limit)
+    kept = _PATHS.get(key)
+    if kept is not None and kept[0] is journey:
+        return list(kept[1])
+    path = _walk_path(journey, answers, start=start, limit=limit)
+    if len(_PATHS) >= _PATHS_MAX:
+        _PATHS.clear()
+    _PATHS[key] = (journey, path)
+    return list(path)
+
+
+_PATHS: dict[Hashable, tuple[Journey, list[str]]] = {}
+_PATHS_MAX = 512
+
+
+def _frozen(answers: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in answers.items()))
+
+
+def _walk_path(
+    journey: Journey, answers: Mapping[str, Any], *, start: str | None = None, limit: int = 500
+) -> list[str]:
+    """:func:`planned_path`, computed."""
     current: str | None = start if start is not None else journey.first_step().id
     path: list[str] = []
     seen: set[str] = set()

@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +50,15 @@ _markdown = MarkdownIt("js-default", {"html": False, "linkify": False, "typograp
 
 def markdown(text: str | None) -> Markup:
     """Markdown as HTML. Raw HTML in the text is shown as text, never run; links with
-    ``javascript:`` and similar schemes are not made into links."""
+    ``javascript:`` and similar schemes are not made into links. The same text (a step's
+    body, shown to every tester) is turned into HTML once."""
     if not text:
         return Markup("")
+    return _markdown_html(text)
+
+
+@lru_cache(maxsize=2048)
+def _markdown_html(text: str) -> Markup:
     return Markup(_markdown.render(text))
 
 
