@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import os
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Hashable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
@@ -317,6 +320,11 @@ class GroupSync:
         self._failed: list[tuple[int, int, str]] = []  # (first ticket, last ticket, error)
         self._waiters: list[tuple[int, asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
         self._scheduled_on: asyncio.AbstractEventLoop | None = None
+        self._in_flight = False
+        self._checkpointed = 0.0
+        self._checkpointer: sqlite3.Connection | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid = 0
         self.syncs = 0
         """How many times the log was synced (for tests and benchmarks)."""
 
@@ -352,26 +360,84 @@ class GroupSync:
         await future
 
     def _flush(self) -> None:
-        """In the event loop, after the handlers that were ready: one ``fsync`` for all."""
+        """In the event loop, after the handlers that were ready: start one ``fsync`` for
+        every ticket handed out so far, in the sync thread; the loop goes on serving other
+        requests meanwhile (their commits wait for the next ``fsync``)."""
+        loop = asyncio.get_running_loop()
         with self._lock:
             self._scheduled_on = None
-        self._sync()
+            if self._in_flight:  # the running one reschedules when it ends
+                return
+            first, target = self._done + 1, self._asked
+            if target < first:
+                return
+            self._in_flight = True
+        running = loop.run_in_executor(self._executor(), self._fsync_error)
+        running.add_done_callback(functools.partial(self._synced, first, target))
+
+    def _fsync_error(self) -> str | None:
+        try:
+            self._fsync()
+        except OSError as exc:
+            return exc.strerror or str(exc)
+        self._checkpoint_now_and_then()
+        return None
+
+    CHECKPOINT_EVERY_S = 1.0
+
+    def _checkpoint_now_and_then(self) -> None:
+        """In the sync thread, at most once a second: copy the log into the database file
+        (a passive checkpoint: it waits for no one). The pooled connections do not do this
+        themselves (``wal_autocheckpoint=0``), so copying pages never holds up the event
+        loop; other connections keep SQLite's automatic checkpoints."""
+        now = time.monotonic()
+        if now - self._checkpointed < self.CHECKPOINT_EVERY_S:
+            return
+        self._checkpointed = now
+        try:
+            if self._checkpointer is None:
+                self._checkpointer = sqlite3.connect(
+                    str(self.path), timeout=0, check_same_thread=False
+                )
+            self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error:  # busy or gone: the next one, or another connection, does it
+            with suppress(sqlite3.Error):
+                if self._checkpointer is not None:
+                    self._checkpointer.close()
+            self._checkpointer = None
+
+    def _synced(self, first: int, target: int, running: asyncio.Future[str | None]) -> None:
+        """In the event loop: the ``fsync`` for tickets ``first``..``target`` ended."""
+        error = running.result() if not running.cancelled() else "cancelled"
+        loop = asyncio.get_running_loop()
         with self._lock:
+            self._in_flight = False
+            self.syncs += 1
+            self._done = max(self._done, target)
+            if error is not None:
+                kept = self._failed[-self.FAILURES_KEPT + 1 :]
+                self._failed = [*kept, (first, target, error)]
             ready = [w for w in self._waiters if w[0] <= self._done]
             self._waiters = [w for w in self._waiters if w[0] > self._done]
             errors = {id(w): self._error_of(w[0]) for w in ready}
             if self._waiters and self._scheduled_on is None:  # asked while syncing
-                loop = asyncio.get_running_loop()
                 self._scheduled_on = loop
                 loop.call_soon(self._flush)
-        current = asyncio.get_running_loop()
         for waiter in ready:
-            _ticket, loop, future = waiter
-            if loop is current:
+            _ticket, waiter_loop, future = waiter
+            if waiter_loop is loop:
                 _settle(future, errors[id(waiter)])
             else:
                 with suppress(RuntimeError):  # that loop has closed
-                    loop.call_soon_threadsafe(_settle, future, errors[id(waiter)])
+                    waiter_loop.call_soon_threadsafe(_settle, future, errors[id(waiter)])
+
+    def _executor(self) -> ThreadPoolExecutor:
+        """The one thread that syncs this file (made again in a forked child)."""
+        if self._pool is None or self._pool_pid != os.getpid():
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="medskapa-sync")
+            self._pool_pid = os.getpid()
+            self._checkpointer = None  # a parent's connection is not ours to use
+        return self._pool
 
     def _sync(self) -> None:
         with self._lock:
@@ -490,6 +556,7 @@ class ConnectionPool:
             db = open_db(self.path, migrate=False, queued_writes=True)
             if self.sync is not None:
                 db.execute("PRAGMA synchronous = NORMAL")  # made durable by GroupSync
+                db.execute("PRAGMA wal_autocheckpoint = 0")  # GroupSync's thread does it
             local.db, local.pid, local.depth = db, os.getpid(), 0
             with self._lock:
                 self._open.append(db.conn)

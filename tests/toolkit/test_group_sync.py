@@ -180,3 +180,33 @@ def test_a_citizen_whose_answer_cannot_be_made_safe_gets_a_try_again_page(
     assert "Försök igen om en stund" in page.text
     assert "Traceback" not in page.text
     assert as_json.status_code == 503 and as_json.json()["ok"] is False
+
+
+def test_checkpoints_are_the_sync_threads_job_not_the_event_loops(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit in the event loop never copies the log into the database (that is disk
+    work for seconds' worth of commits); the sync thread does it after an fsync."""
+    pool = ConnectionPool(path)
+    sync = pool.sync
+    assert sync is not None
+    monkeypatch.setattr(GroupSync, "CHECKPOINT_EVERY_S", 0.0)
+    threads: list[str] = []
+    real = GroupSync._checkpoint_now_and_then
+
+    def spy(self: GroupSync) -> None:
+        threads.append(threading.current_thread().name)
+        real(self)
+
+    monkeypatch.setattr(GroupSync, "_checkpoint_now_and_then", spy)
+
+    async def write() -> None:
+        with pool.connection() as db:
+            assert db.execute("pragma wal_autocheckpoint").fetchone()[0] == 0
+            db.execute("insert into notes (text) values ('till disken')")
+        await wait_durable(take_pending())
+
+    asyncio.run(write())
+    assert threads and all(name.startswith("medskapa-sync") for name in threads)
+    assert open_db(path).execute("pragma wal_autocheckpoint").fetchone()[0] == 1000
+    pool.close()
