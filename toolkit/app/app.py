@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 import reflex as rx
-from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
 from toolkit import routes
@@ -40,19 +39,29 @@ class _DropDisconnectedNoise(logging.Filter):
 logging.getLogger("reflex.app").addFilter(_DropDisconnectedNoise())
 
 
+api = create_api(data.settings())
+"""Our Starlette app: citizen and participant pages, sign-in, downloads, health."""
+
+
+def _ours_in_front(reflex_api: ASGIApp) -> ASGIApp:
+    """Reflex's routes go under ours (ADR 0001). Given as a function, not as the Starlette
+    app itself, so Reflex does not add its CORS middleware to our pages: they are
+    same-origin, and no other site may read them."""
+    api.mount("", reflex_api)
+    return api
+
+
 class MedskapaApp(rx.App):
     """The Reflex app with our pages in front (:class:`toolkit.web.PagesFirst`)."""
 
     def __call__(self) -> ASGIApp:
         """The ASGI app granian serves: Reflex's, with citizen and participant requests
-        sent straight to our Starlette app (``api_transformer``)."""
-        whole = super().__call__()
-        assert isinstance(self.api_transformer, Starlette)
-        return PagesFirst(self.api_transformer, whole)
+        sent straight to our Starlette app."""
+        return PagesFirst(api, super().__call__())
 
 
 app = MedskapaApp(
-    api_transformer=create_api(data.settings()),
+    api_transformer=_ours_in_front,
     head_components=[
         rx.el.meta(name="robots", content="noindex, nofollow"),
         rx.el.link(rel="icon", href=routes.FAVICON, type="image/svg+xml"),

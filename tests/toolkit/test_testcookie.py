@@ -1,0 +1,52 @@
+"""The tester's signed cookie (toolkit.web.testcookie): what this process signed reads back
+quickly, and is still only good for its own test and unchanged."""
+
+from __future__ import annotations
+
+from toolkit.web import testcookie as tc
+
+SECRET = "s" * 40
+
+
+def _state() -> tc.TestState:
+    state = tc.TestState(code="abc123", session_id="sess-1")
+    state.answers = {"namn": "Kim", "hjalpmedel": ["Rollator", "Käpp"]}
+    state.history = ["start", "namn"]
+    return state
+
+
+def test_a_value_this_process_signed_reads_back_the_same_state() -> None:
+    state = _state()
+    value = tc.encode(state, SECRET)
+    assert tc.decode(value, SECRET, code="abc123") == state
+
+
+def test_changing_a_read_state_or_the_sent_one_does_not_change_what_the_value_holds() -> None:
+    state = _state()
+    value = tc.encode(state, SECRET)
+    state.answers["hjalpmedel"].append("Rullstol")  # the handler goes on after sending
+    state.history.append("kontroll")
+    first = tc.decode(value, SECRET, code="abc123")
+    assert first is not None and first.answers["hjalpmedel"] == ["Rollator", "Käpp"]
+    first.answers["hjalpmedel"].append("Annat")
+    first.history.clear()
+    again = tc.decode(value, SECRET, code="abc123")
+    assert again is not None
+    assert again.answers["hjalpmedel"] == ["Rollator", "Käpp"]
+    assert again.history == ["start", "namn"]
+
+
+def test_a_signed_value_is_still_only_good_for_its_own_test_and_secret() -> None:
+    value = tc.encode(_state(), SECRET)
+    assert tc.decode(value, SECRET, code="other1") is None
+    assert tc.decode(value, "t" * 40, code="abc123") is None
+    payload, mac = value.split(".")
+    assert tc.decode(f"{payload}x.{mac}", SECRET, code="abc123") is None
+    assert tc.decode(f"{payload}.{mac[:-2]}AA", SECRET, code="abc123") is None
+
+
+def test_a_value_signed_by_an_earlier_process_is_checked_and_read_in_full() -> None:
+    state = _state()
+    value = tc.encode(state, SECRET)
+    tc._SIGNED.clear()  # as after a restart
+    assert tc.decode(value, SECRET, code="abc123") == state
