@@ -118,6 +118,7 @@ from feedback.sessions import (
     get_session,
     mark_abandoned,
     normalise_withdrawal_code,
+    session_exists,
     start_session,
     withdraw,
 )
@@ -214,6 +215,7 @@ __all__ = [
     "screen_usability_score",
     "session_comments",
     "session_events",
+    "session_exists",
     "session_ratings",
     "session_seq",
     "session_sus",

@@ -217,6 +217,13 @@ def get_session(db: Database, session_id: str) -> TestSession | None:
     return None if row is None else _session(row)
 
 
+def session_exists(db: Database, session_id: str) -> bool:
+    """Whether the session is there (not erased by withdrawal): :func:`get_session` without
+    reading the whole row, for the pages that ask on every request."""
+    found = db.execute("select 1 from test_sessions where id = ?", [session_id]).fetchone()
+    return found is not None
+
+
 def abandoned_event_id(session_id: str) -> str:
     """The id of the session's inferred 'abandoned' event (the same every time)."""
     return str(uuid.uuid5(ABANDONED_NAMESPACE, session_id))

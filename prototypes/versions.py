@@ -76,7 +76,7 @@ class Version(BaseModel):
         return Journey.model_validate(json.loads(self.journey_json))
 
 
-_JOURNEYS: dict[tuple[str, str], Journey] = {}
+_JOURNEYS: dict[tuple[str, dt.datetime], Journey] = {}
 _JOURNEY_CACHE_SIZE = 64
 
 
@@ -84,7 +84,7 @@ def published_journey(version: Version) -> Journey:
     """The journey of a version, parsed once per process and shared: treat it as read-only.
     A published version never changes; its creation time tells it apart from a later
     version with the same id (a journey deleted and made again)."""
-    key = (version.id, version.created_at.isoformat())
+    key = (version.id, version.created_at)
     journey = _JOURNEYS.get(key)
     if journey is None:
         journey = version.journey()

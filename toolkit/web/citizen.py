@@ -535,9 +535,7 @@ class CitizenPages:
 
     def alive(self, test: Test, db: Database) -> bool:
         state = test.state
-        return bool(
-            state and state.session_id and feedback.get_session(db, state.session_id) is not None
-        )
+        return bool(state and state.session_id and feedback.session_exists(db, state.session_id))
 
     def require_consent(self, test: Test, db: Database) -> tc.TestState:
         """The state of a test with a live session, or :class:`Stop` with a redirect to the
