@@ -311,6 +311,10 @@ class GroupSync:
     """
 
     FAILURES_KEPT = 32
+    GATHER_S = 0.002
+    """While busy, the next ``fsync`` waits this long for more commits to join it: at a
+    thousand commits a second an ``fsync`` right after the last one would serve one or two
+    (each costs ~0.1 ms of CPU); an answer waits at most this much longer."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -422,7 +426,7 @@ class GroupSync:
             errors = {id(w): self._error_of(w[0]) for w in ready}
             if self._waiters and self._scheduled_on is None:  # asked while syncing
                 self._scheduled_on = loop
-                loop.call_soon(self._flush)
+                loop.call_later(self.GATHER_S, self._flush)
         for waiter in ready:
             _ticket, waiter_loop, future = waiter
             if waiter_loop is loop:
