@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
+import weakref
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 """Ids are stable slugs: lower-case a–z, digits and single hyphens (``kontrollera-svar``)."""
@@ -341,7 +343,6 @@ class Journey(_Model):
     actors: list[Actor] | None = None
     start: Slug | None = Field(default=None, description="The first step; default the first.")
     steps: list[Step] = Field(min_length=1)
-    _step_index: tuple[list[Step], int, dict[str, Step]] | None = PrivateAttr(default=None)
 
     def all_actors(self) -> list[Actor]:
         """The declared actors, or the default three (invånare, kommunen, system)."""
@@ -362,14 +363,16 @@ class Journey(_Model):
         for steps by id dozens of times per page. A journey given new steps (a copy with
         ``steps=...``, or a list of another length) builds it again."""
         steps = self.steps
-        private = self.__pydantic_private__  # a plain slot: quicker than self._step_index
-        kept = private.get("_step_index") if private is not None else None
-        if kept is None or kept[0] is not steps or kept[1] != len(steps):
+        kept = _STEP_INDEXES.get(id(self))
+        if kept is None or kept[0]() is not self or kept[1] is not steps or kept[2] != len(steps):
             index: dict[str, ScreenStep | DecisionStep | OfflineStep] = {}
             for step in steps:
                 index.setdefault(step.id, step)
-            kept = self._step_index = (steps, len(steps), index)
-        return kept[2].get(step_id)
+            key = id(self)
+            gone = functools.partial(_STEP_INDEXES.pop, key, None)
+            kept = (weakref.ref(self, lambda _ref: gone()), steps, len(steps), index)
+            _STEP_INDEXES[key] = kept
+        return kept[3].get(step_id)
 
     def fields(self) -> dict[str, tuple[ScreenStep, FormField]]:
         """Every field by id, with the screen that asks it (first wins on duplicates)."""
@@ -444,3 +447,9 @@ def resolve_date(value: dt.date | str, today: dt.date) -> dt.date | None:
         return None
     day = min(today.day, calendar.monthrange(year, month)[1])
     return dt.date(year, month, day)
+
+
+_STEP_INDEXES: dict[int, tuple[Any, list[Step], int, dict[str, Step]]] = {}
+"""Each journey's steps by id (:meth:`Journey.step`), by the journey's id with a weak
+reference to it, dropped when the journey is. Kept outside the model so that it is not part
+of the journey: two equal journeys stay equal."""

@@ -305,9 +305,9 @@ class GroupSync:
     log without waiting for the disk. Before a request that wrote is answered, it takes a
     ticket here (:meth:`ask`, after its commit) and waits until an ``fsync`` that began after
     the ticket was handed out has finished: what was acknowledged is on disk, exactly as with
-    ``synchronous=FULL``. In the event loop (:meth:`wait`) the ``fsync`` runs once after the
-    handlers that are ready now, so a burst of requests shares one; a worker thread
-    (:meth:`wait_blocking`) syncs for itself.
+    ``synchronous=FULL``. In the event loop (:meth:`wait`) one ``fsync`` runs in the file's
+    sync thread for every ticket handed out so far, so a burst of requests shares one and
+    the loop goes on meanwhile; a worker thread (:meth:`wait_blocking`) syncs for itself.
     """
 
     FAILURES_KEPT = 32
@@ -315,6 +315,9 @@ class GroupSync:
     """While busy, the next ``fsync`` waits this long for more commits to join it: at a
     thousand commits a second an ``fsync`` right after the last one would serve one or two
     (each costs ~0.1 ms of CPU); an answer waits at most this much longer."""
+    WAIT_LIMIT_S = 10.0
+    """A waiter that is not settled by then gets :class:`SyncFailed` (503, sent again)."""
+    CHECKPOINT_EVERY_S = 1.0
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -322,18 +325,28 @@ class GroupSync:
         self._asked = 0
         self._done = 0
         self._failed: list[tuple[int, int, str]] = []  # (first ticket, last ticket, error)
-        self._waiters: list[tuple[int, asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
-        self._scheduled_on: asyncio.AbstractEventLoop | None = None
-        self._in_flight = False
+        self._fresh_state()
         self._checkpointed = 0.0
-        self._checkpointer: sqlite3.Connection | None = None
-        self._pool: ThreadPoolExecutor | None = None
-        self._pool_pid = 0
         self.syncs = 0
         """How many times the log was synced (for tests and benchmarks)."""
 
+    def _fresh_state(self) -> None:
+        """What belongs to one process and its event loops (also after a fork)."""
+        self._waiters: list[tuple[int, asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+        self._scheduled_on: asyncio.AbstractEventLoop | None = None
+        self._in_flight = False
+        self._pool: ThreadPoolExecutor | None = None
+        self._checkpointer: sqlite3.Connection | None = None
+        self._pid = os.getpid()
+
+    def _own_process(self) -> None:
+        if self._pid != os.getpid():  # a forked child: nothing of the parent's is ours
+            self._lock = threading.Lock()
+            self._fresh_state()
+
     def ask(self) -> int:
         """A ticket for everything this process committed to the file until now."""
+        self._own_process()
         with self._lock:
             self._asked += 1
             return self._asked
@@ -361,7 +374,10 @@ class GroupSync:
         if done:
             self._raise_if_failed(ticket)
             return
-        await future
+        try:
+            await asyncio.wait_for(future, self.WAIT_LIMIT_S)
+        except TimeoutError:
+            raise SyncFailed("disk I/O error: the disk did not answer in time") from None
 
     def _flush(self) -> None:
         """In the event loop, after the handlers that were ready: start one ``fsync`` for
@@ -373,10 +389,17 @@ class GroupSync:
             if self._in_flight:  # the running one reschedules when it ends
                 return
             first, target = self._done + 1, self._asked
-            if target < first:
+            if target < first:  # already synced (a worker thread did it): settle only
+                self._settle_ready(loop)
                 return
             self._in_flight = True
-        running = loop.run_in_executor(self._executor(), self._fsync_error)
+        try:
+            running = loop.run_in_executor(self._executor(), self._fsync_error)
+        except RuntimeError as exc:  # the executor is shut down (the process is ending)
+            failed: asyncio.Future[str | None] = loop.create_future()
+            failed.set_result(str(exc))
+            self._synced(first, target, failed)
+            return
         running.add_done_callback(functools.partial(self._synced, first, target))
 
     def _fsync_error(self) -> str | None:
@@ -387,10 +410,8 @@ class GroupSync:
         self._checkpoint_now_and_then()
         return None
 
-    CHECKPOINT_EVERY_S = 1.0
-
     def _checkpoint_now_and_then(self) -> None:
-        """In the sync thread, at most once a second: copy the log into the database file
+        """After an ``fsync``, at most once a second: copy the log into the database file
         (a passive checkpoint: it waits for no one). The pooled connections do not do this
         themselves (``wal_autocheckpoint=0``), so copying pages never holds up the event
         loop; other connections keep SQLite's automatic checkpoints."""
@@ -412,7 +433,12 @@ class GroupSync:
 
     def _synced(self, first: int, target: int, running: asyncio.Future[str | None]) -> None:
         """In the event loop: the ``fsync`` for tickets ``first``..``target`` ended."""
-        error = running.result() if not running.cancelled() else "cancelled"
+        if running.cancelled():
+            error: str | None = "cancelled"
+        elif running.exception() is not None:
+            error = str(running.exception())
+        else:
+            error = running.result()
         loop = asyncio.get_running_loop()
         with self._lock:
             self._in_flight = False
@@ -421,29 +447,33 @@ class GroupSync:
             if error is not None:
                 kept = self._failed[-self.FAILURES_KEPT + 1 :]
                 self._failed = [*kept, (first, target, error)]
-            ready = [w for w in self._waiters if w[0] <= self._done]
-            self._waiters = [w for w in self._waiters if w[0] > self._done]
-            errors = {id(w): self._error_of(w[0]) for w in ready}
+            self._settle_ready(loop)
             if self._waiters and self._scheduled_on is None:  # asked while syncing
                 self._scheduled_on = loop
                 loop.call_later(self.GATHER_S, self._flush)
-        for waiter in ready:
-            _ticket, waiter_loop, future = waiter
+
+    def _settle_ready(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Settle every waiter whose ticket is done (called holding the lock)."""
+        ready = [w for w in self._waiters if w[0] <= self._done]
+        if not ready:
+            return
+        self._waiters = [w for w in self._waiters if w[0] > self._done]
+        for ticket, waiter_loop, future in ready:
+            error = self._error_of(ticket)
             if waiter_loop is loop:
-                _settle(future, errors[id(waiter)])
+                _settle(future, error)
             else:
                 with suppress(RuntimeError):  # that loop has closed
-                    waiter_loop.call_soon_threadsafe(_settle, future, errors[id(waiter)])
+                    waiter_loop.call_soon_threadsafe(_settle, future, error)
 
     def _executor(self) -> ThreadPoolExecutor:
         """The one thread that syncs this file (made again in a forked child)."""
-        if self._pool is None or self._pool_pid != os.getpid():
+        if self._pool is None:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="medskapa-sync")
-            self._pool_pid = os.getpid()
-            self._checkpointer = None  # a parent's connection is not ours to use
         return self._pool
 
     def _sync(self) -> None:
+        """Sync now, in the calling (worker) thread, for every ticket handed out so far."""
         with self._lock:
             first, target = self._done + 1, self._asked
         if target < first:
@@ -459,6 +489,8 @@ class GroupSync:
             if error is not None:
                 kept = self._failed[-self.FAILURES_KEPT + 1 :]
                 self._failed = [*kept, (first, target, error)]
+        if error is None:
+            self._checkpoint_now_and_then()
 
     def _raise_if_failed(self, ticket: int) -> None:
         with self._lock:

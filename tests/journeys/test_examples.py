@@ -460,3 +460,20 @@ def test_larm_relative_without_power_of_attorney_is_told_what_to_do() -> None:
     given = {"vem": "Någon annan", "ratt-att-ansoka": "Nej"}
     w = walk(load("trygghetslarm"), given)
     assert w.path == ["start", "vem-ansoker", "fullmakt", "behover-fullmakt"]
+
+
+def test_looking_up_steps_changes_neither_the_journey_nor_its_equality() -> None:
+    """Journey.step keeps an index outside the model: a journey asked for its steps is
+    still equal to the same journey read again, and a copy with other steps answers for
+    its own steps."""
+    path = EXAMPLES / "parkeringstillstand.yaml"
+    first = journeys.read_file(path).journey
+    again = journeys.read_file(path).journey
+    assert first is not None and again is not None
+    start = first.steps[0]
+    assert first.step(start.id) is start
+    assert first.step("finns-inte") is None
+    assert first == again
+    fewer = first.model_copy(update={"steps": first.steps[1:]})
+    assert fewer.step(start.id) is None
+    assert first.step(start.id) is start

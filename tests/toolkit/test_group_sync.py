@@ -210,3 +210,33 @@ def test_checkpoints_are_the_sync_threads_job_not_the_event_loops(
     assert threads and all(name.startswith("medskapa-sync") for name in threads)
     assert open_db(path).execute("pragma wal_autocheckpoint").fetchone()[0] == 1000
     pool.close()
+
+
+def test_a_waiter_whose_ticket_a_worker_thread_synced_first_is_still_answered(
+    path: Path,
+) -> None:
+    """A designer download (worker thread) may sync the file between a participant's
+    commit and the event loop's flush: the participant must be answered, not left hanging."""
+    sync = GroupSync(path)
+
+    async def go() -> None:
+        ticket = sync.ask()
+        waiting = asyncio.ensure_future(sync.wait(ticket))
+        sync.wait_blocking(sync.ask())  # the worker thread, before the loop's flush ran
+        await asyncio.wait_for(waiting, 2.0)
+
+    asyncio.run(go())
+
+
+def test_a_worker_thread_that_syncs_also_checkpoints_now_and_then(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With MEDSKAPA_PAGE_THREADS=1 every write syncs in a worker thread; the log must still
+    be copied into the database file, or it grows all day."""
+    pool = ConnectionPool(path)
+    monkeypatch.setattr(GroupSync, "CHECKPOINT_EVERY_S", 0.0)
+    for i in range(3):
+        with pool.connection() as db:
+            db.execute("insert into notes (text) values (?)", [f"rad {i}"])
+    assert pool.sync is not None and pool.sync._checkpointed > 0  # a checkpoint ran
+    pool.close()

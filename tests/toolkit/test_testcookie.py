@@ -50,3 +50,17 @@ def test_a_value_signed_by_an_earlier_process_is_checked_and_read_in_full() -> N
     value = tc.encode(state, SECRET)
     tc._SIGNED.clear()  # as after a restart
     assert tc.decode(value, SECRET, code="abc123") == state
+
+
+def test_only_what_is_sent_is_kept_and_the_memory_is_bounded() -> None:
+    """A 60 KB answer is shortened before it goes out; the trial values are not kept, and
+    no more than _SIGNED_MAX values are, whatever a phone posts."""
+    tc._SIGNED.clear()
+    state = _state()
+    state.answers["berattelse"] = "ord " * 15_000
+    value = tc.encode(state, SECRET)
+    assert len(value) <= tc.MAX_COOKIE_CHARS
+    assert list(tc._SIGNED) == [(SECRET, value)]
+    for i in range(tc._SIGNED_MAX + 10):
+        tc.encode(tc.TestState(code=f"k{i}"), SECRET)
+    assert len(tc._SIGNED) <= tc._SIGNED_MAX

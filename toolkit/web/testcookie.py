@@ -179,14 +179,20 @@ def _mac(secret: str, payload: str) -> str:
 
 
 def _pack(state: TestState, secret: str) -> str:
-    data = state.to_dict()
-    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    raw = json.dumps(state.to_dict(), ensure_ascii=False, separators=(",", ":"))
     payload = _b64(zlib.compress(raw.encode("utf-8"), 6))
-    value = f"{payload}.{_mac(secret, payload)}"
+    return f"{payload}.{_mac(secret, payload)}"
+
+
+def _keep(value: str, state: TestState, secret: str) -> None:
+    """Remember a value that goes out, with what it holds (a copy: the state may change
+    after it is sent); only values that fit in a cookie, so the memory stays bounded
+    (``_SIGNED_MAX`` × ``MAX_COOKIE_CHARS``)."""
+    if len(value) > MAX_COOKIE_CHARS:
+        return
     if len(_SIGNED) >= _SIGNED_MAX:
         _SIGNED.clear()
-    _SIGNED[(secret, value)] = _copied(data)  # the state may change after it is sent
-    return value
+    _SIGNED[(secret, value)] = _copied(state.to_dict())
 
 
 def _copied(data: dict[str, Any]) -> dict[str, Any]:
@@ -204,7 +210,7 @@ _SIGNED: dict[tuple[str, str], dict[str, Any]] = {}
 """Cookie values this process signed, with what they hold: the next request of a phone
 brings back the value its last answer set, and reading it back from here skips the check
 of the signature, the unpacking and the JSON (it is exactly what we signed)."""
-_SIGNED_MAX = 8192
+_SIGNED_MAX = 4096
 
 
 def encode(state: TestState, secret: str, *, limit: int = MAX_COOKIE_CHARS) -> str:
@@ -236,6 +242,7 @@ def encode(state: TestState, secret: str, *, limit: int = MAX_COOKIE_CHARS) -> s
         else:  # pragma: no cover - an empty state is ~100 characters
             break
         value = _pack(state, secret)
+    _keep(value, state, secret)
     return value
 
 
