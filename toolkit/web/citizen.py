@@ -186,11 +186,6 @@ def anchor(f: FormField) -> str:
     return f"{f.id}-1" if f.type in CHOICE_FIELDS else f.id
 
 
-_CSRF_MARK = "msCsrfMark0d4e1f"
-_NONCE_MARK = "msNonceMark8b2c7a"
-"""Stand-ins written into a kept first-visit welcome page, replaced per request."""
-
-
 def resolve_link(db: Database, code: str, *, now: dt.datetime) -> prototypes.Resolution:
     """:func:`prototypes.resolve_share_link`, with the link and its version kept on the
     citizen pages' connection (which never writes either) until another connection
@@ -635,20 +630,21 @@ class CitizenPages:
 
     def first_welcome(self, test: Test, db: Database) -> Response:
         """The welcome page of a tester without a session: the same for everyone who scans
-        the code but for the form's token and the page's nonce, so it is rendered once per
-        link, language and day, and kept (with the link) until another connection commits.
-        A whole class scanning the QR code at once costs one render."""
+        the code but for the form's token and the page's nonce, so it is drawn once per
+        link, language and day (:func:`pages.stencil`, ADR 0014) and kept with the link
+        until another connection commits. A whole class scanning the QR code at once costs
+        one render."""
         state = tc.TestState(code=test.code)
         key = ("first-welcome", test.code, test.lang, test.today)
 
-        def render() -> bytes:
-            marked = tc.TestState(code=test.code, csrf=_CSRF_MARK)
-            page = self.welcome_page(test, marked, nonce=_NONCE_MARK)
-            return bytes(page.body)
+        def draw() -> list[str]:
+            marked = tc.TestState(code=test.code, csrf=f"{pages.MARK}csrf")
+            page = self.welcome_page(test, marked, nonce=f"{pages.MARK}nonce")
+            return pages.stencil(bytes(page.body).decode("utf-8"))
 
-        body = remembered(db, key, render).decode("utf-8")
-        html = body.replace(_CSRF_MARK, state.csrf).replace(
-            _NONCE_MARK, nonce_of(test.request.scope)
+        html = pages.fill(
+            remembered(db, key, draw),
+            {"csrf": state.csrf, "nonce": nonce_of(test.request.scope)},
         )
         response = HTMLResponse(html, headers=NO_STORE)
         self.set_state(response, test, state)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from journeys import FormField
 from prototypes import format_date_sv
@@ -159,3 +161,27 @@ def render(name: str, *, org: Organisation, nonce: str, **context: Any) -> str:
             **context,
         )
     )
+
+
+# --- pages drawn once and filled in per request (ADR 0014) ---------------------------------
+
+MARK = "ms" + secrets.token_hex(10)
+"""Stands in a kept page for what each request fills in (:func:`stencil`, :func:`fill`):
+random per process, so no text a page shows can contain it by chance or on purpose."""
+
+_MARKED = re.compile(f"{MARK}(nonce|csrf|nick|id[0-9]+)")
+
+
+def stencil(html: str) -> list[str]:
+    """A page drawn with ``MARK + name`` stand-ins (``nonce``, ``csrf``, ``nick``, ``id0``,
+    ``id1`` …), split so that every odd item is the name of one."""
+    return _MARKED.split(html)
+
+
+def fill(parts: list[str], values: Mapping[str, str]) -> str:
+    """The page of :func:`stencil` with each stand-in replaced by its value, escaped as the
+    template would have escaped it."""
+    out = parts[:]
+    for at in range(1, len(out), 2):
+        out[at] = escape(values[out[at]])
+    return "".join(out)

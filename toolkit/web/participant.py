@@ -39,7 +39,6 @@ import hashlib
 import hmac
 import logging
 import math
-import re
 import secrets
 import threading
 import uuid
@@ -48,7 +47,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from markupsafe import escape
 from sqlite_utils import Database
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -87,13 +85,6 @@ JOIN_MEMORY_SECONDS = 600
 """How long a join form's id keeps giving the same participant (a double tap on 'Gå med')."""
 
 NO_STORE = {"Cache-Control": "no-store"}
-
-MARK = "ms" + secrets.token_hex(10)
-"""Stands in a kept page for what each request fills in (:meth:`ParticipantPages.kept_html`):
-random per process, so no text a page shows can contain it by chance or on purpose."""
-
-_MARKED = re.compile(f"{MARK}(nonce|csrf|nick|id[0-9]+)")
-"""Splits a kept page into its text and the names of what each request fills in."""
 
 KEPT_PAGES = 256
 
@@ -364,16 +355,13 @@ class ParticipantPages:
         if kept is None or kept[1] is not keep:
             if len(self.pages) >= KEPT_PAGES:
                 self.pages.clear()
-            parts = _MARKED.split(draw(f"{MARK}nonce", MARK))
+            parts = pages.stencil(draw(f"{pages.MARK}nonce", pages.MARK))
             kept = self.pages[key] = (parts, keep)
         parts = kept[0]
         values = {"nonce": nonce_of(visit.request.scope), **fill}
         wanted = [name for name in parts[1::2] if name.startswith("id")]
         values.update(zip(wanted, _new_ids(len(wanted)), strict=True))
-        out = parts[:]
-        for at in range(1, len(out), 2):
-            out[at] = escape(values[out[at]])
-        return "".join(out)
+        return pages.fill(parts, values)
 
     def message(
         self,
