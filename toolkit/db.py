@@ -442,11 +442,7 @@ class GroupSync:
         loop = asyncio.get_running_loop()
         with self._lock:
             self._in_flight = False
-            self.syncs += 1
-            self._done = max(self._done, target)
-            if error is not None:
-                kept = self._failed[-self.FAILURES_KEPT + 1 :]
-                self._failed = [*kept, (first, target, error)]
+            self._record(first, target, error)
             self._settle_ready(loop)
             if self._waiters and self._scheduled_on is None:  # asked while syncing
                 self._scheduled_on = loop
@@ -478,19 +474,17 @@ class GroupSync:
             first, target = self._done + 1, self._asked
         if target < first:
             return
-        error: str | None = None
-        try:
-            self._fsync()
-        except OSError as exc:
-            error = exc.strerror or str(exc)
+        error = self._fsync_error()
         with self._lock:
-            self.syncs += 1
-            self._done = max(self._done, target)
-            if error is not None:
-                kept = self._failed[-self.FAILURES_KEPT + 1 :]
-                self._failed = [*kept, (first, target, error)]
-        if error is None:
-            self._checkpoint_now_and_then()
+            self._record(first, target, error)
+
+    def _record(self, first: int, target: int, error: str | None) -> None:
+        """Tickets ``first``..``target`` are synced, or failed with ``error`` (lock held)."""
+        self.syncs += 1
+        self._done = max(self._done, target)
+        if error is not None:
+            kept = self._failed[-self.FAILURES_KEPT + 1 :]
+            self._failed = [*kept, (first, target, error)]
 
     def _raise_if_failed(self, ticket: int) -> None:
         with self._lock:
