@@ -46,20 +46,23 @@ async def run(pages: Any, work: Callable[..., T], *args: Any) -> T:
     return answer
 
 
+def _with_db(db_of: DbOf, fn: Handler, pages: Any, request: Request, *rest: Any) -> Response:
+    """``fn(pages, request, db, *rest)`` with the connection ``db_of(pages)`` gives;
+    :class:`Stop` answers with its response."""
+    try:
+        with db_of(pages) as db:
+            return fn(pages, request, db, *rest)
+    except Stop as stop:
+        return stop.response
+
+
 def page(db_of: DbOf) -> Callable[[Handler], Callable[[Any, Request], Awaitable[Response]]]:
     """A GET endpoint: ``fn(self, request, db)`` with the connection ``db_of(self)`` gives."""
 
     def decorate(fn: Handler) -> Callable[[Any, Request], Awaitable[Response]]:
-        def work(self: Any, request: Request) -> Response:
-            try:
-                with db_of(self) as db:
-                    return fn(self, request, db)
-            except Stop as stop:
-                return stop.response
-
         @functools.wraps(fn)
         async def endpoint(self: Any, request: Request) -> Response:
-            return await run(self, work, self, request)
+            return await run(self, _with_db, db_of, fn, self, request)
 
         return endpoint
 
@@ -71,20 +74,13 @@ def form(db_of: DbOf) -> Callable[[Handler], Callable[[Any, Request], Awaitable[
     a body that is too large or not a form goes to ``self.body_problem(request, problem)``."""
 
     def decorate(fn: Handler) -> Callable[[Any, Request], Awaitable[Response]]:
-        def work(self: Any, request: Request, posted: dict[str, list[str]]) -> Response:
-            try:
-                with db_of(self) as db:
-                    return fn(self, request, db, posted)
-            except Stop as stop:
-                return stop.response
-
         @functools.wraps(fn)
         async def endpoint(self: Any, request: Request) -> Response:
             try:
                 posted = await read_body_form(request)
             except (TooLarge, Unreadable) as problem:
                 return await run(self, self.body_problem, request, problem)
-            return await run(self, work, self, request, posted)
+            return await run(self, _with_db, db_of, fn, self, request, posted)
 
         return endpoint
 
