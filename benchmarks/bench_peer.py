@@ -66,7 +66,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import _http
-from benchmarks._common import machine, percentiles, write_result
+from benchmarks._common import COMMON_KEYS, machine, percentiles, write_result
 from benchmarks._server import ROOT, BenchServer, free_port, tree_usage
 from benchmarks.load_citizen import CSRF_RE, Failed, Sampler, Stats, keep_cookies, open_loop
 
@@ -898,18 +898,7 @@ def side_summary(name: str, run: dict[str, Any], pages: dict[str, Any], rss0: fl
     }
 
 
-COMMON_SIDE_KEYS = (
-    "sessions",
-    "p50_ms",
-    "p95_ms",
-    "p99_ms",
-    "errors",
-    "sent",
-    "stored",
-    "lost",
-    "duplicated",
-    "rss_mib",
-)
+COMMON_SIDE_KEYS = ("sessions", *COMMON_KEYS)
 
 RATIO_KEYS = (
     "new_sessions_per_s_at_p95_150",
