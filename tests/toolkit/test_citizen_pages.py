@@ -819,7 +819,8 @@ def test_a_single_question_that_says_what_the_title_says_is_the_page_heading(
     assert '<label class="label" for="epost">E-post (om du vill)</label>' in several.text
 
 
-def test_every_page_title_is_its_heading_and_the_organisation(world: World, client: Client) -> None:
+def every_page(world: World, client: Client) -> dict[str, httpx.Response]:
+    """Every page a tester meets on the way through the test, by name."""
     t = Tester(client, world.code)
     seen = {"welcome": t.open(), "start": t.start()}
     for step_id, data in DRIVER:
@@ -830,6 +831,11 @@ def test_every_page_title_is_its_heading_and_the_organisation(world: World, clie
     seen["sus"] = client.get(routes.citizen_sus_path(world.code))
     seen["done"] = client.get(routes.citizen_done_path(world.code))
     seen["withdraw"] = client.get(routes.withdraw_path())
+    return seen
+
+
+def test_every_page_title_is_its_heading_and_the_organisation(world: World, client: Client) -> None:
+    seen = every_page(world, client)
     for name, page in seen.items():
         assert page.status_code == 200, name
         headings = h1s_of(page)
@@ -1297,16 +1303,7 @@ def test_every_page_with_its_css_and_script_weighs_at_most_20_kb_gzipped(
 ) -> None:
     css = _gz((pages.STATIC / "medskapa.css").read_bytes())
     js = _gz((pages.STATIC / "outbox.js").read_bytes())
-    t = Tester(client, world.code)
-    seen = {"welcome": t.open(), "start": t.start()}
-    for step_id, data in DRIVER:
-        seen[step_id] = t.go(step_id, data)
-    seen["confirmation"] = t.go("kontrollera-svar")
-    seen["task"] = client.get(routes.citizen_task_path(world.code))
-    seen["seq"] = client.get(routes.citizen_seq_path(world.code))
-    seen["sus"] = client.get(routes.citizen_sus_path(world.code))
-    seen["done"] = client.get(routes.citizen_done_path(world.code))
-    seen["withdraw"] = client.get(routes.withdraw_path())
+    seen = every_page(world, client)
     for name, page in seen.items():
         assert page.status_code == 200, name
         assert "<img" not in page.text and "@font-face" not in page.text
