@@ -221,6 +221,33 @@ def write(db: Database, work: Callable[[], T]) -> T:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+KEPT_MAX = 256
+"""Values one connection keeps (:func:`kept`) before it starts afresh."""
+
+
+def kept(db: Database, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """``make()``, kept on this connection under ``key``, for a connection that can keep
+    attributes (the toolkit's pooled connections; a plain ``sqlite3.Connection`` keeps
+    nothing and always makes it anew). Every package's per-connection values live here
+    (the workshops' pages, :func:`toolkit.db.remembered`).
+
+    ``key`` must name everything the value depends on, including a marker that moves with
+    the data (such as ``workshops.notes_revision``): nothing kept is ever forgotten because
+    the data changed, only when the connection has kept :data:`KEPT_MAX` values. Values are
+    shared between requests: treat them as read-only.
+    """
+    attributes = getattr(db.conn, "__dict__", None)
+    if attributes is None:
+        return make()
+    values: dict[tuple[Any, ...], Any] = attributes.setdefault("kept", {})
+    if key in values:
+        return values[key]  # type: ignore[no-any-return]
+    if len(values) >= KEPT_MAX:
+        values.clear()
+    value = values[key] = make()
+    return value
+
+
 def _is_locked(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text

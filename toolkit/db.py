@@ -211,8 +211,6 @@ class QueuedWriter(sqlite3.Connection):
 
     write_lock: threading.Lock | None = None
     holding: bool = False
-    remembered: tuple[int, dict[Hashable, Any]] | None = None
-    """What :func:`remembered` keeps: the ``data_version`` it was read at, and the values."""
     checked: bool = False
     """``data_version`` was compared during this use of the connection (one request)."""
 
@@ -246,10 +244,6 @@ class QueuedWriter(sqlite3.Connection):
             self.write_lock.release()
 
 
-REMEMBERED_MAX = 512
-"""Values one connection keeps (:func:`remembered`) before it starts afresh."""
-
-
 def remembered(db: Database, key: Hashable, make: Callable[[], T]) -> T:
     """``make()``, kept on this connection until any other connection commits a change.
 
@@ -257,34 +251,34 @@ def remembered(db: Database, key: Hashable, make: Callable[[], T]) -> T:
     organisation, a share link and its version): ``PRAGMA data_version`` changes when
     another connection, in this process or another, commits to the file, and then
     everything kept is forgotten; it is looked at once per use of a pooled connection (one
-    request), so a change shows from the next request on. A connection that is not a
-    pooled :class:`QueuedWriter` keeps nothing. Values are shared: treat them as read-only.
-    Writing what is kept through this same connection would not be seen: do not use it
-    for such data.
+    request), so a change shows from the next request on. The values live in the
+    connection's slot of :func:`journeys.store.kept` (at most ``KEPT_MAX`` of them); a
+    connection that is not a pooled :class:`QueuedWriter` keeps nothing. Values are shared:
+    treat them as read-only. Writing what is kept through this same connection would not be
+    seen: do not use it for such data (or call :func:`forget` after).
     """
     conn = db.conn
     if not isinstance(conn, QueuedWriter):
         return make()
-    kept = conn.remembered
-    if kept is None or not conn.checked:  # once per request (use of a pooled connection)
+    slot: list[Any] = journey_store.kept(db, ("remembered",), lambda: [None, {}])
+    if slot[0] is None or not conn.checked:  # once per request (use of a pooled connection)
         version = int(sqlite3.Connection.execute(conn, "pragma data_version").fetchone()[0])
         conn.checked = True
-        if kept is None or kept[0] != version:
-            kept = conn.remembered = (version, {})
-    if len(kept[1]) >= REMEMBERED_MAX:
-        kept = conn.remembered = (kept[0], {})
-    values = kept[1]
+        if slot[0] != version:
+            slot[:] = [version, {}]
+    values: dict[Hashable, Any] = slot[1]
     if key in values:
         return values[key]  # type: ignore[no-any-return]
-    value = make()
-    values[key] = value
+    if len(values) >= journey_store.KEPT_MAX:
+        values.clear()
+    value = values[key] = make()
     return value
 
 
 def forget(db: Database) -> None:
     """Drop what :func:`remembered` keeps on this connection (after it wrote such data)."""
     if isinstance(db.conn, QueuedWriter):
-        db.conn.remembered = None
+        journey_store.kept(db, ("remembered",), lambda: [None, {}])[:] = [None, {}]
 
 
 def _begins(sql: str) -> bool:

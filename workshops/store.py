@@ -42,7 +42,6 @@ keeps the per-person vote limit: the count and the insert happen under one write
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
@@ -51,6 +50,8 @@ from sqlite_utils.migrations import Migrations
 from feedback import store as feedback_store
 from feedback.store import rows as rows
 from feedback.store import stamp as stamp
+from journeys.store import KEPT_MAX as KEPT_MAX  # values kept on a pooled connection
+from journeys.store import kept as kept
 from journeys.store import write as write  # one write transaction for every package
 
 T = TypeVar("T")
@@ -278,32 +279,6 @@ def apply_migrations(db: Database) -> None:
 def canonical_uuid(text: object, *, what: str = "Id:t") -> str:
     """``text`` as a lower-case UUID with hyphens; :class:`WorkshopError` when it is not one."""
     return feedback_store.canonical_uuid(text, what=what, error=WorkshopError)
-
-
-KEPT_MAX = 256
-"""Values one connection keeps (:func:`kept`) before it starts afresh."""
-
-
-def kept(db: Database, key: tuple[Any, ...], make: Callable[[], T]) -> T:
-    """``make()``, kept on this connection under ``key``, for a connection that can keep
-    attributes (the toolkit's pooled connections; a plain ``sqlite3.Connection`` keeps
-    nothing and always makes it anew).
-
-    ``key`` must name everything the value depends on, including a marker that moves with
-    the data (such as ``workshops.notes_revision``): nothing kept is ever forgotten because
-    the data changed, only when the connection has kept :data:`KEPT_MAX` values. Values are
-    shared between requests: treat them as read-only.
-    """
-    attributes = getattr(db.conn, "__dict__", None)
-    if attributes is None:
-        return make()
-    values: dict[tuple[Any, ...], Any] = attributes.setdefault("workshops_kept", {})
-    if key in values:
-        return values[key]  # type: ignore[no-any-return]
-    if len(values) >= KEPT_MAX:
-        values.clear()
-    value = values[key] = make()
-    return value
 
 
 def one(db: Database, sql: str, params: list[Any] | None = None) -> dict[str, Any] | None:

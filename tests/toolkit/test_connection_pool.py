@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from journeys.store import KEPT_MAX, kept
 from toolkit.db import (
-    REMEMBERED_MAX,
     ConnectionPool,
     get_organisation,
     get_setting,
@@ -220,8 +220,8 @@ def test_a_plain_connection_keeps_nothing_and_the_kept_values_are_bounded(path: 
     assert calls == ["k", "k", "k"]
     pool = ConnectionPool(path)
     with pool.connection() as db:
-        for i in range(REMEMBERED_MAX + 5):
+        for i in range(KEPT_MAX + 5):
             remembered(db, i, lambda: None)
-        kept = db.conn.remembered  # type: ignore[attr-defined]
-        assert kept is not None and len(kept[1]) <= REMEMBERED_MAX
+        slot = kept(db, ("remembered",), list)
+        assert slot and len(slot[1]) <= KEPT_MAX
     pool.close()

@@ -160,7 +160,7 @@ def test_a_kept_vote_list_sees_a_note_hidden_by_another_connection(
     run("vote", "notes")
     assert visible_texts(keeping, workshop) == ["Första", "Andra"]
     assert visible_texts(keeping, workshop) == ["Första", "Andra"]  # kept, same answer
-    assert keeping.conn.__dict__["workshops_kept"]  # it really was kept
+    assert keeping.conn.__dict__["kept"]  # it really was kept
     hide_note(db, workshop.id, first, now=T0)  # the facilitator, on another connection
     assert visible_texts(keeping, workshop) == ["Andra"]
     set_note_kind(db, workshop.id, first, "idea", now=T0)
