@@ -175,7 +175,7 @@ def workshop_journey(db: Database, workshop: Workshop) -> Journey:
     their canonical JSON, so one indexed lookup tells whether the journey parsed before is
     still the one (a draft saved since has another hash). A workshop's version never
     changes, nor does a published version, so that journey is also kept on the connection
-    (:func:`workshops.store.kept`) without any lookup. Shared: treat it as read-only.
+    (:func:`journeys.store.kept`) without any lookup. Shared: treat it as read-only.
     """
     if workshop.version_id is not None:
         key = ("journey", workshop.id, workshop.created_at, workshop.version_id)
