@@ -153,7 +153,7 @@ def _store(
         if cursor.rowcount != 1:
             return False
         reopen_if_abandoned(db, session)
-        touch_session(db, session["id"], now)
+        touch_session(db, session, now)
         return True
 
     return write(db, work)

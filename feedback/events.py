@@ -212,7 +212,7 @@ def record_events(db: Database, events: Iterable[Event]) -> int:
                     seen[event.session_id] = event.at
             stored = len(new)
         for session_id, moment in seen.items():
-            touch_session(db, session_id, moment)
+            touch_session(db, sessions[session_id], moment)
         return stored
 
     return write(db, work)

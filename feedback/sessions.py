@@ -312,12 +312,19 @@ def mark_abandoned(db: Database, *, idle: dt.timedelta, now: dt.datetime) -> int
             "select * from test_sessions where outcome is null and last_seen_at < ?",
             [cutoff],
         )
+        marked = 0
         for session in stale:
             last = db.execute(
                 "select step_id from events where session_id = ? and step_id is not null "
                 "order by at desc, rowid desc limit 1",
                 [session["id"]],
             ).fetchone()
+            latest = db.execute(
+                "select max(at) from events where session_id = ?", [session["id"]]
+            ).fetchone()[0]
+            seen = max(session["last_seen_at"], latest or "")  # last_seen_at: to the minute
+            if seen >= cutoff:
+                continue
             db.execute(
                 "insert or ignore into events (id, session_id, version_id, journey_id, "
                 "share_code, kind, step_id, field_id, detail, at) "
@@ -330,12 +337,13 @@ def mark_abandoned(db: Database, *, idle: dt.timedelta, now: dt.datetime) -> int
                     session["share_code"],
                     last[0] if last else None,
                     '{"inferred": true}',
-                    session["last_seen_at"],
+                    seen,
                 ],
             )
             db.execute(
                 "update test_sessions set outcome = 'abandoned' where id = ?", [session["id"]]
             )
-        return len(stale)
+            marked += 1
+        return marked
 
     return write(db, work)

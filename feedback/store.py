@@ -820,9 +820,23 @@ def require_session(db: Database, session_id: object) -> dict[str, Any]:
     return row
 
 
-def touch_session(db: Database, session_id: str, moment: dt.datetime) -> None:
-    """Move the session's ``last_seen_at`` forward to ``moment`` (never back)."""
+SEEN_PRECISION = dt.timedelta(minutes=1)
+"""How exactly a session's ``last_seen_at`` is kept: an event or answer less than a minute
+after it leaves the row alone, so most requests write the events and not the session as
+well (its row and the index of open sessions). :func:`feedback.mark_abandoned` reads the
+exact time of the last event from the events."""
+
+
+def touch_session(db: Database, session: dict[str, Any], moment: dt.datetime) -> None:
+    """Move the session's ``last_seen_at`` (``session`` is its row, which is updated too)
+    forward to ``moment``, never back, unless ``moment`` is less than
+    :data:`SEEN_PRECISION` after it."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    if moment - dt.datetime.fromisoformat(session["last_seen_at"]) < SEEN_PRECISION:
+        return
     db.execute(
         "update test_sessions set last_seen_at = max(last_seen_at, ?) where id = ?",
-        [stamp(moment), session_id],
+        [stamp(moment), session["id"]],
     )
+    session["last_seen_at"] = max(session["last_seen_at"], stamp(moment))

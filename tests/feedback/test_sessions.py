@@ -32,6 +32,7 @@ from prototypes import ShareLink, create_share_link, revoke_share_link
 from tests.feedback.conftest import PHONE_UA, T0, count, event
 
 MINUTE = dt.timedelta(minutes=1)
+SECOND = dt.timedelta(seconds=1)
 
 
 # --- consent --------------------------------------------------------------------------------
@@ -268,6 +269,19 @@ def test_an_idle_session_is_marked_abandoned_at_its_last_step(
     assert (last.kind, last.step_id, last.at) == ("abandoned", "kontrollera-svar", T0 + 2 * MINUTE)
     assert mark_abandoned(db, idle=30 * MINUTE, now=T0 + 50 * MINUTE) == 0
     assert count(db, "events", idle.id) == 3
+
+
+def test_abandonment_is_timed_at_the_last_event_even_within_a_minute_of_last_seen(
+    db: Database, session: TestSession
+) -> None:
+    """``last_seen_at`` is kept to the minute; the inferred event still gets the exact time
+    of the last thing the tester did, and a tester active after the cut-off is left open."""
+    record_event(db, event(session, step_id="start", at=T0 + 50 * SECOND))
+    assert mark_abandoned(db, idle=30 * MINUTE, now=T0 + 30 * MINUTE + 40 * SECOND) == 0
+    assert get_session(db, session.id).outcome is None
+    assert mark_abandoned(db, idle=30 * MINUTE, now=T0 + 31 * MINUTE) == 1
+    last = session_events(db, session.id)[-1]
+    assert (last.kind, last.step_id, last.at) == ("abandoned", "start", T0 + 50 * SECOND)
 
 
 def test_a_session_without_events_is_abandoned_at_no_step(db, session) -> None:
