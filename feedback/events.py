@@ -69,21 +69,53 @@ class Event(BaseModel):
     @field_validator("detail")
     @classmethod
     def _small_and_masked(cls, value: dict[str, DetailValue]) -> dict[str, DetailValue]:
-        if len(value) > MAX_DETAIL_KEYS:
-            raise ValueError(f"detail får ha högst {MAX_DETAIL_KEYS} nycklar")
-        checked: dict[str, DetailValue] = {}
-        for key, item in value.items():
-            if len(key) > 40:
-                raise ValueError("nycklarna i detail får vara högst 40 tecken")
-            if isinstance(item, list):
-                if len(item) > MAX_DETAIL_KEYS:
-                    raise ValueError(f"listor i detail får ha högst {MAX_DETAIL_KEYS} värden")
-                checked[key] = [_short_text(text) for text in item]
-            elif isinstance(item, str):
-                checked[key] = _short_text(item)
-            else:
-                checked[key] = item
-        return checked
+        return _small_and_masked(value)
+
+    @classmethod
+    def ours(
+        cls,
+        *,
+        id: str,
+        session_id: str,
+        kind: EventKind,
+        at: dt.datetime,
+        step_id: str | None = None,
+        field_id: str | None = None,
+        detail: dict[str, DetailValue] | None = None,
+    ) -> Event:
+        """An event the server makes itself (a page it showed, a form it checked), built
+        without checking again what it made: ``id`` a fresh UUID, ``kind``, ``at``, and the
+        ids of its own journey. The detail, which may echo what a tester typed, is limited
+        and masked as always. About a fifth of the cost of :meth:`model_validate`, on every
+        page a tester opens."""
+        return cls.model_construct(
+            id=id,
+            session_id=session_id,
+            kind=kind,
+            step_id=step_id,
+            field_id=field_id,
+            detail=_small_and_masked(detail or {}),
+            at=at,
+        )
+
+
+def _small_and_masked(value: dict[str, DetailValue]) -> dict[str, DetailValue]:
+    """``value`` with its texts masked; ValueError when it is too large."""
+    if len(value) > MAX_DETAIL_KEYS:
+        raise ValueError(f"detail får ha högst {MAX_DETAIL_KEYS} nycklar")
+    checked: dict[str, DetailValue] = {}
+    for key, item in value.items():
+        if len(key) > 40:
+            raise ValueError("nycklarna i detail får vara högst 40 tecken")
+        if isinstance(item, list):
+            if len(item) > MAX_DETAIL_KEYS:
+                raise ValueError(f"listor i detail får ha högst {MAX_DETAIL_KEYS} värden")
+            checked[key] = [_short_text(text) for text in item]
+        elif isinstance(item, str):
+            checked[key] = _short_text(item)
+        else:
+            checked[key] = item
+    return checked
 
 
 def _short_text(text: str) -> str:

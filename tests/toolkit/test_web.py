@@ -729,3 +729,15 @@ def test_a_one_question_screen_titled_as_its_question_has_it_once_as_the_heading
     page = designer.get(routes.preview_path(parking.id, "ska-du-kora")).text
     assert page.count("Ska du själv köra bilen?") == 1 + page.count("<title>Ska du själv")
     assert page.count("<h1") == 1
+
+
+def test_new_ids_are_distinct_version_4_uuids() -> None:
+    import uuid
+
+    from toolkit.web.pages import new_id, new_ids
+
+    made = [*new_ids(500), new_id()]
+    assert len(set(made)) == len(made)
+    for text in made:
+        parsed = uuid.UUID(text)
+        assert (str(parsed), parsed.version, parsed.variant) == (text, 4, uuid.RFC_4122)

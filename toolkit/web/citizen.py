@@ -130,10 +130,6 @@ def _first(form: Mapping[str, list[str]], key: str) -> str:
     return values[0]
 
 
-def _new_id() -> str:
-    return str(uuid.uuid4())
-
-
 def _is_uuid(text: str) -> bool:
     try:
         uuid.UUID(text)
@@ -571,8 +567,8 @@ class CitizenPages:
         detail: dict[str, Any] | None = None,
         event_id: str | None = None,
     ) -> feedback.Event:
-        return feedback.Event(
-            id=event_id or _new_id(),
+        return feedback.Event.ours(
+            id=event_id or pages.new_id(),
             session_id=str(state.session_id),
             kind=kind,
             step_id=step_id,
@@ -731,7 +727,7 @@ class CitizenPages:
         return {
             "action": routes.citizen_feedback_path(test.code),
             "csrf": state.csrf,
-            "id": _new_id(),
+            "id": pages.new_id(),
             "step_id": step_id,
             "labels": labels,
             "scale_hint": f"1 = {labels[0]}, 5 = {labels[-1]}",
@@ -830,7 +826,7 @@ class CitizenPages:
                 seq = {
                     "thanks": False,
                     "action": routes.citizen_seq_path(code),
-                    "id": _new_id(),
+                    "id": pages.new_id(),
                     "labels": self.seq_labels(test),
                 }
         ends = prototypes.next_step(journey, step.id, state.answers) is None
@@ -1121,7 +1117,7 @@ class CitizenPages:
             here=routes.citizen_seq_path(test.code),
             action=routes.citizen_seq_path(test.code),
             csrf=state.csrf,
-            id=_new_id(),
+            id=pages.new_id(),
             after=after,
             task=test.link.task,
             labels=self.seq_labels(test),
@@ -1195,7 +1191,7 @@ class CitizenPages:
             here=routes.citizen_sus_path(test.code),
             action=routes.citizen_sus_path(test.code),
             csrf=state.csrf,
-            id=_new_id(),
+            id=pages.new_id(),
             items=items,
             labels=scale,
             scale_text=", ".join(f"{i} = {label}" for i, label in enumerate(scale, start=1)),

@@ -94,10 +94,6 @@ def _first(form: Mapping[str, list[str]], key: str) -> str:
     return values[0]
 
 
-def _new_id() -> str:
-    return str(uuid.uuid4())
-
-
 def _is_uuid(text: str) -> bool:
     try:
         uuid.UUID(text)
@@ -204,20 +200,7 @@ class VoteGroup:
 
 
 IdMaker = Callable[[int], list[str]]
-"""Makes ``n`` form ids (:func:`_new_ids`, or stand-ins for a kept page)."""
-
-
-def _new_ids(count: int) -> list[str]:
-    """``count`` fresh random UUIDs (version 4) as text, as :func:`_new_id` makes one, made
-    in one go: a vote page has a form, with its own id, for every note or step."""
-    raw = bytearray(secrets.token_bytes(16 * count))
-    made = []
-    for at in range(0, 16 * count, 16):
-        raw[at + 6] = (raw[at + 6] & 0x0F) | 0x40  # version 4
-        raw[at + 8] = (raw[at + 8] & 0x3F) | 0x80  # the RFC 4122 variant
-        h = raw[at : at + 16].hex()
-        made.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
-    return made
+"""Makes ``n`` form ids (:func:`pages.new_ids`, or stand-ins for a kept page)."""
 
 
 def same_code(typed: str, code: str) -> bool:
@@ -360,7 +343,7 @@ class ParticipantPages:
         parts = kept[0]
         values = {"nonce": nonce_of(visit.request.scope), **fill}
         wanted = [name for name in parts[1::2] if name.startswith("id")]
-        values.update(zip(wanted, _new_ids(len(wanted)), strict=True))
+        values.update(zip(wanted, pages.new_ids(len(wanted)), strict=True))
         return pages.fill(parts, values)
 
     def message(
@@ -462,7 +445,7 @@ class ParticipantPages:
             here=routes.WORKSHOP_ENTRY,
             action=routes.workshop_entry_path(),
             csrf=token,
-            id=_new_id(),
+            id=pages.new_id(),
             typed=typed[:MAX_CODE_CHARS],
             error=error,
         )
@@ -606,7 +589,7 @@ class ParticipantPages:
             )
 
         if nickname or age or consent or found:  # the form again, as it was sent
-            html = draw(None, token, _new_id())
+            html = draw(None, token, pages.new_id())
         else:  # the same for everyone who opens it: drawn once, filled in per phone
             org = visit.org
             key = ("join", visit.lang, org.name, org.colour, workshop.id, workshop.title)
@@ -1041,7 +1024,7 @@ class ParticipantPages:
                 nick=seat.participant.nickname,
             )  # fmt: skip
         else:
-            html = draw(None, self.csrf_for(seat.token), seat, _new_ids)
+            html = draw(None, self.csrf_for(seat.token), seat, pages.new_ids)
         response = HTMLResponse(html, status_code=status, headers=NO_STORE)
         if visit.lang_chosen:
             self.set_cookie(response, LANG_COOKIE, visit.lang, "/w", max_age=365 * 24 * 3600)
