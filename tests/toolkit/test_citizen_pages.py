@@ -978,6 +978,27 @@ def test_the_last_page_shows_the_withdrawal_code_and_withdrawing_erases_everythi
     assert after.status_code == 303  # the phone's old cookie opens nothing
 
 
+def test_a_phone_whose_session_was_withdrawn_elsewhere_is_sent_to_the_welcome_page(
+    world: World, client: Client
+) -> None:
+    """The phone still holds its cookie; every page and form of the test then goes back
+    to the start, and nothing is stored for the erased session."""
+    t = Tester(client, world.code)
+    t.start()
+    state = t.state()
+    assert state is not None and state.withdrawal_code
+    assert feedback.withdraw(world.db(), state.withdrawal_code, now=NOW)
+    welcome = routes.citizen_path(world.code)
+    for response in (
+        t.step("start"),
+        t.step("start", tack="1"),  # a page that stores no event
+        t.submit("start"),
+    ):
+        assert response.status_code == 303
+        assert response.headers["location"].endswith(welcome)
+    assert world.count("events") == world.count("test_sessions") == 0
+
+
 def test_a_withdrawal_code_can_be_used_later_on_its_own_page(world: World, client: Client) -> None:
     t = Tester(client, world.code)
     t.start()

@@ -536,6 +536,27 @@ class CitizenPages:
         assert test.state is not None
         return test.state
 
+    def consented(self, test: Test) -> tc.TestState:
+        """The state of a test whose phone holds a session, or :class:`Stop` with a redirect
+        to the welcome page. Whether the session still exists (not withdrawn) is checked
+        where the page stores its events (:meth:`record`): one query less on every page a
+        tester walks through."""
+        state = test.state
+        if state is None or not state.session_id:
+            raise Stop(self.redirect(test, routes.citizen_path(test.code)))
+        return state
+
+    def record(self, test: Test, db: Database, events: list[feedback.Event]) -> None:
+        """Store the events of a page of a test (:meth:`consented`); a session that is no
+        longer there (withdrawn) gives the same redirect as :meth:`require_consent`."""
+        if not events:
+            self.require_consent(test, db)
+            return
+        try:
+            feedback.record_events(db, events)
+        except feedback.FeedbackError:  # the session is gone: nothing was stored
+            raise Stop(self.redirect(test, routes.citizen_path(test.code))) from None
+
     def check_csrf(self, test: Test, form: Mapping[str, list[str]]) -> tc.TestState:
         state = test.state
         token = _first(form, "csrf")
@@ -861,7 +882,7 @@ class CitizenPages:
     @_page
     def show_step(self, request: Request, db: Database) -> Response:
         test = self.open_test(request, db)
-        state = self.require_consent(test, db)
+        state = self.consented(test)
         step = self.find_step(test, str(request.path_params.get("step_id", "")))
         query = request.query_params
         events: list[feedback.Event] = []
@@ -897,7 +918,7 @@ class CitizenPages:
             events.append(self.event(test, state, "task_completed", step.id))
         if isinstance(step, ScreenStep) and str(step.pattern) == "confirmation" and not state.case:
             state.case = prototypes.case_number(now=test.now, rng=secrets.SystemRandom())
-        feedback.record_events(db, events)
+        self.record(test, db, events)
         fb = self.feedback_context(test, state, step.id, thanks=thanks == "1")
         return self.step_page(test, state, step, fb=fb, seq_thanks=thanks == "seq")
 
@@ -932,8 +953,8 @@ class CitizenPages:
     @_form
     def submit_step(self, request: Request, db: Database, form: dict[str, list[str]]) -> Response:
         test = self.open_test(request, db)
-        state = self.check_csrf(test, form)
-        state = self.require_consent(test, db)
+        self.check_csrf(test, form)
+        state = self.consented(test)
         step = self.find_step(test, str(request.path_params.get("step_id", "")))
         events: list[feedback.Event] = []
         answers = dict(state.answers)
@@ -963,7 +984,7 @@ class CitizenPages:
                     kind = "submitted"
                 events.append(self.event(test, state, kind, step.id, status.field_id, detail))
             if not submission.ok:
-                feedback.record_events(db, events)
+                self.record(test, db, events)
                 shown: dict[str, Any] = dict(state.answers)
                 for f in step.fields:
                     sent = [v for v in form.get(f.id, []) if v]
@@ -996,16 +1017,16 @@ class CitizenPages:
                 events.append(
                     self.event(test, state, "completed", step.id, detail={"task_success": success})
                 )
-                feedback.record_events(db, events)
+                self.record(test, db, events)
                 feedback.complete_session(
                     db, str(state.session_id), task_success=success, now=test.now
                 )
             else:
-                feedback.record_events(db, events)
+                self.record(test, db, events)
             return self.redirect(test, self.after_end(test, state), state)
         if state.from_summary:
             target = self.back_to_summary(test, state, target)
-        feedback.record_events(db, events)
+        self.record(test, db, events)
         return self.redirect(test, routes.citizen_step_path(test.code, target), state)
 
     # --- feedback on a step ---------------------------------------------------------------

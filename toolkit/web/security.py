@@ -12,10 +12,10 @@ Each request gets a fresh CSP nonce (``request.state.csp_nonce``) for the one in
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Callable, Collection
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 NONCE_KEY = "csp_nonce"
@@ -54,6 +54,33 @@ def security_headers(nonce: str, *, https: bool = False) -> dict[str, str]:
     return headers
 
 
+_NONCE_MARK = "\x00nonce\x00"
+
+
+@functools.cache
+def _raw_headers(https: bool) -> tuple[tuple[bytes, bytes, bool], ...]:
+    """:func:`security_headers` as ASGI header pairs, made once: (name, value, whether the
+    value carries the nonce mark)."""
+    return tuple(
+        (name.lower().encode("latin-1"), value.encode("latin-1"), _NONCE_MARK in value)
+        for name, value in security_headers(_NONCE_MARK, https=https).items()
+    )
+
+
+def add_security_headers(message: Message, nonce: str, *, https: bool = False) -> None:
+    """Add :func:`security_headers` to a ``http.response.start`` message, except those the
+    response set itself."""
+    headers = list(message.get("headers") or [])
+    present = {name.lower() for name, _ in headers}
+    mark = _NONCE_MARK.encode("latin-1")
+    for name, value, has_nonce in _raw_headers(https):
+        if name not in present:
+            headers.append(
+                (name, value.replace(mark, nonce.encode("latin-1")) if has_nonce else value)
+            )
+    message["headers"] = headers
+
+
 def nonce_of(scope: Scope) -> str:
     """The request's nonce (made here when the middleware did not run, as in 500 pages)."""
     state = scope.setdefault("state", {})
@@ -86,10 +113,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 endpoint = scope.get("endpoint")
                 if endpoint is None or endpoint in self.own_endpoints():
-                    headers = MutableHeaders(scope=message)
-                    for name, value in security_headers(nonce, https=self.https).items():
-                        if name not in headers:
-                            headers[name] = value
+                    add_security_headers(message, nonce, https=self.https)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
