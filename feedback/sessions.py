@@ -314,17 +314,17 @@ def mark_abandoned(db: Database, *, idle: dt.timedelta, now: dt.datetime) -> int
         )
         marked = 0
         for session in stale:
-            last = db.execute(
-                "select step_id from events where session_id = ? and step_id is not null "
-                "order by at desc, rowid desc limit 1",
-                [session["id"]],
-            ).fetchone()
             latest = db.execute(
                 "select max(at) from events where session_id = ?", [session["id"]]
             ).fetchone()[0]
             seen = max(session["last_seen_at"], latest or "")  # last_seen_at: to the minute
             if seen >= cutoff:
                 continue
+            last = db.execute(
+                "select step_id from events where session_id = ? and step_id is not null "
+                "order by at desc, rowid desc limit 1",
+                [session["id"]],
+            ).fetchone()
             db.execute(
                 "insert or ignore into events (id, session_id, version_id, journey_id, "
                 "share_code, kind, step_id, field_id, detail, at) "

@@ -835,8 +835,9 @@ def touch_session(db: Database, session: dict[str, Any], moment: dt.datetime) ->
         moment = moment.replace(tzinfo=dt.UTC)
     if moment - dt.datetime.fromisoformat(session["last_seen_at"]) < SEEN_PRECISION:
         return
+    text = stamp(moment)
     db.execute(
         "update test_sessions set last_seen_at = max(last_seen_at, ?) where id = ?",
-        [stamp(moment), session["id"]],
+        [text, session["id"]],
     )
-    session["last_seen_at"] = max(session["last_seen_at"], stamp(moment))
+    session["last_seen_at"] = max(session["last_seen_at"], text)

@@ -309,14 +309,7 @@ def notes_by_step(
     facilitator has revealed the results (``votes`` is None until then). The facilitator
     sees hidden notes too (marked ``hidden``) and always sees votes.
     """
-    workshop = require_workshop(db, workshop_id)
-    facilitator = audience == "facilitator"
-    return steps_with_notes(
-        db,
-        workshop,
-        include_hidden=facilitator,
-        with_votes=facilitator or workshop.results_revealed,
-    )
+    return notes_on_steps(db, require_workshop(db, workshop_id), audience=audience)
 
 
 def question_answers(

@@ -531,10 +531,10 @@ class CitizenPages:
     def require_consent(self, test: Test, db: Database) -> tc.TestState:
         """The state of a test with a live session, or :class:`Stop` with a redirect to the
         welcome page (no consent yet, or the session was withdrawn)."""
-        if not self.alive(test, db):
-            raise Stop(self.redirect(test, routes.citizen_path(test.code)))
-        assert test.state is not None
-        return test.state
+        state = self.consented(test)
+        if not feedback.session_exists(db, str(state.session_id)):
+            raise self.to_welcome(test)
+        return state
 
     def consented(self, test: Test) -> tc.TestState:
         """The state of a test whose phone holds a session, or :class:`Stop` with a redirect
@@ -543,7 +543,7 @@ class CitizenPages:
         tester walks through."""
         state = test.state
         if state is None or not state.session_id:
-            raise Stop(self.redirect(test, routes.citizen_path(test.code)))
+            raise self.to_welcome(test)
         return state
 
     def record(self, test: Test, db: Database, events: list[feedback.Event]) -> None:
@@ -555,7 +555,11 @@ class CitizenPages:
         try:
             feedback.record_events(db, events)
         except feedback.FeedbackError:  # the session is gone: nothing was stored
-            raise Stop(self.redirect(test, routes.citizen_path(test.code))) from None
+            raise self.to_welcome(test) from None
+
+    def to_welcome(self, test: Test) -> Stop:
+        """A :class:`Stop` that sends the phone to the test's welcome page."""
+        return Stop(self.redirect(test, routes.citizen_path(test.code)))
 
     def check_csrf(self, test: Test, form: Mapping[str, list[str]]) -> tc.TestState:
         state = test.state
@@ -1039,7 +1043,7 @@ class CitizenPages:
         if not self.alive(test, db):
             if as_json:  # the session is gone (withdrawn): nothing to store, do not retry
                 return JSONResponse({"ok": False, "error": "gone"}, 410)
-            raise Stop(self.redirect(test, routes.citizen_path(test.code)))
+            raise self.to_welcome(test)
         step_id = _first(form, "step_id")
         step = test.journey.step(step_id) if len(step_id) <= MAX_STEP_CHARS else None
         answer_id = _first(form, "id")

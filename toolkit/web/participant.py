@@ -285,6 +285,17 @@ class ParticipantPages:
         **context: Any,
     ) -> HTMLResponse:
         html = self.html(visit, template, here=here, seat=seat, **context)
+        return self.answer(visit, html, status=status, headers=headers)
+
+    def answer(
+        self,
+        visit: Visit,
+        html: str,
+        *,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> HTMLResponse:
+        """A drawn page, never stored by a cache; it remembers a language just chosen."""
         response = HTMLResponse(html, status_code=status, headers={**NO_STORE, **(headers or {})})
         if visit.lang_chosen:
             self.set_cookie(response, LANG_COOKIE, visit.lang, "/w", max_age=365 * 24 * 3600)
@@ -601,9 +612,7 @@ class ParticipantPages:
                 lambda nonce, mark: draw(nonce, mark + "csrf", mark + "id0"),
                 csrf=token,
             )
-        response = HTMLResponse(html, status_code=status, headers=NO_STORE)
-        if visit.lang_chosen:
-            self.set_cookie(response, LANG_COOKIE, visit.lang, "/w", max_age=365 * 24 * 3600)
+        response = self.answer(visit, html, status=status)
         if fresh:
             self.set_cookie(response, FORM_COOKIE, token, routes.WORKSHOP_ENTRY)
         return response
@@ -1025,10 +1034,7 @@ class ParticipantPages:
             )  # fmt: skip
         else:
             html = draw(None, self.csrf_for(seat.token), seat, pages.new_ids)
-        response = HTMLResponse(html, status_code=status, headers=NO_STORE)
-        if visit.lang_chosen:
-            self.set_cookie(response, LANG_COOKIE, visit.lang, "/w", max_age=365 * 24 * 3600)
-        return response
+        return self.answer(visit, html, status=status)
 
     def activity_html(
         self,
