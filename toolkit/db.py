@@ -260,7 +260,7 @@ def remembered(db: Database, key: Hashable, make: Callable[[], T]) -> T:
     conn = db.conn
     if not isinstance(conn, QueuedWriter):
         return make()
-    slot: list[Any] = journey_store.kept(db, ("remembered",), lambda: [None, {}])
+    slot = _remembered(db)
     if slot[0] is None or not conn.checked:  # once per request (use of a pooled connection)
         version = int(sqlite3.Connection.execute(conn, "pragma data_version").fetchone()[0])
         conn.checked = True
@@ -278,7 +278,12 @@ def remembered(db: Database, key: Hashable, make: Callable[[], T]) -> T:
 def forget(db: Database) -> None:
     """Drop what :func:`remembered` keeps on this connection (after it wrote such data)."""
     if isinstance(db.conn, QueuedWriter):
-        journey_store.kept(db, ("remembered",), lambda: [None, {}])[:] = [None, {}]
+        _remembered(db)[:] = [None, {}]
+
+
+def _remembered(db: Database) -> list[Any]:
+    """The connection's slot of :func:`remembered`: ``[data_version, {key: value}]``."""
+    return journey_store.kept(db, ("remembered",), lambda: [None, {}])
 
 
 def _begins(sql: str) -> bool:
