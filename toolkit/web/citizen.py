@@ -120,11 +120,6 @@ class Test:
         return translator(self.lang)(key, **values)
 
 
-def journey_of(version: prototypes.Version) -> Journey:
-    """The journey of a version, parsed once per process (:func:`prototypes.published_journey`)."""
-    return prototypes.published_journey(version)
-
-
 def _first(form: Mapping[str, list[str]], key: str) -> str:
     values = form.get(key) or [""]
     return values[0]
@@ -473,7 +468,7 @@ class CitizenPages:
         if resolution.status == "unknown" or link is None or version is None:
             self.codes.failed(address, now.timestamp())
             raise unknown()
-        journey = journey_of(version)
+        journey = prototypes.published_journey(version)  # parsed once per process
         name = org.name or journey.organisation
         if resolution.status == "revoked":
             raise Stop(
@@ -1418,4 +1413,4 @@ def citizen_routes(site: Site) -> list[BaseRoute]:
     return CitizenPages(site).routes()
 
 
-__all__ = ["MAX_BODY_BYTES", "Site", "citizen_routes", "journey_of"]
+__all__ = ["MAX_BODY_BYTES", "Site", "citizen_routes"]

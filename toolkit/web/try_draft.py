@@ -40,13 +40,13 @@ from toolkit.web.citizen import (
     NO_STORE,
     CitizenPages,
     Site,
-    Stop,
     Test,
     _form,
     _page,
     choose_lang,
 )
 from toolkit.web.citizen_text import Lang
+from toolkit.web.forms import Stop
 
 COOKIE_MAX_AGE = 12 * 3600
 DRAFT_CODE = "utkast:"
