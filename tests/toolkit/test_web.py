@@ -731,13 +731,19 @@ def test_a_one_question_screen_titled_as_its_question_has_it_once_as_the_heading
     assert page.count("<h1") == 1
 
 
-def test_new_ids_are_distinct_version_4_uuids() -> None:
+def test_new_ids_are_distinct_version_7_uuids_in_time_order() -> None:
+    import time
     import uuid
 
     from toolkit.web.pages import new_id, new_ids
 
+    before = time.time_ns() // 1_000_000
     made = [*new_ids(500), new_id()]
+    after = time.time_ns() // 1_000_000
     assert len(set(made)) == len(made)
     for text in made:
         parsed = uuid.UUID(text)
-        assert (str(parsed), parsed.version, parsed.variant) == (text, 4, uuid.RFC_4122)
+        assert (str(parsed), parsed.version, parsed.variant) == (text, 7, uuid.RFC_4122)
+        assert before <= parsed.int >> 80 <= after  # the time in milliseconds comes first
+    time.sleep(0.002)
+    assert new_id() > max(made)  # a later id sorts after: stored at the end of the index

@@ -807,7 +807,7 @@ def test_every_vote_button_has_a_form_id_of_its_own(world: World, client: TestCl
     steps = re.findall(r'name="step_id" value="([^"]+)"', page)
     assert len(ids) == len(steps) > 10
     assert len(set(ids)) == len(ids)
-    assert all(uuid.UUID(i).version == 4 and str(uuid.UUID(i)) == i for i in ids)
+    assert all(uuid.UUID(i).version == 7 and str(uuid.UUID(i)) == i for i in ids)
     assert set(ids).isdisjoint(re.findall(r'name="id" value="([^"]+)"', phone.page().text))
 
 

@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -28,21 +29,31 @@ from toolkit.settings import DEFAULT_COLOUR, Organisation
 
 
 def new_ids(count: int) -> list[str]:
-    """``count`` fresh random UUIDs (version 4) as text, made in one go: a vote page has a
-    form, with its own id, for every note or step; every page a tester opens stores an
-    event. A third of the cost of ``str(uuid.uuid4())`` each."""
+    """``count`` fresh UUIDs (version 7, RFC 9562) as text, made in one go: a vote page has
+    a form, with its own id, for every note or step; every page a tester opens stores an
+    event.
+
+    Version 7 starts with the time in milliseconds, then 74 random bits: as unguessable as
+    a form's id needs, and ids made close in time sort close together, so storing them
+    adds to the end of the id index instead of to a random page of it. A submit writes
+    two pages fewer to the log and spends ~14 % less time storing its events
+    (``benchmarks/RESULTS.md``). The time in an id says no more than the row's own time,
+    and the exports and the open-data API carry no event, rating or note ids."""
+    moment = time.time_ns() // 1_000_000
     raw = bytearray(secrets.token_bytes(16 * count))
+    stamp = moment.to_bytes(6, "big")
     made = []
     for at in range(0, 16 * count, 16):
-        raw[at + 6] = (raw[at + 6] & 0x0F) | 0x40  # version 4
-        raw[at + 8] = (raw[at + 8] & 0x3F) | 0x80  # the RFC 4122 variant
+        raw[at : at + 6] = stamp
+        raw[at + 6] = (raw[at + 6] & 0x0F) | 0x70  # version 7
+        raw[at + 8] = (raw[at + 8] & 0x3F) | 0x80  # the RFC 9562 variant
         h = raw[at : at + 16].hex()
         made.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
     return made
 
 
 def new_id() -> str:
-    """A fresh random UUID (version 4) as text (:func:`new_ids`)."""
+    """A fresh UUID (version 7) as text (:func:`new_ids`)."""
     return new_ids(1)[0]
 
 
