@@ -72,6 +72,7 @@ bench: setup ## Run the benchmarks; each writes a JSON result under benchmarks/r
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_flowdiagram.py
 	$(BIN)/python benchmarks/bench_metrics.py
+	$(BIN)/python benchmarks/bench_event_ids.py
 	$(BIN)/python benchmarks/load_citizen.py
 	$(BIN)/python benchmarks/load_workshop.py
 	$(BIN)/python benchmarks/cpu_per_request.py
