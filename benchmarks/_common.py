@@ -7,6 +7,7 @@ import os
 import platform
 import statistics
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,22 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(),
     }
+
+
+def machine_speed(repeats: int = 9) -> float:
+    """Milliseconds a fixed piece of plain Python work takes now (the best of ``repeats``;
+    lower is faster). This VM's speed moves by up to 2× within an hour; a load benchmark
+    records this before and after its runs, so that figures of runs at different times can
+    be told apart from changes of the code."""
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        kept: dict[int, str] = {}
+        for n in range(200_000):
+            kept[n % 1000] = str(n)
+        "".join(kept.values())
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 2)
 
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:

@@ -45,7 +45,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import _http
-from benchmarks._common import percentiles, write_result
+from benchmarks._common import machine_speed, percentiles, write_result
 from benchmarks._server import BenchServer, WaitMeter, cpu_pressure_s, run_delays
 
 TASK = "Du kör inte själv men behöver parkera nära entrén. Ansök om parkeringstillstånd."
@@ -991,6 +991,7 @@ def main() -> None:
     plan = Plan(runs=max(1, min(args.runs, 5)), sessions=args.sessions, seed=args.seed)
     if args.quick:
         plan = quick(plan)
+    speed_before = machine_speed()
     with (
         tempfile.TemporaryDirectory(prefix="medskapa-load-") as tmp,
         BenchServer(Path(tmp), name="load") as server,
@@ -1000,6 +1001,7 @@ def main() -> None:
         print(f"server up on {server.url} in {started_in:.1f} s, link /t/{server.code}")
         result = _http.run(scenarios(server, plan))
         log_tail = server.log.read_text(errors="replace")[-2000:]
+    speed = {"before": speed_before, "after": machine_speed()}
     walks, news, subs, fbs = (
         result["walks"],
         result["new_sessions"],
@@ -1044,6 +1046,7 @@ def main() -> None:
             default=0,
         ),
         "generator_cpu_ms_per_request": generator_total(r for rs in result.values() for r in rs),
+        "machine_speed_ms": speed,
         "generator_cpu_ms_per_request_by_scenario": {
             scenario: generator_total(rows) for scenario, rows in result.items()
         },
@@ -1061,7 +1064,9 @@ def main() -> None:
         f"(≥ 1000); feedback {payload['feedback_stored_per_s']:.0f}/s (≥ 1000), lost "
         f"{payload['lost']}, duplicated {payload['duplicated']}; RSS {payload['rss_mib']:.0f} MiB "
         f"(≤ 512); stale answers {payload['stale_answers']} of {payload['stale_checks']} checks; "
-        f"load generator {payload['generator_cpu_ms_per_request']} ms CPU per request"
+        f"load generator {payload['generator_cpu_ms_per_request']} ms CPU per request; "
+        f"machine speed {speed['before']} ms before, {speed['after']} ms after "
+        "(benchmarks._common.machine_speed, lower is faster)"
     )
     print(f"wrote {path}")
 
