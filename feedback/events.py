@@ -10,8 +10,10 @@ what the tester typed: string values are masked like comments all the same.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
@@ -20,6 +22,7 @@ from sqlite_utils import Database
 from feedback.masking import mask_personal_data
 from feedback.sessions import reopen_if_abandoned
 from feedback.store import (
+    SEEN_PRECISION,
     FeedbackError,
     canonical_uuid,
     require_session,
@@ -139,6 +142,9 @@ def parse_event(data: Mapping[str, Any]) -> Event:
         raise FeedbackError(f"Händelsen kan inte sparas: {where}: {reason.rstrip('.')}.") from None
 
 
+_detail_text = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+"""An event's detail as stored: compact JSON."""
+
 _EVENT_COLUMNS = (
     "id, session_id, version_id, journey_id, share_code, kind, step_id, field_id, detail, at"
 )
@@ -155,7 +161,7 @@ def _values(event: Event, session: dict[str, Any]) -> list[Any]:
         event.kind,
         event.step_id,
         event.field_id,
-        json.dumps(event.detail, ensure_ascii=False, separators=(",", ":")),
+        _detail_text(event.detail),
         stamp(event.at),
     ]
 
@@ -248,6 +254,101 @@ def record_events(db: Database, events: Iterable[Event]) -> int:
         return stored
 
     return write(db, work)
+
+
+@dataclass(frozen=True)
+class PreparedEvents:
+    """A page's events made ready to be stored with others in one statement
+    (:func:`prepare_events`, :func:`record_prepared`)."""
+
+    events: list[Event]
+    rows: list[tuple[Any, ...]] | None
+    """(id, session, kind, step, field, detail, at) per event; None when the batch must go
+    the careful way (:func:`record_events`): it stops a session."""
+    touch: tuple[str, str, str] | None
+    """(session, latest time, that time less :data:`SEEN_PRECISION`), or None."""
+
+
+def prepare_events(events: Iterable[Event]) -> PreparedEvents:
+    """``events`` of one session, as :func:`record_prepared` stores them."""
+    batch = list(events)
+    if (
+        not batch
+        or any(e.kind == "abandoned" for e in batch)
+        or len({e.session_id for e in batch}) != 1
+    ):
+        return PreparedEvents(events=batch, rows=None, touch=None)
+    rows = [
+        (
+            e.id,
+            e.session_id,
+            e.kind,
+            e.step_id,
+            e.field_id,
+            _detail_text(e.detail),
+            stamp(e.at),
+        )
+        for e in batch
+    ]
+    latest = max(batch, key=lambda e: e.at).at
+    touch = (batch[0].session_id, stamp(latest), stamp(latest - SEEN_PRECISION))
+    return PreparedEvents(events=batch, rows=rows, touch=touch)
+
+
+def record_prepared(db: Database, batch: list[PreparedEvents]) -> list[tuple[bool, Any]]:
+    """Store several pages' events in the caller's transaction, each page as
+    :func:`record_events` would: (True, how many were new) or (False, the error) per page.
+
+    The usual case is two statements for all of them: one ``INSERT … SELECT`` that takes
+    each event's version, journey and link from its session (an open one, or completed),
+    and one ``UPDATE`` that moves the sessions' ``last_seen_at``. When that does not store
+    every event (a session is gone or stopped, an id was stored before), it is undone and
+    each page goes through :func:`record_events` on its own."""
+    outcomes: list[tuple[bool, Any] | None] = [None] * len(batch)
+    quick = [n for n, p in enumerate(batch) if p.rows is not None and p.touch is not None]
+    if quick:
+        events = [row for n in quick for row in batch[n].rows or ()]
+        db.execute("SAVEPOINT record_prepared")
+        stored = db.execute(_quick_insert(len(events)), [v for e in events for v in e]).rowcount
+        if stored == len(events):
+            touches = [v for n in quick for v in batch[n].touch or ()]
+            db.execute(_quick_touch(len(quick)), touches)
+            db.execute("RELEASE record_prepared")
+            for n in quick:
+                outcomes[n] = (True, len(batch[n].rows or ()))
+        else:
+            db.execute("ROLLBACK TO record_prepared")
+            db.execute("RELEASE record_prepared")
+    for n, prepared in enumerate(batch):
+        if outcomes[n] is None:
+            try:
+                outcomes[n] = (True, record_events(db, prepared.events))
+            except Exception as exc:  # this page only (its savepoint is rolled back)
+                outcomes[n] = (False, exc)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+@functools.lru_cache(maxsize=64)
+def _quick_insert(count: int) -> str:
+    values = ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * count)
+    return (
+        f"insert or ignore into events ({_EVENT_COLUMNS}) "
+        "select v.column1, s.id, s.version_id, s.journey_id, s.share_code, "
+        "v.column3, v.column4, v.column5, v.column6, v.column7 "
+        f"from (values {values}) as v join test_sessions as s on s.id = v.column2 "
+        "where s.outcome is not 'abandoned'"
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _quick_touch(count: int) -> str:
+    values = ", ".join(["(?, ?, ?)"] * count)
+    return (
+        "update test_sessions set last_seen_at = v.latest "
+        "from (select column1 as session, max(column2) as latest, max(column3) as cutoff "
+        f"from (values {values}) group by column1) as v "
+        "where test_sessions.id = v.session and test_sessions.last_seen_at <= v.cutoff"
+    )
 
 
 def session_events(db: Database, session_id: str) -> list[Event]:

@@ -21,6 +21,7 @@ from feedback import (
     record_events,
     session_events,
 )
+from journeys.store import write
 from tests.feedback.conftest import T0, count, event
 from toolkit.db import open_db
 
@@ -223,3 +224,48 @@ def test_an_event_the_server_makes_is_masked_and_equal_to_a_checked_one(session)
     assert ours.detail == {"message": "Fel i [personnummer]", "options": ["Ring [telefonnummer]"]}
     with pytest.raises(ValueError, match="högst 200 tecken"):
         Event.ours(**{**made, "detail": {"message": "x" * 201}})
+
+
+def test_pages_stored_together_are_stored_as_each_alone(db: Database, start, link) -> None:
+    """The writer thread stores several pages' events at once (`record_prepared`): one
+    statement for all in the usual case, each page on its own when one of them cannot go
+    that way. Every page ends as `record_events` would have left it."""
+    from feedback import prepare_events, record_prepared, withdraw
+    from feedback.sessions import mark_abandoned
+
+    stopped = start()
+    fresh, gone, idle = (start(now=T0 + 10 * MINUTE) for _ in range(3))
+    withdraw(db, gone.withdrawal_code, now=T0)
+    assert mark_abandoned(db, idle=5 * MINUTE, now=T0 + 10 * MINUTE) == 1  # stopped
+    pages = [
+        [event(fresh, at=T0 + 20 * MINUTE), event(fresh, "submitted", at=T0 + 20 * MINUTE)],
+        [event(gone, at=T0 + 20 * MINUTE)],
+        [event(stopped, at=T0 + 20 * MINUTE)],  # comes back after being marked abandoned
+        [event(idle, at=T0 + 10 * MINUTE + 30 * SECOND)],  # within a minute of its last
+    ]
+    outcomes = write(db, lambda: record_prepared(db, [prepare_events(p) for p in pages]))
+    assert [ok for ok, _ in outcomes] == [True, False, True, True]
+    assert isinstance(outcomes[1][1], FeedbackError)
+    assert [outcomes[n][1] for n in (0, 2, 3)] == [2, 1, 1]
+    assert count(db, "events", fresh.id) == 2 and count(db, "events", gone.id) == 0
+    assert get_session(db, stopped.id).outcome is None  # open again, as record_events does
+    assert get_session(db, fresh.id).last_seen_at == T0 + 20 * MINUTE
+    assert get_session(db, idle.id).last_seen_at == T0 + 10 * MINUTE  # left alone
+
+
+def test_pages_of_open_sessions_are_stored_in_one_statement(db: Database, start) -> None:
+    from feedback import prepare_events, record_prepared
+
+    sessions = [start() for _ in range(5)]
+    pages = [[event(s, at=T0 + 2 * MINUTE), event(s, "submitted")] for s in sessions]
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    outcomes = write(db, lambda: record_prepared(db, [prepare_events(p) for p in pages]))
+    db.conn.set_trace_callback(None)
+    assert outcomes == [(True, 2)] * 5
+    inserts = {s for s in statements if s.lower().startswith("insert or ignore into events")}
+    assert len(inserts) == 1 and "from (values" in next(iter(inserts)), inserts  # the quick way
+    assert all(get_session(db, s.id).last_seen_at == T0 + 2 * MINUTE for s in sessions)
+    stored = session_events(db, sessions[0].id)
+    assert [e.kind for e in stored] == ["submitted", "screen_viewed"]  # in time order
+    assert stored == sorted(pages[0], key=lambda e: e.at)

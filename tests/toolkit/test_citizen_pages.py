@@ -1393,3 +1393,29 @@ def test_pages_answering_a_post_switch_language_to_a_page_that_answers_get(
     links = re.findall(r'<a class="header__lang" href="([^"]+)"', refused.text)
     assert links == [routes.citizen_path(world.code) + "?lang=en"]
     assert client.get(links[0]).status_code == 200
+
+
+def test_a_pages_events_are_stored_by_the_writer_thread_before_the_answer(
+    world: World, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ADR 0015: the step page and the submit leave their events to the writer thread; the
+    answer comes only after they are stored, so the next request sees them."""
+    from toolkit.db import Writer
+
+    batches: list[int] = []
+    store = Writer._write
+
+    def counted(self: Writer, items: list) -> tuple:
+        batches.append(len(items))
+        return store(self, items)
+
+    monkeypatch.setattr(Writer, "_write", counted)
+    t = Tester(client, world.code)
+    t.start()
+    batches.clear()
+    before = world.count("events")
+    shown = t.step("start")
+    assert shown.status_code == 200 and world.count("events") == before + 1
+    sent = t.submit("start")
+    assert sent.status_code == 303 and world.count("events") > before + 1
+    assert len(batches) == 2

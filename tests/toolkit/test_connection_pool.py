@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from journeys.store import KEPT_MAX, kept
+from journeys.store import KEPT_MAX, kept, save_journey
+from prototypes import create_share_link, publish_version
+from tests.feedback.conftest import PARKERING, T0
+from tests.feedback.conftest import journey as journey_of
 from toolkit.db import (
+    REMEMBERED_TABLES,
     ConnectionPool,
     get_organisation,
     get_setting,
@@ -224,4 +228,41 @@ def test_a_plain_connection_keeps_nothing_and_the_kept_values_are_bounded(path: 
             remembered(db, i, lambda: None)
         slot = kept(db, ("remembered",), list)
         assert slot and len(slot[1]) <= KEPT_MAX
+    pool.close()
+
+
+def test_remembered_values_outlive_commits_to_other_tables(path: Path) -> None:
+    """The writer thread stores the pages' events through a connection of its own all the
+    time; the pages still read their link and organisation only when one of the tables
+    they come from changes (toolkit.db.REMEMBERED_TABLES)."""
+    pool = ConnectionPool(path)
+    calls: list[int] = []
+
+    def make() -> int:
+        calls.append(1)
+        return len(calls)
+
+    other = open_db(path)
+    with pool.connection() as db:
+        assert remembered(db, "x", make) == 1
+    other.execute("insert into feedback_changes (version_id, changes) values ('v', 1)")
+    other.conn.commit()
+    with pool.connection() as db:
+        assert remembered(db, "x", make) == 1  # not one of the tables: kept
+    save_journey(other, journey_of(PARKERING), source=PARKERING, author="anna", now=T0)
+    with pool.connection() as db:
+        assert remembered(db, "x", make) == 1  # a saved draft: not one of the tables either
+    changes = [
+        ("app_settings", lambda: set_organisation(other, name="Exempelkommun")),
+        (
+            "prototype_versions",
+            lambda: publish_version(other, "parkering", note="v1", author="a", now=T0),
+        ),
+        ("share_links", lambda: create_share_link(other, "parkering-v1", created_by="a", now=T0)),
+    ]
+    assert {table for table, _ in changes} == set(REMEMBERED_TABLES)
+    for n, (table, change) in enumerate(changes, start=2):
+        change()
+        with pool.connection() as db:
+            assert remembered(db, "x", make) == n, table  # read again
     pool.close()

@@ -208,7 +208,8 @@ class CitizenPages:
     def __init__(self, site: Site) -> None:
         self.site = site
         # each server thread keeps its connection: opening one per request cost ~1 ms CPU
-        self.db = ConnectionPool(site.settings.db_path).connection
+        self.pool = ConnectionPool(site.settings.db_path)
+        self.db = self.pool.connection
         self.secret = site.secret
         self.https = site.settings.public_url.startswith("https://")
         self.codes = share_code_guard()
@@ -551,6 +552,21 @@ class CitizenPages:
             feedback.record_events(db, events)
         except feedback.FeedbackError:  # the session is gone: nothing was stored
             raise self.to_welcome(test) from None
+
+    def record_last(self, test: Test, db: Database, events: list[feedback.Event]) -> None:
+        """:meth:`record` for the page's last write: in the event loop it is left for the
+        writer thread (:func:`handlers.later`, ADR 0015), and the answer waits for it."""
+        if not events:
+            self.require_consent(test, db)
+            return
+
+        def instead(error: Exception) -> Response | None:
+            if isinstance(error, feedback.FeedbackError):  # the session is gone
+                return self.to_welcome(test).response
+            return None
+
+        prepared = feedback.prepare_events(events)
+        handlers.later(self.pool, feedback.record_prepared, prepared, instead)
 
     def to_welcome(self, test: Test) -> Stop:
         """A :class:`Stop` that sends the phone to the test's welcome page."""
@@ -917,7 +933,7 @@ class CitizenPages:
             events.append(self.event(test, state, "task_completed", step.id))
         if isinstance(step, ScreenStep) and str(step.pattern) == "confirmation" and not state.case:
             state.case = prototypes.case_number(now=test.now, rng=secrets.SystemRandom())
-        self.record(test, db, events)
+        self.record_last(test, db, events)
         fb = self.feedback_context(test, state, step.id, thanks=thanks == "1")
         return self.step_page(test, state, step, fb=fb, seq_thanks=thanks == "seq")
 
@@ -983,7 +999,7 @@ class CitizenPages:
                     kind = "submitted"
                 events.append(self.event(test, state, kind, step.id, status.field_id, detail))
             if not submission.ok:
-                self.record(test, db, events)
+                self.record_last(test, db, events)
                 shown: dict[str, Any] = dict(state.answers)
                 for f in step.fields:
                     sent = [v for v in form.get(f.id, []) if v]
@@ -1021,11 +1037,11 @@ class CitizenPages:
                     db, str(state.session_id), task_success=success, now=test.now
                 )
             else:
-                self.record(test, db, events)
+                self.record_last(test, db, events)
             return self.redirect(test, self.after_end(test, state), state)
         if state.from_summary:
             target = self.back_to_summary(test, state, target)
-        self.record(test, db, events)
+        self.record_last(test, db, events)
         return self.redirect(test, routes.citizen_step_path(test.code, target), state)
 
     # --- feedback on a step ---------------------------------------------------------------

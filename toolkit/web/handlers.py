@@ -8,12 +8,15 @@ than the work: the hop, and threads taking the GIL from one another under load (
 in ADR 0012). ``MEDSKAPA_PAGE_THREADS=1`` (:attr:`Settings.page_threads`) puts them back in
 Starlette's thread pool, for a deployment whose disk makes a commit slow.
 
-:class:`Stop` raised by a handler answers with its response.
+:class:`Stop` raised by a handler answers with its response. A handler's last write may be
+left for the database's writer thread (:func:`later`, ADR 0015): the answer is sent once
+it is stored and on disk.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
@@ -23,7 +26,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from toolkit.db import take_pending, wait_durable
+from journeys import store as journey_store
+from toolkit.db import ConnectionPool, Many, take_pending, wait_durable
 from toolkit.web.forms import Stop, TooLarge, Unreadable, read_body_form
 
 T = TypeVar("T")
@@ -32,17 +36,62 @@ Handler = Callable[..., Response]
 DbOf = Callable[[Any], AbstractContextManager[Database]]
 
 
+Instead = Callable[[Exception], Response | None]
+"""The answer to give when a write left for later (:func:`later`) raised, or None to let
+the error through (the app's 503 page)."""
+
+_LEFT = threading.local()
+"""Writes the running handler left for its pool's writer (only inside :func:`run`)."""
+
+
+def later(pool: ConnectionPool, many: Many, payload: Any, instead: Instead) -> None:
+    """Store ``payload`` with ``many`` (see :class:`toolkit.db.Writer`), the handler's last
+    write, before the answer goes out.
+
+    In the event loop it is left for the pool's writer thread (ADR 0015): the handler goes
+    on and returns its answer, which is sent once the write is on disk, or replaced by
+    ``instead(error)`` when the write failed. Anywhere else it is done now, and
+    ``instead(error)`` is raised as :class:`Stop`. Nothing the handler does after this
+    call may write, or depend on the write being stored."""
+    left: list[tuple[ConnectionPool, Many, Any, Instead]] | None = getattr(_LEFT, "items", None)
+    if left is not None:
+        left.append((pool, many, payload, instead))
+        return
+    try:
+        with pool.connection() as db:
+            [(ok, value)] = journey_store.write(db, lambda: many(db, [payload]))
+        if not ok:
+            raise value
+    except Exception as exc:
+        answer = instead(exc)
+        if answer is None:
+            raise
+        raise Stop(answer) from None
+
+
 async def run(pages: Any, work: Callable[..., T], *args: Any) -> T:
     """``work(*args)`` in the event loop, or in the thread pool when ``pages`` (a page class
-    with a ``site``) is so configured; the answer waits until what ``work`` committed is on
-    disk (:class:`toolkit.db.GroupSync`, ADR 0013)."""
+    with a ``site``) is so configured; the answer waits until what ``work`` committed, and
+    what it left for the writer thread (:func:`later`), is on disk
+    (:class:`toolkit.db.GroupSync`, ADR 0013)."""
     if pages.site.settings.page_threads:
         return await run_in_threadpool(work, *args)  # the worker thread waited for the disk
+    left: list[tuple[ConnectionPool, Many, Any, Instead]] = []
+    _LEFT.items = left
     try:
         answer = work(*args)
     finally:
+        _LEFT.items = None
         pending = take_pending()
     await wait_durable(pending)
+    for pool, many, payload, instead in left:
+        try:
+            await pool.writer.write(many, payload)
+        except Exception as exc:
+            replaced = instead(exc)
+            if replaced is None:
+                raise
+            return replaced  # type: ignore[return-value]
     return answer
 
 

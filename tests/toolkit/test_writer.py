@@ -1,0 +1,145 @@
+"""The writer thread (toolkit.db.Writer, ADR 0015): the pages' last writes, stored in
+batches beside the event loop, each answered only once it is on disk."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlite_utils import Database
+
+from feedback import (
+    FeedbackError,
+    TestSession,
+    prepare_events,
+    record_prepared,
+    start_session,
+    withdraw,
+)
+from journeys.store import save_journey
+from prototypes import create_share_link, publish_version
+from tests.feedback.conftest import PARKERING, PHONE_UA, T0, count, event, journey
+from toolkit.db import ConnectionPool, open_db
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "medskapa.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    """The parking permit journey published, with a share link to start sessions on."""
+    database = open_db(db_path)
+    save_journey(database, journey(), source=PARKERING, author="anna", now=T0)
+    publish_version(database, "parkering", note="v1", author="anna", now=T0)
+    yield database
+    database.conn.close()
+
+
+@pytest.fixture
+def start(db: Database) -> Callable[[], TestSession]:
+    link = create_share_link(db, "parkering-v1", created_by="anna", now=T0)
+
+    def _start() -> TestSession:
+        return start_session(
+            db,
+            share_code=link.code,
+            version_id=link.version_id,
+            journey_id=link.journey_id,
+            age_band="30-49",
+            allow_under_13=False,
+            user_agent=PHONE_UA,
+            now=T0,
+        )
+
+    return _start
+
+
+@pytest.fixture
+def session(start: Callable[[], TestSession]) -> TestSession:
+    return start()
+
+
+def test_writes_waiting_together_share_a_transaction_and_an_fsync(
+    db: Database, db_path: Path, start
+) -> None:
+    sessions = [start() for _ in range(40)]
+    pool = ConnectionPool(db_path)
+
+    async def main() -> list[Any]:
+        pages = [prepare_events([event(s), event(s, "submitted")]) for s in sessions]
+        return await asyncio.gather(*(pool.writer.write(record_prepared, p) for p in pages))
+
+    assert asyncio.run(main()) == [2] * 40
+    assert count(db, "events") == 80
+    assert 1 <= pool.writer.batches < 40
+    assert pool.sync is not None and 1 <= pool.sync.syncs < 40
+    pool.close()
+
+
+def test_a_page_whose_session_is_gone_fails_alone(db: Database, db_path: Path, start) -> None:
+    here, gone = start(), start()
+    withdraw(db, gone.withdrawal_code, now=T0)
+    pool = ConnectionPool(db_path)
+
+    async def main() -> list[Any]:
+        pages = [prepare_events([event(s)]) for s in (here, gone, here)]
+        return await asyncio.gather(
+            *(pool.writer.write(record_prepared, p) for p in pages), return_exceptions=True
+        )
+
+    first, second, third = asyncio.run(main())
+    assert (first, third) == (1, 1) and isinstance(second, FeedbackError)
+    assert count(db, "events", here.id) == 2 and count(db, "events", gone.id) == 0
+    pool.close()
+
+
+def test_a_batch_that_cannot_be_committed_stores_nothing_and_says_so(
+    db: Database, db_path: Path, session
+) -> None:
+    """A full disk or a file locked by another program: every write of the batch gets the
+    error (the page answers 503 and the phone sends again); nothing is half stored."""
+    pool = ConnectionPool(db_path)
+
+    def full(database: Database, payloads: list[Any]) -> list[tuple[bool, Any]]:
+        record_prepared(database, payloads)
+        raise sqlite3.OperationalError("database or disk is full")
+
+    async def main() -> list[Any]:
+        pages = [prepare_events([event(session)]) for _ in range(3)]
+        return await asyncio.gather(
+            *(pool.writer.write(full, p) for p in pages), return_exceptions=True
+        )
+
+    assert all(isinstance(r, sqlite3.OperationalError) for r in asyncio.run(main()))
+    assert count(db, "events") == 0
+
+    async def again() -> Any:  # the writer opened a fresh connection and goes on
+        return await pool.writer.write(record_prepared, prepare_events([event(session)]))
+
+    assert asyncio.run(again()) == 1
+    pool.close()
+
+
+def test_the_thread_ends_when_idle_and_comes_back(
+    db: Database, db_path: Path, session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pool = ConnectionPool(db_path)
+    monkeypatch.setattr(pool.writer, "IDLE_S", 0.05)
+
+    async def one() -> Any:
+        return await pool.writer.write(record_prepared, prepare_events([event(session)]))
+
+    assert asyncio.run(one()) == 1
+    thread = pool.writer._thread
+    assert thread is not None
+    thread.join(timeout=5)
+    assert not thread.is_alive() and pool.writer._thread is None
+    assert asyncio.run(one()) == 1
+    assert count(db, "events") == 2
+    pool.close()
