@@ -309,10 +309,15 @@ def record_prepared(db: Database, batch: list[PreparedEvents]) -> list[tuple[boo
     if quick:
         events = [row for n in quick for row in batch[n].rows or ()]
         db.execute("SAVEPOINT record_prepared")
-        stored = db.execute(_quick_insert(len(events)), [v for e in events for v in e]).rowcount
+        stored = 0
+        for first in range(0, len(events), _MANY_AT_ONCE):  # SQLite's limit on parameters
+            part = events[first : first + _MANY_AT_ONCE]
+            stored += db.execute(_quick_insert(len(part)), [v for e in part for v in e]).rowcount
         if stored == len(events):
-            touches = [v for n in quick for v in batch[n].touch or ()]
-            db.execute(_quick_touch(len(quick)), touches)
+            for first in range(0, len(quick), _MANY_AT_ONCE):
+                part = quick[first : first + _MANY_AT_ONCE]
+                touches = [v for n in part for v in batch[n].touch or ()]
+                db.execute(_quick_touch(len(part)), touches)
             db.execute("RELEASE record_prepared")
             for n in quick:
                 outcomes[n] = (True, len(batch[n].rows or ()))
@@ -328,7 +333,7 @@ def record_prepared(db: Database, batch: list[PreparedEvents]) -> list[tuple[boo
     return [outcome for outcome in outcomes if outcome is not None]
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=128)
 def _quick_insert(count: int) -> str:
     values = ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * count)
     return (
@@ -340,7 +345,7 @@ def _quick_insert(count: int) -> str:
     )
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=128)
 def _quick_touch(count: int) -> str:
     values = ", ".join(["(?, ?, ?)"] * count)
     return (

@@ -607,6 +607,8 @@ class Writer:
     batch costs the event loop a few hand-overs of the GIL, whatever its size (measured:
     submits/s 1 290 in the loop, 1 500 with 1 ms here, 1 600 with 2 or 4 ms)."""
     MAX_BATCH = 256
+    WAIT_LIMIT_S = 30.0
+    """A write not done by then answers 503 (longer than three tries at the busy timeout)."""
 
     def __init__(self, pool: ConnectionPool) -> None:
         self._pool = pool
@@ -637,7 +639,12 @@ class Writer:
                 self._thread.start()
             else:
                 self._cond.notify()
-        value, ticket = await future
+        try:
+            value, ticket = await asyncio.wait_for(future, self.WAIT_LIMIT_S)
+        except TimeoutError:
+            raise sqlite3.OperationalError(
+                "database is locked: the write did not finish in time"
+            ) from None
         if ticket is not None and self._pool.sync is not None:
             await self._pool.sync.wait(ticket)
         return value
@@ -653,7 +660,10 @@ class Writer:
                 items = self._items[: self.MAX_BATCH]
                 del self._items[: self.MAX_BATCH]
             if items:
-                outcomes, ticket = self._write(items)
+                try:
+                    outcomes, ticket = self._write(items)
+                except Exception as exc:  # the file could not be opened: no one waits on
+                    outcomes, ticket = [(False, exc)] * len(items), None
                 _settle_all(items, outcomes, ticket)
 
     def _write(self, items: list[_Item]) -> tuple[list[tuple[bool, Any]], int | None]:

@@ -269,3 +269,18 @@ def test_pages_of_open_sessions_are_stored_in_one_statement(db: Database, start)
     stored = session_events(db, sessions[0].id)
     assert [e.kind for e in stored] == ["submitted", "screen_viewed"]  # in time order
     assert stored == sorted(pages[0], key=lambda e: e.at)
+
+
+def test_more_events_at_once_than_sqlite_takes_parameters_for(db: Database, start) -> None:
+    """A statement takes at most 32 766 values; a batch of 1 200 pages of 5 events (42 000
+    values) is stored in parts, still the quick way."""
+    from feedback import prepare_events, record_prepared
+
+    sessions = [start() for _ in range(20)]
+    pages = [
+        prepare_events([event(sessions[n % 20], at=T0 + 2 * MINUTE) for _ in range(5)])
+        for n in range(1_200)
+    ]
+    assert write(db, lambda: record_prepared(db, pages)) == [(True, 5)] * 1_200
+    assert count(db, "events") == 6_000
+    assert all(get_session(db, s.id).last_seen_at == T0 + 2 * MINUTE for s in sessions)

@@ -143,3 +143,28 @@ def test_the_thread_ends_when_idle_and_comes_back(
     assert asyncio.run(one()) == 1
     assert count(db, "events") == 2
     pool.close()
+
+
+def test_a_database_that_cannot_be_opened_fails_the_batch_not_the_thread(
+    db: Database, db_path: Path, session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pool = ConnectionPool(db_path)
+    opened = pool.open
+    tries: list[int] = []
+
+    def flaky() -> Database:
+        tries.append(1)
+        if len(tries) == 1:
+            raise sqlite3.OperationalError("unable to open database file")
+        return opened()
+
+    monkeypatch.setattr(pool, "open", flaky)
+
+    async def one() -> Any:
+        return await pool.writer.write(record_prepared, prepare_events([event(session)]))
+
+    with pytest.raises(sqlite3.OperationalError, match="unable to open"):
+        asyncio.run(one())
+    assert asyncio.run(one()) == 1  # the same thread, a connection the second time
+    assert count(db, "events") == 1
+    pool.close()
