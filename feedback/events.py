@@ -303,7 +303,8 @@ def record_prepared(db: Database, batch: list[PreparedEvents]) -> list[tuple[boo
     each event's version, journey and link from its session (an open one, or completed),
     and one ``UPDATE`` that moves the sessions' ``last_seen_at``. When that does not store
     every event (a session is gone or stopped, an id was stored before), it is undone and
-    each page goes through :func:`record_events` on its own."""
+    each page goes through :func:`record_events` on its own: a page whose session is gone
+    gets its :class:`FeedbackError`, and any other error is raised (the whole batch fails)."""
     outcomes: list[tuple[bool, Any] | None] = [None] * len(batch)
     quick = [n for n, p in enumerate(batch) if p.rows is not None and p.touch is not None]
     if quick:
@@ -328,8 +329,9 @@ def record_prepared(db: Database, batch: list[PreparedEvents]) -> list[tuple[boo
         if outcomes[n] is None:
             try:
                 outcomes[n] = (True, record_events(db, prepared.events))
-            except Exception as exc:  # this page only (its savepoint is rolled back)
+            except FeedbackError as exc:  # this page only (its savepoint is rolled back)
                 outcomes[n] = (False, exc)
+            # any other error (a full disk, I/O) fails the whole batch: the caller rolls back
     return [outcome for outcome in outcomes if outcome is not None]
 
 

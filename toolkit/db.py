@@ -608,7 +608,8 @@ class Writer:
     submits/s 1 290 in the loop, 1 500 with 1 ms here, 1 600 with 2 or 4 ms)."""
     MAX_BATCH = 256
     WAIT_LIMIT_S = 30.0
-    """A write not done by then answers 503 (longer than three tries at the busy timeout)."""
+    """A write still waiting for its batch by then is dropped and answers 503 (nothing of
+    it is stored); one whose batch has begun waits for the batch to end."""
 
     def __init__(self, pool: ConnectionPool) -> None:
         self._pool = pool
@@ -630,21 +631,31 @@ class Writer:
         future: asyncio.Future[tuple[Any, int | None]] = loop.create_future()
         if self._pid != os.getpid():  # a forked child: the parent's thread is not here
             self._fresh()
+        item: _Item = (many, payload, loop, future)
         with self._cond:
-            self._items.append((many, payload, loop, future))
+            self._items.append(item)
             if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._serve, name="medskapa-writer", daemon=True
-                )
-                self._thread.start()
+                thread = threading.Thread(target=self._serve, name="medskapa-writer", daemon=True)
+                try:
+                    thread.start()
+                except RuntimeError:  # no thread can be started (the process is ending)
+                    self._items.remove(item)
+                    raise
+                self._thread = thread
             else:
                 self._cond.notify()
-        try:
-            value, ticket = await asyncio.wait_for(future, self.WAIT_LIMIT_S)
-        except TimeoutError:
-            raise sqlite3.OperationalError(
-                "database is locked: the write did not finish in time"
-            ) from None
+        done, _ = await asyncio.wait({future}, timeout=self.WAIT_LIMIT_S)
+        if not done:
+            with self._cond:
+                waiting = any(queued is item for queued in self._items)
+                if waiting:  # not taken yet: it never will be, and nothing of it is stored
+                    self._items = [queued for queued in self._items if queued is not item]
+            if waiting:
+                raise sqlite3.OperationalError(
+                    "database is locked: the write did not get its turn in time"
+                )
+            # its batch is running: that ends (each try is bounded by the busy timeout)
+        value, ticket = await future
         if ticket is not None and self._pool.sync is not None:
             await self._pool.sync.wait(ticket)
         return value

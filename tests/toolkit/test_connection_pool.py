@@ -266,3 +266,16 @@ def test_remembered_values_outlive_commits_to_other_tables(path: Path) -> None:
         with pool.connection() as db:
             assert remembered(db, "x", make) == n, table  # read again
     pool.close()
+
+
+def test_every_remembered_table_has_its_three_triggers(path: Path) -> None:
+    """A migration that rebuilds one of these tables drops its triggers; kept values would
+    then never be read again."""
+    db = open_db(path)
+    names = {
+        row[0]
+        for row in db.execute("select name from sqlite_master where type = 'trigger'").fetchall()
+    }
+    for table in REMEMBERED_TABLES:
+        for change in ("insert", "update", "delete"):
+            assert f"remembered_{table}_{change}" in names

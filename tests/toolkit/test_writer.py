@@ -168,3 +168,55 @@ def test_a_database_that_cannot_be_opened_fails_the_batch_not_the_thread(
     assert asyncio.run(one()) == 1  # the same thread, a connection the second time
     assert count(db, "events") == 1
     pool.close()
+
+
+def test_a_write_that_waits_too_long_for_its_turn_is_dropped_not_stored_later(
+    db: Database, db_path: Path, start, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program holds the database: the page already in a batch waits for it, a page
+    still queued when the time is up answers 503 and is never stored afterwards."""
+    first, second = start(), start()
+    pool = ConnectionPool(db_path)
+    monkeypatch.setattr(pool.writer, "WAIT_LIMIT_S", 0.3)
+    blocker = sqlite3.connect(db_path, timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")
+
+    async def main() -> Any:
+        taken = asyncio.ensure_future(
+            pool.writer.write(record_prepared, prepare_events([event(first)]))
+        )
+        await asyncio.sleep(0.1)  # the writer took it and waits for the lock
+        with pytest.raises(sqlite3.OperationalError, match="turn"):
+            await pool.writer.write(record_prepared, prepare_events([event(second)]))
+        blocker.rollback()
+        return await taken
+
+    assert asyncio.run(main()) == 1
+    assert count(db, "events", first.id) == 1 and count(db, "events", second.id) == 0
+    pool.close()
+
+
+def test_a_full_disk_in_one_page_fails_the_whole_batch(db: Database, db_path: Path, start) -> None:
+    """Only a page's own `FeedbackError` (its session is gone) is that page's alone; an error
+    of the database itself undoes the batch, so no page is stored without being told."""
+    here, gone = start(), start()
+    withdraw(db, gone.withdrawal_code, now=T0)
+    db.execute(
+        "create trigger full_disk before insert on events when new.step_id = 'full' "
+        "begin select raise(rollback, 'database or disk is full'); end"
+    )
+    pool = ConnectionPool(db_path)
+
+    async def main() -> list[Any]:
+        pages = [
+            prepare_events([event(gone)]),  # sends the batch the careful way
+            prepare_events([event(here, step_id="full")]),
+            prepare_events([event(here)]),
+        ]
+        return await asyncio.gather(
+            *(pool.writer.write(record_prepared, p) for p in pages), return_exceptions=True
+        )
+
+    assert all(isinstance(r, sqlite3.Error) for r in asyncio.run(main()))
+    assert count(db, "events") == 0
+    pool.close()
