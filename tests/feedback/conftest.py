@@ -61,16 +61,21 @@ def db(db_path: Path) -> Iterator[Database]:
     database.conn.close()
 
 
-@pytest.fixture
-def link(db: Database) -> ShareLink:
-    """A share link to version 1 of the parking permit journey (no testers under 13)."""
+def shared_link(db: Database) -> ShareLink:
+    """The parking permit journey saved and published, and a share link to version 1 (no
+    testers under 13)."""
     save_journey(db, journey(), source=PARKERING, author="anna", now=T0)
     version = publish_version(db, "parkering", note="v1", author="anna", now=T0)
     return create_share_link(db, version.id, created_by="anna", now=T0, rng=random.Random(1))
 
 
 @pytest.fixture
-def start(db: Database, link: ShareLink) -> Callable[..., TestSession]:
+def link(db: Database) -> ShareLink:
+    """A share link to version 1 of the parking permit journey (no testers under 13)."""
+    return shared_link(db)
+
+
+def starter(db: Database, link: ShareLink) -> Callable[..., TestSession]:
     """Start a session on the share link, as a tester who gave consent."""
 
     def _start(
@@ -88,6 +93,12 @@ def start(db: Database, link: ShareLink) -> Callable[..., TestSession]:
         )
 
     return _start
+
+
+@pytest.fixture
+def start(db: Database, link: ShareLink) -> Callable[..., TestSession]:
+    """Start a session on the share link, as a tester who gave consent."""
+    return starter(db, link)
 
 
 @pytest.fixture

@@ -17,12 +17,9 @@ from feedback import (
     TestSession,
     prepare_events,
     record_prepared,
-    start_session,
     withdraw,
 )
-from journeys.store import save_journey
-from prototypes import create_share_link, publish_version
-from tests.feedback.conftest import PARKERING, PHONE_UA, T0, count, event, journey
+from tests.feedback.conftest import T0, count, event, shared_link, starter
 from toolkit.db import ConnectionPool, open_db
 
 
@@ -33,35 +30,19 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def db(db_path: Path) -> Iterator[Database]:
-    """The parking permit journey published, with a share link to start sessions on."""
     database = open_db(db_path)
-    save_journey(database, journey(), source=PARKERING, author="anna", now=T0)
-    publish_version(database, "parkering", note="v1", author="anna", now=T0)
     yield database
     database.conn.close()
 
 
 @pytest.fixture
-def start(db: Database) -> Callable[[], TestSession]:
-    link = create_share_link(db, "parkering-v1", created_by="anna", now=T0)
-
-    def _start() -> TestSession:
-        return start_session(
-            db,
-            share_code=link.code,
-            version_id=link.version_id,
-            journey_id=link.journey_id,
-            age_band="30-49",
-            allow_under_13=False,
-            user_agent=PHONE_UA,
-            now=T0,
-        )
-
-    return _start
+def start(db: Database) -> Callable[..., TestSession]:
+    """Start sessions on a share link to the published parking permit journey."""
+    return starter(db, shared_link(db))
 
 
 @pytest.fixture
-def session(start: Callable[[], TestSession]) -> TestSession:
+def session(start: Callable[..., TestSession]) -> TestSession:
     return start()
 
 
