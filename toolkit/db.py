@@ -696,12 +696,7 @@ class Writer:
         try:
             journey_store.write(db, batch)
         except Exception as exc:  # BEGIN, a batch or COMMIT failed: nothing of it is stored
-            with suppress(sqlite3.Error):
-                if db.conn.in_transaction:
-                    db.conn.rollback()
-            if isinstance(db.conn, QueuedWriter):
-                db.conn.let_go()
-            self._db = None
+            self._db = None  # write() rolled back; forget() leaves the queue and closes
             self._pool.forget(db.conn)
             return [(False, exc)] * len(items), None
         self.batches += 1
